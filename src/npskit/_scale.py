@@ -1,0 +1,171 @@
+"""Answer scales and the three NPS categories."""
+
+from __future__ import annotations
+
+import enum
+import operator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["STANDARD_SCALE", "Category", "Scale"]
+
+
+class Category(enum.IntEnum):
+    """The three NPS categories, coded so that NPS is the mean code times 100.
+
+    Examples
+    --------
+    >>> from npskit import Category
+    >>> [int(c) for c in Category]
+    [-1, 0, 1]
+    """
+
+    DETRACTOR = -1
+    PASSIVE = 0
+    PROMOTER = 1
+
+
+def _whole_number(name: str, value: object) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an integer, got {value!r} of type {type(value).__name__}"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scale:
+    """An answer scale and its cut points.
+
+    Answers are the integers ``low..high``. Answers up to ``detractor_max`` are
+    detractors, answers from ``promoter_min`` up are promoters, and those in
+    between (possibly none) are passives.
+
+    Parameters
+    ----------
+    low, high : int
+        Smallest and largest possible answer.
+    detractor_max : int
+        Largest answer counted as a detractor.
+    promoter_min : int
+        Smallest answer counted as a promoter.
+
+    Raises
+    ------
+    TypeError
+        If a bound is not an integer.
+    ValueError
+        If the bounds are not ordered
+        ``low <= detractor_max < promoter_min <= high`` with ``low < high``.
+
+    Notes
+    -----
+    The default is the standard 0-10 "likelihood to recommend" scale of
+    Reichheld (2003): 0-6 detractors, 7-8 passives, 9-10 promoters. Other
+    scales are sometimes used in practice (1-5, 1-7, 1-10); npskit has no
+    built-in cut points for them because there is no agreed convention, so
+    build them explicitly.
+
+    References
+    ----------
+    .. [1] Reichheld, F. F. (2003). The one number you need to grow. *Harvard
+       Business Review*, 81(12), 46-54.
+       https://hbr.org/2003/12/the-one-number-you-need-to-grow
+
+    Examples
+    --------
+    >>> from npskit import Scale
+    >>> Scale()
+    Scale(low=0, high=10, detractor_max=6, promoter_min=9)
+    >>> five = Scale(low=1, high=5, detractor_max=3, promoter_min=5)
+    >>> five.categories()
+    array([-1, -1, -1,  0,  1], dtype=int8)
+    """
+
+    low: int = 0
+    high: int = 10
+    detractor_max: int = 6
+    promoter_min: int = 9
+
+    def __post_init__(self) -> None:
+        for name in ("low", "high", "detractor_max", "promoter_min"):
+            object.__setattr__(self, name, _whole_number(name, getattr(self, name)))
+        if not self.low < self.high:
+            raise ValueError(
+                f"scale bounds must satisfy low < high, got low={self.low!r}, high={self.high!r}"
+            )
+        if not self.low <= self.detractor_max < self.promoter_min <= self.high:
+            raise ValueError(
+                "scale cut points must satisfy low <= detractor_max < promoter_min "
+                f"<= high, got low={self.low!r}, detractor_max={self.detractor_max!r}, "
+                f"promoter_min={self.promoter_min!r}, high={self.high!r}"
+            )
+
+    @property
+    def n_points(self) -> int:
+        """Number of possible answers, ``high - low + 1``."""
+        return self.high - self.low + 1
+
+    def values(self) -> npt.NDArray[np.int64]:
+        """The possible answers, ``low..high``, in order."""
+        return np.arange(self.low, self.high + 1, dtype=np.int64)
+
+    def categories(self) -> npt.NDArray[np.int8]:
+        """Category code (-1, 0, 1) of each possible answer, in order."""
+        values = self.values()
+        codes = np.zeros(self.n_points, dtype=np.int8)
+        codes[values <= self.detractor_max] = Category.DETRACTOR
+        codes[values >= self.promoter_min] = Category.PROMOTER
+        return codes
+
+    def category_of(self, answer: int) -> Category:
+        """Category of one answer.
+
+        Raises
+        ------
+        ValueError
+            If ``answer`` is not on the scale.
+        """
+        value = _whole_number("answer", answer)
+        if not self.low <= value <= self.high:
+            raise ValueError(f"answer {value!r} is outside {self.low}..{self.high}")
+        if value <= self.detractor_max:
+            return Category.DETRACTOR
+        if value >= self.promoter_min:
+            return Category.PROMOTER
+        return Category.PASSIVE
+
+    def describe(self) -> str:
+        """One line saying which answers fall in which category."""
+        passives = (
+            f"{self.detractor_max + 1}-{self.promoter_min - 1}"
+            if self.promoter_min - self.detractor_max > 2
+            else (
+                str(self.detractor_max + 1)
+                if self.promoter_min - self.detractor_max == 2
+                else "none"
+            )
+        )
+        return (
+            f"{self.low}-{self.high} scale: detractors {self.low}-{self.detractor_max}, "
+            f"passives {passives}, promoters {self.promoter_min}-{self.high}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scale as a JSON-serialisable dictionary."""
+        return {
+            "low": self.low,
+            "high": self.high,
+            "detractor_max": self.detractor_max,
+            "promoter_min": self.promoter_min,
+        }
+
+
+STANDARD_SCALE = Scale()
+"""The standard 0-10 scale: detractors 0-6, passives 7-8, promoters 9-10."""
