@@ -17,6 +17,7 @@ from ._errors import (
     NpskitError,
     ScoreTypeError,
 )
+from ._interval import Interval
 from ._scale import STANDARD_SCALE, Category, Scale
 from ._tally import Shares, Tally
 from ._warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleWarning
@@ -31,6 +32,7 @@ __all__ = [
     "Category",
     "DegenerateSampleWarning",
     "EmptyDataError",
+    "Interval",
     "InvalidScoresError",
     "InvalidWeightsError",
     "MissingAnswersError",

@@ -1,0 +1,54 @@
+"""One shared validator for scalar options, so every function words errors alike."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+__all__ = ["check_choice", "check_confidence_level", "check_positive_int", "check_probability"]
+
+T = TypeVar("T")
+
+
+def check_choice(name: str, value: object, options: Sequence[T]) -> T:
+    """Return ``value`` if it is one of ``options`` (matched exactly), else raise.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, the value and the allowed options.
+    """
+    for option in options:
+        if value == option and type(value) is type(option):
+            return option
+    allowed = ", ".join(repr(option) for option in options)
+    raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+
+
+def check_probability(name: str, value: object) -> float:
+    """Return ``value`` as a float strictly between 0 and 1, else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number between 0 and 1, got {value!r}")
+    number = float(value)
+    if not (math.isfinite(number) and 0 < number < 1):
+        raise ValueError(f"{name} must be strictly between 0 and 1, got {value!r}")
+    return number
+
+
+def check_confidence_level(value: object) -> float:
+    """Return a valid ``confidence_level`` (strictly between 0 and 1), else raise."""
+    return check_probability("confidence_level", value)
+
+
+def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
+    """Return ``value`` as an int no smaller than ``minimum``, else raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    number = int(value)
+    if number < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return number
