@@ -55,7 +55,9 @@ def is_chunk_stream(obj: object) -> bool:
     """Whether ``obj`` is an iterable of chunks rather than one array of answers.
 
     Iterators and generators are streams; so are lists and tuples whose first
-    element is itself array-like. Arrays, Series and flat sequences are not.
+    element is an array or a series (a list of numpy arrays, say). Arrays, series
+    and flat sequences are not, nor are nested lists, which stay an error (they
+    look like two-dimensional data).
     """
     if isinstance(obj, (str, bytes, np.ndarray)) or hasattr(obj, "__array__"):
         return False
@@ -67,13 +69,11 @@ def is_chunk_stream(obj: object) -> bool:
 
 
 def _is_array_like(obj: object) -> bool:
-    if isinstance(obj, (str, bytes)):
+    if isinstance(obj, np.generic):
         return False
-    return (
-        isinstance(obj, (list, tuple, np.ndarray))
-        or hasattr(obj, "__array__")
-        or _library(obj) in {"pandas", "polars", "pyarrow"}
-    )
+    if isinstance(obj, np.ndarray):
+        return obj.ndim == 1
+    return hasattr(obj, "__array__") or _library(obj) in {"pandas", "polars", "pyarrow"}
 
 
 def as_numeric(data: object, *, name: str = "scores", offset: int = 0) -> npt.NDArray[Any]:

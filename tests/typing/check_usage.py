@@ -1,0 +1,30 @@
+"""Type-checked usage of the public API (run through mypy --strict in CI).
+
+Nothing here runs in the test suite; mypy checks that the public names have the
+types users rely on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+import npskit
+from npskit.typing import NanPolicy
+
+
+def summary(answers: list[int], policy: NanPolicy = "omit") -> tuple[float, int, float]:
+    t: npskit.Tally = npskit.tally(answers, nan_policy=policy)
+    share: float = t.shares.promoters
+    merged: npskit.Tally = t + npskit.Tally(detractors=1, passives=2, promoters=3)
+    return npskit.nps(merged), merged.n_missing, share
+
+
+def codes(answers: npt.NDArray[np.float64]) -> npt.NDArray[np.int8]:
+    scale = npskit.Scale(low=1, high=5, detractor_max=3, promoter_min=5)
+    return npskit.classify(answers, scale=scale, nan_policy="omit")
+
+
+def interval_bounds(interval: npskit.Interval) -> float:
+    low, high = interval
+    return high - low
