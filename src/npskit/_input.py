@@ -9,7 +9,7 @@ recognised by their module name and never imported here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 import numpy as np
@@ -41,6 +41,12 @@ def plural(count: int, singular: str, many: str) -> str:
     return f"{count} {singular if count == 1 else many}"
 
 
+def _what_is_allowed(name: str) -> str:
+    if name == "scores":
+        return "NPS answers must be whole numbers on the scale"
+    return f"{name} must be numbers"
+
+
 def _plain(value: object) -> object:
     if isinstance(value, np.generic):
         return value.item()
@@ -65,6 +71,8 @@ def is_chunk_stream(obj: object) -> bool:
         return False
     if isinstance(obj, (list, tuple)):
         return len(obj) > 0 and _is_array_like(obj[0])
+    if isinstance(obj, (set, frozenset, Mapping)):
+        return False
     return isinstance(obj, Iterable) and not isinstance(obj, Sequence)
 
 
@@ -91,22 +99,39 @@ def as_numeric(data: object, *, name: str = "scores", offset: int = 0) -> npt.ND
         return array if array.dtype.itemsize >= 4 else array.astype(np.float64)
     if kind == "b":
         raise ScoreTypeError(
-            f"{name} are booleans (dtype {array.dtype}); NPS answers are numbers "
-            "on the scale, so convert them first if this is intended"
+            f"{name} are booleans (dtype {array.dtype}); {_what_is_allowed(name)}, so "
+            "convert them first if this is intended"
         )
     if kind in "US":
         return _from_text(array, name=name, offset=offset)
     if kind == "O":
         return _from_objects(array, name=name, offset=offset)
     raise ScoreTypeError(
-        f"{name} have dtype {array.dtype}, which is not a number; NPS answers are "
-        "integers on the scale"
+        f"{name} have dtype {array.dtype}, which is not a number; {_what_is_allowed(name)}"
     )
 
 
 def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:
+    if isinstance(data, np.ma.MaskedArray):
+        # Masked entries are missing answers, never their hidden values.
+        mask = np.ma.getmaskarray(data)
+        values = np.asarray(data.data)
+        if not mask.any():
+            return values
+        if values.dtype.kind not in "iuf":
+            filled = values.astype(object)
+            filled[mask] = None
+            return filled
+        filled = values.astype(np.float64)
+        filled[mask] = np.nan
+        return filled
     if isinstance(data, np.ndarray):
         return data
+    if isinstance(data, (set, frozenset, Mapping)):
+        raise TypeError(
+            f"{name} must be an ordered sequence of answers, got a {type(data).__name__}; "
+            "pass a list or an array"
+        )
     if isinstance(data, (str, bytes)) or np.isscalar(data) or data is None:
         raise TypeError(
             f"{name} must be a one-dimensional sequence of answers, got a single "
@@ -232,9 +257,9 @@ def _raise_not_numbers(
 ) -> NoReturn:
     shown, shown_values, where = describe_positions(bad, values, offset)
     raise InvalidScoresError(
-        f"{name} contain {plural(len(bad), 'value that is', 'values that are')} not "
-        f"numbers ({where}); blank text counts as missing, anything else must be a "
-        "number on the scale",
+        f"{name} contain "
+        f"{plural(len(bad), 'value that is not a number', 'values that are not numbers')} "
+        f"({where}); blank text counts as missing, anything else must be a number",
         count=len(bad),
         positions=shown,
         values=shown_values,
@@ -268,7 +293,7 @@ def _from_objects(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDA
             types = sorted({type(array[i]).__name__ for i in where_kind[:_SHOWN]})
             raise ScoreTypeError(
                 f"{name} contain {plural(len(where_kind), *what)} of type {', '.join(types)} "
-                f"({where}); NPS answers must be numbers on the scale"
+                f"({where}); {_what_is_allowed(name)}"
             )
     values = np.full(len(array), np.nan)
     numbers = kinds == _NUMBER

@@ -39,6 +39,10 @@ def _whole_number(name: str, value: object) -> int:
         ) from None
 
 
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scale:
     """An answer scale and its cut points.
@@ -49,11 +53,13 @@ class Scale:
 
     Parameters
     ----------
-    low, high : int
-        Smallest and largest possible answer.
-    detractor_max : int
+    low : int, default 0
+        Smallest possible answer.
+    high : int, default 10
+        Largest possible answer.
+    detractor_max : int, default 6
         Largest answer counted as a detractor.
-    promoter_min : int
+    promoter_min : int, default 9
         Smallest answer counted as a promoter.
 
     Raises
@@ -153,8 +159,9 @@ class Scale:
             )
         )
         return (
-            f"{self.low}-{self.high} scale: detractors {self.low}-{self.detractor_max}, "
-            f"passives {passives}, promoters {self.promoter_min}-{self.high}"
+            f"{self.low}-{self.high} scale: detractors "
+            f"{_span(self.low, self.detractor_max)}, passives {passives}, promoters "
+            f"{_span(self.promoter_min, self.high)}"
         )
 
     def to_dict(self) -> dict[str, Any]:
