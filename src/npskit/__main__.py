@@ -1,0 +1,13 @@
+"""Run the npskit command line: ``python -m npskit summary --example``.
+
+The ``npskit`` console script calls :func:`main` here too.
+"""
+
+from __future__ import annotations
+
+from ._cli import main
+
+__all__ = ["main"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())
