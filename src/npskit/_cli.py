@@ -117,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
         title="commands", dest="command", metavar="COMMAND", required=True
     )
     _add_summary(commands)
+    from ._cli_periods import add_compare, add_trend  # here: that module imports this one
+
+    add_compare(commands)
+    add_trend(commands)
     return parser
 
 

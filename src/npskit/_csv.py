@@ -33,7 +33,7 @@ from ._scale import STANDARD_SCALE, Scale
 from ._tally import Tally
 from .typing import NanPolicy
 
-__all__ = ["Chunk", "CsvDataError", "CsvFile", "tally_csv"]
+__all__ = ["Chunk", "CsvDataError", "CsvFile", "tally_csv", "tally_csv_by"]
 
 CHUNK_ROWS = 65536
 _DELIMITERS = (",", ";", "\t", "|")  # what a wrongly chosen delimiter usually is
@@ -392,3 +392,47 @@ def _why_bad_weight(text: str, value: float) -> str:
     if math.isinf(value):
         return "is infinite"
     return "is negative"
+
+
+def tally_csv_by(
+    file: CsvFile,
+    score: str,
+    key: str,
+    *,
+    weight: str | None = None,
+    nan_policy: NanPolicy = "omit",
+    scale: Scale = STANDARD_SCALE,
+) -> dict[str, Tally]:
+    """Tally column ``score`` per distinct text of column ``key``, chunk by chunk.
+
+    Keys are the cells' text with surrounding spaces removed; a blank key is
+    ``""``. Each chunk is counted in one pass by :func:`npskit.tally_by`, and
+    the tallies of equal keys add up across chunks. Errors are worded as in
+    :func:`tally_csv`.
+
+    Raises
+    ------
+    CsvDataError
+        For any problem with the file or its values, naming file and line.
+    """
+    from ._groups import tally_by
+
+    names = [score, key] if weight is None else [score, key, weight]
+    totals: dict[str, Tally] = {}
+    for chunk in file.chunks(names):
+        scores = chunk.columns[score]
+        keys = np.char.strip(chunk.columns[key])
+        weights = None if weight is None else _weights(chunk.columns[weight])
+        try:
+            grouped = tally_by(scores, keys, weights=weights, scale=scale, nan_policy=nan_policy)
+        except InvalidScoresError as error:
+            raise CsvDataError(_score_problem(file, chunk, score, scale, error)) from None
+        except InvalidWeightsError as error:
+            if weight is None or weights is None:  # pragma: no cover - no weights, no error
+                raise
+            message = _weight_problem(file, chunk, score, weight, weights) or str(error)
+            raise CsvDataError(message) from None
+        for (value,), part in grouped:
+            text = str(value)
+            totals[text] = part if text not in totals else totals[text] + part
+    return totals
