@@ -7,12 +7,16 @@ import numbers
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from ._errors import EmptyDataError
 from ._scale import STANDARD_SCALE, Scale
+from .typing import Alternative, IntervalMethod
+
+if TYPE_CHECKING:
+    from ._intervals import ConfidenceInterval
 
 __all__ = ["Shares", "Tally"]
 
@@ -300,6 +304,41 @@ class Tally:
             missing = f" ({self.n_missing} missing answers were left out)" if self.n_missing else ""
             raise EmptyDataError(f"no answers to compute an NPS from: the tally is empty{missing}")
         return total
+
+    def confidence_interval(
+        self,
+        *,
+        confidence_level: float = 0.95,
+        method: IntervalMethod = "adjusted-wald",
+        alternative: Alternative = "two-sided",
+        population: int | None = None,
+        prior: float = 0.5,
+        n_resamples: int = 10_000,
+        rng: Any = None,
+    ) -> ConfidenceInterval:
+        """Confidence interval for this tally's NPS.
+
+        Same options and result as :func:`npskit.confidence_interval`.
+
+        Examples
+        --------
+        >>> from npskit import Tally
+        >>> ci = Tally(detractors=20, passives=30, promoters=50).confidence_interval()
+        >>> round(ci.low, 2), round(ci.high, 2), ci.method
+        (14.05, 44.2, 'adjusted-wald')
+        """
+        from ._intervals import _confidence_interval
+
+        return _confidence_interval(
+            self,
+            confidence_level=confidence_level,
+            method=method,
+            alternative=alternative,
+            population=population,
+            prior=prior,
+            n_resamples=n_resamples,
+            rng=rng,
+        )
 
     # -- merging ----------------------------------------------------------
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Alternative", "NanPolicy"]
+__all__ = [
+    "Alternative",
+    "CompareMethod",
+    "Frequency",
+    "IntervalMethod",
+    "NanPolicy",
+    "NpsTestMethod",
+    "PAdjustMethod",
+    "PairedMethod",
+    "PowerMethod",
+]
 
 NanPolicy = Literal["omit", "raise"]
 """What to do with missing answers (NaN, None, pandas NA, polars null).
@@ -24,3 +34,45 @@ Alternative = Literal["two-sided", "less", "greater"]
 As in :mod:`scipy.stats`: a ``"greater"`` test gives an interval
 ``[low, upper end of the scale]``, a ``"less"`` test ``[lower end, high]``.
 """
+
+IntervalMethod = Literal[
+    "wald",
+    "adjusted-wald",
+    "agresti-min",
+    "bonett-price",
+    "tango",
+    "exact",
+    "bayes",
+    "bootstrap-percentile",
+    "bootstrap-bca",
+]
+"""A confidence interval method for one NPS (see :func:`npskit.confidence_interval`).
+
+``"adjusted-wald"`` is the default; "Choosing an interval method" in the docs
+compares them by exact coverage.
+"""
+
+NpsTestMethod = Literal["score", "exact", "wald"]
+"""A test of H0: NPS = value (see :func:`npskit.nps_test`)."""
+
+PairedMethod = Literal["t", "score", "wald", "bootstrap"]
+"""A method for the difference of two NPS of the same respondents.
+
+Used by :func:`npskit.compare` with ``paired=True``; ``"t"`` is the default.
+"""
+
+PAdjustMethod = Literal["holm", "bonferroni", "benjamini-hochberg", "none"]
+"""A multiplicity adjustment of p-values (see :func:`npskit.adjust_pvalues`)."""
+
+Frequency = Literal["day", "week", "month", "quarter", "year"]
+"""How :func:`npskit.trend` buckets dates into periods (weeks are ISO weeks, from Monday)."""
+
+CompareMethod = Literal["mover", "wald", "adjusted-wald", "permutation", "bootstrap", "bayes"]
+"""A method comparing two independent periods (see :func:`npskit.compare`).
+
+``"mover"`` is the default; "Comparing periods" in the docs compares them by
+exact size and power.
+"""
+
+PowerMethod = Literal["mover", "wald", "adjusted-wald"]
+"""A test whose power :func:`npskit.power` and :func:`npskit.sample_size_compare` compute."""
