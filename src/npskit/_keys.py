@@ -139,10 +139,10 @@ def factorize(column: Any, name: str) -> Factor:
     if isinstance(column, np.ndarray):
         return _factorize_numpy(column, name)
     if isinstance(column, (list, tuple)):
-        text = _text_factor(column) if column and isinstance(column[0], str) else None
-        if text is not None:
-            return text
-        return _factorize_numpy(_sequence_array(column), name)
+        array = _numeric_sequence(column)
+        if array is None:
+            return _python_factor(column)
+        return _factorize_numpy(array, name)
     if hasattr(column, "__array__"):
         return _factorize_numpy(np.asarray(column), name)
     raise TypeError(
@@ -155,43 +155,45 @@ def _from_list(values: list[Any]) -> Callable[[IntArray], list[Any]]:
     return lambda levels: [values[i] for i in levels.tolist()]
 
 
-def _sequence_array(column: list[Any] | tuple[Any, ...]) -> npt.NDArray[Any]:
+def _numeric_sequence(column: list[Any] | tuple[Any, ...]) -> npt.NDArray[Any] | None:
+    """``column`` as a numeric, boolean or date array, or None for Python objects."""
     first = next((v for v in column if v is not None), None)
-    if not isinstance(first, str):
-        try:
-            array = np.asarray(column)
-        except (ValueError, TypeError):
-            array = None
-        if array is not None and array.ndim == 1 and array.dtype.kind not in "USO":
-            return array
-    # Mixed or missing values stay Python objects, hashed one by one.
-    objects = np.array(column, dtype=object)
-    if objects.ndim != 1:  # tuples as keys: keep each one whole
-        objects = np.fromiter(column, dtype=object, count=len(column))
-    return objects
+    if isinstance(first, str):
+        return None
+    try:
+        array = np.asarray(column)
+    except (ValueError, TypeError):
+        return None
+    if array.ndim == 1 and array.dtype.kind not in "USO":
+        return array
+    return None
 
 
-def _text_factor(items: list[Any] | tuple[Any, ...]) -> Factor | None:
-    """Factorise ``items`` through a fixed-width numpy str array if all are text, else None.
+def _python_factor(items: list[Any] | tuple[Any, ...]) -> Factor:
+    """Factorise Python objects with a dict: Python's own hash table, at C speed.
 
-    ``str.__len__`` both checks that an item is text (it raises TypeError for
-    anything else) and measures it, in one pass at C speed; numpy then copies
-    the text into an array of exactly that width, whose bytes are hashed much
-    faster than millions of Python strings. numpy drops trailing NUL
-    characters, so the lengths are compared afterwards and, if any differ, the
-    caller falls back to hashing the objects.
+    ``dict.fromkeys`` finds the distinct keys in one pass; only those few are
+    then checked for being missing and sorted, and one more pass maps every row
+    to its code. Keys equal in Python are one key (``1``, ``1.0`` and ``True``
+    included). Distinct NaN objects are distinct dict keys, but all of them are
+    missing keys, so they still end up in one group.
     """
     try:
-        lengths = np.fromiter(map(str.__len__, items), dtype=np.intp, count=len(items))
-    except TypeError:
-        return None
-    width = max(int(lengths.max()), 1) if len(items) else 1
-    factor = _factorize_text(np.array(items, dtype=f"U{width}"))
-    levels = np.arange(factor.size, dtype=np.intp)
-    level_lengths = np.fromiter(map(len, factor.values(levels)), np.intp, count=factor.size)
-    if not np.array_equal(level_lengths[factor.codes], lengths):
-        return None
-    return factor
+        distinct = list(dict.fromkeys(items))
+    except TypeError as error:
+        raise TypeError(f"keys must be hashable: {error}") from None
+    missing = [is_missing(value) for value in distinct]
+    present = [value for value, gone in zip(distinct, missing, strict=True) if not gone]
+    try:
+        ordered = sorted(present)
+    except TypeError:  # values that cannot be compared keep first-appearance order
+        ordered = present
+    index: dict[Any, int] = {value: code for code, value in enumerate(ordered)}
+    for value, gone in zip(distinct, missing, strict=True):
+        if gone:
+            index[value] = -1
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.intp, count=len(items))
+    return Factor(codes, len(ordered), _from_list([_plain(value) for value in ordered]))
 
 
 def _factorize_pandas(column: Any, name: str) -> Factor:
@@ -370,30 +372,8 @@ def _factorize_text(array: npt.NDArray[Any]) -> Factor:
 
 
 def _factorize_objects(array: npt.NDArray[Any]) -> Factor:
-    """Python objects: hash each one, then check each row equals its group's first row."""
-    n = len(array)
-    items = array.tolist()
-    text = _text_factor(items) if n and isinstance(items[0], str) else None
-    if text is not None:
-        return text
-    try:
-        hashes = np.fromiter(map(hash, items), dtype=np.int64, count=n).view(np.uint64)
-    except TypeError as error:
-        raise TypeError(f"keys must be hashable: {error}") from None
-
-    def check(sel: Any, rep_rows: IntArray) -> npt.NDArray[np.bool_]:
-        mine, theirs = array[sel], array[rep_rows]
-        try:
-            same: npt.NDArray[np.bool_] = np.equal(mine, theirs, dtype=bool)
-        except (TypeError, ValueError):  # pandas NA refuses comparison: slow path
-            return np.fromiter(map(_is_same, mine, theirs), dtype=bool, count=len(mine))
-        differ = np.flatnonzero(~same)
-        if len(differ):  # NaN is not equal to itself, yet one NaN object is one key
-            same[differ] = [_is_same(mine[i], theirs[i]) for i in differ.tolist()]
-        return same
-
-    raw, reps = _hash_factorize(n, lambda sel: hashes[sel], check)
-    return _sort_raw(raw, reps, lambda rows: [items[i] for i in rows.tolist()], drop_missing=True)
+    """Python objects in a numpy object array: see :func:`_python_factor`."""
+    return _python_factor(array.tolist())
 
 
 def _is_same(a: object, b: object) -> bool:
