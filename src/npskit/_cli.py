@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_compare(commands)
     add_trend(commands)
+    from ._cli_segments import add_breakdown  # here: that module imports this one
+
+    add_breakdown(commands)
     return parser
 
 
