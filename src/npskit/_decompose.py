@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._groups import GroupedTally, _json_value, _label
+from ._grouped_tally import GroupedTally, _json_value, _label
 from ._tally import Tally
 
 __all__ = ["Decomposition", "DecompositionRow", "decompose"]

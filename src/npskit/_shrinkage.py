@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from ._groups import GroupedTally, _json_value, _label
+from ._grouped_tally import GroupedTally, _json_value, _label
 from ._interval import Interval
 from ._tally import Tally
 from ._validation import check_choice, check_confidence_level

@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import EmptyDataError
-from ._groups import _json_value, tally_by
+from ._grouped_tally import _json_value
+from ._groups import tally_by
 from ._input import plural
 from ._keys import library
 from ._methods import DEFAULT_METHOD
