@@ -15,14 +15,17 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, get_args
 
 from ._csv import CsvDataError, CsvFile, tally_csv
 from ._errors import NpskitError
+from ._intervals import ConfidenceInterval, confidence_interval
+from ._methods import DEFAULT_METHOD
 from ._tally import Tally
-from .typing import NanPolicy
+from .typing import IntervalMethod, NanPolicy
 
 __all__ = ["build_parser", "main"]
 
@@ -74,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
       passives           1517   26.0%
       promoters          2880   49.5%
     NPS                 +24.9
+    95% confidence interval [+22.8, +27.0] (adjusted-wald, rounded to 1 decimal)
     Shares and NPS rounded to 1 decimal; NPS = % promoters - % detractors.
     0
     """
@@ -124,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ._cli_segments import add_breakdown  # here: that module imports this one
 
     add_breakdown(commands)
+    from ._cli_planning import add_sample_size  # here: that module imports this one
+
+    add_sample_size(commands)
     return parser
 
 
@@ -181,6 +188,45 @@ def _add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str]) 
     )
 
 
+def _add_interval_options(
+    parser: argparse.ArgumentParser, methods: Sequence[str] = get_args(IntervalMethod)
+) -> None:
+    """--method (an interval method of npskit.confidence_interval) and --confidence-level."""
+    parser.add_argument(
+        "--method",
+        choices=methods,
+        default=DEFAULT_METHOD,
+        metavar="METHOD",
+        help=f"interval method, one of {', '.join(methods)} (default: {DEFAULT_METHOD})",
+    )
+    parser.add_argument(
+        "--confidence-level",
+        type=_confidence_level,
+        default=0.95,
+        metavar="LEVEL",
+        help="level of the two-sided interval, strictly between 0 and 1 (default: 0.95)",
+    )
+
+
+def _confidence_level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"must be strictly between 0 and 1 (e.g. 0.95), got {text!r}"
+        )
+    return value
+
+
+def _warn(caught: Sequence[warnings.WarningMessage]) -> None:
+    """Print warnings the library emitted as ``npskit: warning: ...`` lines on stderr."""
+    for item in caught:
+        message = " ".join(str(item.message).split("\n"))
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
 def _delimiter(text: str) -> str:
     value = _DELIMITER_NAMES.get(text, text)
     if len(value) != 1 or value in '"\r\n':
@@ -227,12 +273,18 @@ def _add_summary(commands: Any) -> None:
             "  npskit summary --example\n"
             "  npskit summary survey.csv --score answer\n"
             "  npskit summary survey.csv --score answer --weight weight --format json\n"
-            "  npskit summary survey.tsv --score q1 --delimiter tab"
+            "  npskit summary survey.csv --score answer --method tango --confidence-level 0.9\n"
+            "  npskit summary survey.tsv --score q1 --delimiter tab\n"
+            "\n"
+            "The interval is npskit.confidence_interval's: weighted answers use the\n"
+            "weighted shares with Kish's effective n; the bootstrap methods use seed 0,\n"
+            "so the output is reproducible."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_source_options(parser)
     _add_answer_options(parser)
+    _add_interval_options(parser)
     _add_format_option(parser, ("text", "json"))
     parser.set_defaults(handler=_run_summary, parser=parser)
 
@@ -250,12 +302,31 @@ def _run_summary(args: argparse.Namespace) -> int:
     )
     if result.n == 0:
         raise CsvDataError(_nothing_to_summarise(label, score, weight, result))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        interval = confidence_interval(
+            result, method=args.method, confidence_level=args.confidence_level, rng=0
+        )
+    _warn(caught)
     if args.format == "json":
         payload = _summary_dict(result, file=str(path), score=score, weight=weight)
+        payload["confidence_interval"] = interval.to_dict()
         print(json.dumps(payload, indent=2))
     else:
-        print(_summary_text(result, label=label, score=score, weight=weight))
+        text = _summary_text(result, label=label, score=score, weight=weight)
+        print(_with_interval(text, interval))
     return 0
+
+
+def _with_interval(text: str, interval: ConfidenceInterval) -> str:
+    """The summary text with the interval's line inserted before the closing note."""
+    *body, note = text.split("\n")
+    level = f"{100 * interval.confidence_level:g}%"
+    line = (
+        f"{level} confidence interval [{interval.low:+.1f}, {interval.high:+.1f}] "
+        f"({interval.method}, rounded to 1 decimal)"
+    )
+    return "\n".join([*body, line, note])
 
 
 def _nothing_to_summarise(label: str, score: str, weight: str | None, result: Tally) -> str:

@@ -17,8 +17,13 @@ distributions:
 * upper limit: the mirror image (swap promoters and detractors, negate).
 
 Each quantile is found by Brent's method on the distribution function of the
-product, which is one integral computed by adaptive quadrature. Everything
-depends on the counts only. This module is our own implementation of the
+product, which is one integral computed by adaptive quadrature. When every
+shape parameter is at least ``LARGE_COUNT`` (10^6: every category holds a
+million answers or more), the quantile comes instead from the first-order
+Cornish-Fisher expansion of the product, whose cumulants follow in closed form
+from those of the two Beta laws; its error there is below 1e-7 points, and the
+numerical route would lose precision (at n = 10^15 it returned a lower bound
+of 0) and time. Everything depends on the counts only. This module is our own implementation of the
 method as the paper describes it.
 """
 
@@ -27,7 +32,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ._quantiles import beta_expectation, beta_sd, beta_support, clip01, invert_cdf
+from ._quantiles import (
+    LARGE_COUNT,
+    beta_cumulants,
+    beta_expectation,
+    beta_sd,
+    beta_support,
+    clip01,
+    cornish_fisher_quantile,
+    invert_cdf,
+)
 
 __all__ = ["exact_bounds", "sign_test_pvalues"]
 
@@ -88,6 +102,8 @@ def _product_quantile(
         return 1.0 if t_b <= 0.0 else float(betaincinv(t_a, t_b, alpha))
     if t_b <= 0.0:  # T = 1, so the product is 2 B - 1
         return 2.0 * float(betaincinv(b_a, b_b, alpha)) - 1.0
+    if min(t_a, t_b, b_a, b_b) >= LARGE_COUNT:
+        return cornish_fisher_quantile(*_product_cumulants(t_shape, b_shape), alpha)
     from scipy.special import ndtri
 
     # Normal approximation of T (2B - 1), only to place the first bracket.
@@ -97,6 +113,32 @@ def _product_quantile(
     sd = math.sqrt(max(square_t * square_w - (mean_t * mean_w) ** 2, 0.0))
     guess = mean_t * mean_w + float(ndtri(alpha)) * sd
     return invert_cdf(_product_cdf(t_a, t_b, b_a, b_b), alpha, guess=guess, scale=sd)
+
+
+def _product_cumulants(
+    t_shape: tuple[float, float], b_shape: tuple[float, float]
+) -> tuple[float, float, float]:
+    """Mean, variance and third central moment of ``T (2 B - 1)``, independent Beta laws.
+
+    With ``T = m_t + t`` and ``W = 2 B - 1 = m_w + w`` (``t``, ``w`` centred),
+    ``T W - m_t m_w = m_t w + m_w t + t w``; expanding its square and cube and
+    using independence leaves only products of the factors' own central
+    moments, so nothing is a difference of nearly equal numbers.
+    """
+    m_t, v_t, k_t = beta_cumulants(*t_shape)
+    m_b, v_b, k_b = beta_cumulants(*b_shape)
+    m_w, v_w, k_w = 2.0 * m_b - 1.0, 4.0 * v_b, 8.0 * k_b
+    mean = m_t * m_w
+    variance = m_t * m_t * v_w + m_w * m_w * v_t + v_t * v_w
+    third = (
+        m_t**3 * k_w
+        + m_w**3 * k_t
+        + k_t * k_w
+        + 3.0 * m_t * k_w * v_t
+        + 3.0 * m_w * k_t * v_w
+        + 6.0 * m_t * m_w * v_t * v_w
+    )
+    return mean, variance, third
 
 
 def _product_cdf(t_a: float, t_b: float, b_a: float, b_b: float) -> Callable[[float], float]:

@@ -12,13 +12,36 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["beta_expectation", "beta_sd", "beta_support", "clip01", "invert_cdf"]
+__all__ = [
+    "LARGE_COUNT",
+    "beta_cumulants",
+    "beta_expectation",
+    "beta_sd",
+    "beta_support",
+    "clip01",
+    "cornish_fisher_quantile",
+    "invert_cdf",
+]
 
 TAIL = 1e-15
 """Mass of a Beta law left out in each tail of an integral against its density."""
 
 XTOL = 1e-12
 """Absolute tolerance on a quantile (a share; 1e-10 in points)."""
+
+LARGE_COUNT = 1e6
+"""Smallest shape parameter from which quantiles come from their Cornish-Fisher expansion.
+
+When every Beta (or Dirichlet) shape parameter of a law is at least this
+large, the exact and Bayesian intervals take the quantile from the
+first-order Cornish-Fisher expansion (mean, variance and third cumulant, all
+in closed form) instead of numerical integration. Its error is of order
+``shape**-1.5`` in shares: below 1e-7 points at this threshold for every
+configuration and level tested (``tests/test_intervals_large.py`` compares
+both sides of the threshold), while the numerical route loses precision and
+time as the laws get more concentrated (it returned a lower bound of 0 at
+n = 10^15).
+"""
 
 
 def beta_support(a: float, b: float) -> tuple[float, float]:
@@ -82,6 +105,39 @@ def beta_expectation(
         full_output=1,
     )
     return float(result[0])
+
+
+def beta_cumulants(a: float, b: float) -> tuple[float, float, float]:
+    """Mean, variance and third central moment of ``Beta(a, b)``, in closed form.
+
+    The third central moment is ``2 mu (1 - mu) (1 - 2 mu) / ((a + b + 1) (a + b + 2))``
+    with ``mu = a / (a + b)``, written without differences of large numbers.
+    """
+    total = a + b
+    mean = a / total
+    spread = mean * (b / total)  # mu (1 - mu)
+    variance = spread / (total + 1.0)
+    third = 2.0 * spread * ((b - a) / total) / ((total + 1.0) * (total + 2.0))
+    return mean, variance, third
+
+
+def cornish_fisher_quantile(mean: float, variance: float, third: float, level: float) -> float:
+    """The ``level``-quantile from the first-order Cornish-Fisher expansion.
+
+    ``mean + sd (z + gamma (z^2 - 1) / 6)`` with ``z`` the normal quantile
+    and ``gamma = third / sd^3`` the skewness (Cornish and Fisher 1938;
+    Johnson, Kotz and Balakrishnan 1994, sec. 12.5). For a law that is a
+    smooth function of Beta laws with shape parameters of order ``c`` the
+    error is of order ``c**-1.5``.
+    """
+    from scipy.special import ndtri
+
+    sd = math.sqrt(variance)
+    if sd == 0.0:
+        return mean
+    z = float(ndtri(level))
+    skewness = third / sd**3
+    return mean + sd * (z + skewness * (z * z - 1.0) / 6.0)
 
 
 def beta_sd(a: float, b: float) -> float:
