@@ -184,7 +184,10 @@ def confidence_interval(
       numerical checks (they conjecture, not prove, that it always is).
     - ``"bayes"``: equal-tailed credible interval of :math:`p - d` under
       the posterior :math:`\\mathrm{Dirichlet}(D + a, S + a, P + a)`,
-      :math:`a` = ``prior``, by numerical integration (no sampling).
+      :math:`a` = ``prior``, by numerical integration (no sampling). When
+      every answer is a promoter (a detractor), the upper (lower) end is
+      +100 (-100), the end-point rule of Brown, Cai and DasGupta (2001) for
+      the Jeffreys interval: such a sample cannot rule the extreme out.
     - ``"bootstrap-percentile"`` and ``"bootstrap-bca"``: resample the counts
       from :math:`\\mathrm{Multinomial}(n, (d, s, p))` with ``rng``; BCa [6]_
       takes its acceleration from the jackknife in closed form over the three
