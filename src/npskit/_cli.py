@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, get_args
 
+from ._cli_plots import add_plot_option, check_plot
 from ._csv import CsvDataError, CsvFile, tally_csv
 from ._errors import NpskitError
 from ._intervals import ConfidenceInterval, confidence_interval
@@ -275,6 +276,8 @@ def _add_summary(commands: Any) -> None:
             "  npskit summary survey.csv --score answer --weight weight --format json\n"
             "  npskit summary survey.csv --score answer --method tango --confidence-level 0.9\n"
             "  npskit summary survey.tsv --score q1 --delimiter tab\n"
+            "  npskit summary survey.csv --score answer --format csv\n"
+            "  npskit summary --example --plot answers.png\n"
             "\n"
             "The interval is npskit.confidence_interval's: weighted answers use the\n"
             "weighted shares with Kish's effective n; the bootstrap methods use seed 0,\n"
@@ -285,7 +288,8 @@ def _add_summary(commands: Any) -> None:
     _add_source_options(parser)
     _add_answer_options(parser)
     _add_interval_options(parser)
-    _add_format_option(parser, ("text", "json"))
+    _add_format_option(parser, ("text", "json", "markdown", "csv"))
+    add_plot_option(parser, "the answers 0..10 by category (bar chart)")
     parser.set_defaults(handler=_run_summary, parser=parser)
 
 
@@ -294,12 +298,9 @@ def _run_summary(args: argparse.Namespace) -> int:
     path, label = _source(parser, args)
     score = _score_column(parser, args)
     weight: str | None = args.weight
-    result = tally_csv(
-        CsvFile(path, delimiter=args.delimiter, label=label),
-        score,
-        weight=weight,
-        nan_policy=args.nan_policy,
-    )
+    check_plot(args)
+    file = CsvFile(path, delimiter=args.delimiter, label=label)
+    result = tally_csv(file, score, weight=weight, nan_policy=args.nan_policy)
     if result.n == 0:
         raise CsvDataError(_nothing_to_summarise(label, score, weight, result))
     with warnings.catch_warnings(record=True) as caught:
@@ -308,14 +309,84 @@ def _run_summary(args: argparse.Namespace) -> int:
             result, method=args.method, confidence_level=args.confidence_level, rng=0
         )
     _warn(caught)
+    if args.plot is not None:  # first, so that a plot that cannot be written stops early
+        _plot_summary(args.plot, file, score, weight, result)
     if args.format == "json":
         payload = _summary_dict(result, file=str(path), score=score, weight=weight)
         payload["confidence_interval"] = interval.to_dict()
         print(json.dumps(payload, indent=2))
+    elif args.format == "markdown":
+        print(_summary_markdown(result, interval))
+    elif args.format == "csv":
+        print(_summary_csv(result, interval, file=str(path), score=score, weight=weight), end="")
     else:
         text = _summary_text(result, label=label, score=score, weight=weight)
         print(_with_interval(text, interval))
     return 0
+
+
+def _plot_summary(path: str, file: CsvFile, score: str, weight: str | None, result: Tally) -> None:
+    from ._cli_plots import histogram_csv, save_plot
+    from ._plot_style import DISTRIBUTION_SIZE
+    from ._plots import draw_distribution
+    from ._scale import STANDARD_SCALE
+
+    counts = histogram_csv(file, score, weight)
+    save_plot(
+        path, DISTRIBUTION_SIZE, lambda ax: draw_distribution(ax, counts, result, STANDARD_SCALE)
+    )
+
+
+def _summary_markdown(result: Tally, interval: ConfidenceInterval) -> str:
+    """Counts, shares and NPS as a Markdown table, then the interval (rounded to 1 decimal)."""
+    weighted = result.is_weighted
+    lines = ["| | count | share |", "|---|---:|---:|"]
+    for name, share in zip(_CATEGORIES, result.shares, strict=True):
+        count = getattr(result, name)
+        shown = f"{count:.1f}" if weighted else str(count)
+        lines.append(f"| {name} | {shown} | {100 * share:.1f}% |")
+    total = f"{result.n:.1f}" if weighted else str(result.n)
+    lines.append(f"| **answers** | {total} | 100.0% |")
+    lines.append(f"| missing, left out | {result.n_missing} | |")
+    level = f"{100 * interval.confidence_level:g}%"
+    lines.append("")
+    lines.append(
+        f"NPS **{result.nps:+.1f}**, {level} confidence interval "
+        f"[{interval.low:+.1f}, {interval.high:+.1f}] ({interval.method}; "
+        + (f"effective n {result.effective_n:.1f}; " if weighted else "")
+        + "rounded to 1 decimal)"
+    )
+    return "\n".join(lines)
+
+
+def _summary_csv(
+    result: Tally, interval: ConfidenceInterval, *, file: str, score: str, weight: str | None
+) -> str:
+    """One CSV record with the counts, shares, NPS and interval at full precision."""
+    import csv
+    import io
+
+    record = {
+        "file": file,
+        "score": score,
+        "weight": "" if weight is None else weight,
+        "n": result.n,
+        "n_responses": result.n_responses,
+        "effective_n": result.effective_n,
+        "n_missing": result.n_missing,
+        **{name: getattr(result, name) for name in _CATEGORIES},
+        **{f"share_{name}": v for name, v in zip(_CATEGORIES, result.shares, strict=True)},
+        "nps": result.nps,
+        "low": interval.low,
+        "high": interval.high,
+        "confidence_level": interval.confidence_level,
+        "method": interval.method,
+    }
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(record), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(record)
+    return buffer.getvalue()
 
 
 def _with_interval(text: str, interval: ConfidenceInterval) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from ._cli import _add_answer_options, _add_format_option, _delimiter
+from ._cli_plots import add_plot_option, check_plot, save_plot
 from ._csv import CsvDataError, CsvFile, tally_csv, tally_csv_by
 from ._tally import Tally
 from .typing import Alternative, Frequency, IntervalMethod, PAdjustMethod
@@ -332,7 +333,8 @@ def add_trend(commands: Any) -> None:
             "examples:\n"
             "  npskit trend --example\n"
             "  npskit trend survey.csv --score answer --date date --freq month\n"
-            "  npskit trend survey.csv --score answer --period wave --format csv"
+            "  npskit trend survey.csv --score answer --period wave --format csv\n"
+            "  npskit trend --example --freq week --plot weekly.png"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -352,6 +354,7 @@ def add_trend(commands: Any) -> None:
         help="multiplicity adjustment of the changes' p-values (default: holm)",
     )
     _add_format_option(parser, ("text", "json", "markdown", "csv"))
+    add_plot_option(parser, "the NPS per period with its interval band and significant changes")
     parser.set_defaults(handler=_run_trend, parser=parser)
 
 
@@ -365,6 +368,7 @@ def _run_trend(args: argparse.Namespace) -> int:
     score = _score(parser, args)
     path, label = _path(files, args)
     column, freq = _period_column(parser, args)
+    check_plot(args)
     file = CsvFile(path, delimiter=args.delimiter, label=label)
     by_text = tally_csv_by(file, score, column, weight=args.weight, nan_policy=args.nan_policy)
     from ._trend import trend_from_tallies
@@ -383,6 +387,11 @@ def _run_trend(args: argparse.Namespace) -> int:
         if isinstance(error, CsvDataError):
             raise
         raise CsvDataError(f"{label}: column {column!r}: {error}") from None
+    if args.plot is not None:
+        from ._plot_style import TREND_SIZE
+        from ._plots_estimates import plot_trend
+
+        save_plot(args.plot, TREND_SIZE, lambda ax: plot_trend(series, ax=ax))
     if args.format == "json":
         payload = {
             "command": "trend",

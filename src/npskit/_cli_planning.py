@@ -36,9 +36,11 @@ def add_sample_size(commands: Any) -> None:
             "  npskit sample-size --margin 5 --expected 20,30,50\n"
             "  npskit sample-size --margin 3 --expected 0.2,0.3,0.5 --confidence-level 0.9\n"
             "  npskit sample-size --margin 5 --population 2000 --format json\n"
+            "  npskit sample-size --margin 3 --example --format markdown\n"
             "\n"
             "--expected takes detractors,passives,promoters as shares adding up to 1\n"
-            "(0.2,0.3,0.5) or as percentages adding up to 100 (20,30,50)."
+            "(0.2,0.3,0.5) or as percentages adding up to 100 (20,30,50); --example\n"
+            "takes them from the bundled example survey."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -67,12 +69,24 @@ def add_sample_size(commands: Any) -> None:
         metavar="N",
         help="size of the population sampled without replacement (finite-population correction)",
     )
-    _add_format_option(parser, ("text", "json"))
+    parser.add_argument(
+        "--example",
+        action="store_true",
+        help="expect the shares of the bundled example survey (instead of --expected)",
+    )
+    _add_format_option(parser, ("text", "json", "markdown"))
     parser.set_defaults(handler=_run_sample_size, parser=parser)
 
 
 def _run_sample_size(args: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = args.parser
+    if args.example:
+        if args.expected is not None:
+            parser.error("give --expected or --example, not both")
+        from ._count import tally
+        from ._datasets import load_example
+
+        args.expected = tally(load_example()["answer"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -88,6 +102,8 @@ def _run_sample_size(args: argparse.Namespace) -> int:
     _warn(caught)
     if args.format == "json":
         print(json.dumps({"command": "sample-size", **plan.to_dict()}, indent=2))
+    elif args.format == "markdown":
+        print(_markdown(plan))
     else:
         print(_text(plan))
     return 0
@@ -111,6 +127,28 @@ def _text(plan: SampleSize) -> str:
     lines = [f"Sample size for an NPS margin of error of ±{plan.target:g} points"]
     lines += [f"{name:<18}{value}" for name, value in rows]
     lines.append("The margin is half the width of the two-sided interval, rounded to 2 decimals.")
+    return "\n".join(lines)
+
+
+def _markdown(plan: SampleSize) -> str:
+    """The plan as a two-column Markdown table (margin rounded to 2 decimals)."""
+    lines = [f"| sample size for a margin of ±{plan.target:g} points | |", "|---|---|"]
+    expected = (
+        "worst case"
+        if plan.worst_case
+        else " / ".join(f"{100 * v:.4g}%" for v in plan.expected)
+        + " (detractors / passives / promoters)"
+    )
+    rows = [
+        ("answers needed", str(plan.n)),
+        ("margin at that n", f"±{plan.margin:.2f} points"),
+        ("confidence level", f"{100 * plan.confidence_level:g}%"),
+        ("method", plan.method),
+        ("expected shares", expected),
+    ]
+    if plan.population is not None:
+        rows.append(("population", str(plan.population)))
+    lines += [f"| {name} | {value} |" for name, value in rows]
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._cli import _add_answer_options, _add_format_option, _add_source_options, _source
+from ._cli_plots import add_plot_option, check_plot, save_plot
 from ._csv import (
     CsvDataError,
     CsvFile,
@@ -90,7 +91,9 @@ def add_breakdown(commands: Any) -> None:
             "  npskit breakdown --example --by agent --rank shrunk\n"
             "  npskit breakdown survey.csv --score answer --by channel,queue --format markdown\n"
             "  npskit breakdown survey.csv --score answer --by agent --weight weight "
-            "--sort impact --format csv"
+            "--sort impact --format csv\n"
+            "  npskit breakdown --example --by agent --sort nps --plot agents.png\n"
+            "  npskit breakdown --example --plot shares.png --plot-kind shares"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -152,6 +155,12 @@ def add_breakdown(commands: Any) -> None:
         help="multiplicity adjustment over the segments (default: holm)",
     )
     _add_format_option(parser, ("text", "json", "markdown", "csv"))
+    add_plot_option(
+        parser,
+        "a forest plot of the segments' NPS with intervals (or, with --plot-kind shares, "
+        "their category shares)",
+        kinds=("forest", "shares"),
+    )
     parser.set_defaults(handler=_run_breakdown, parser=parser)
 
 
@@ -170,6 +179,7 @@ def _run_breakdown(args: argparse.Namespace) -> int:
         parser.error("--by must name columns other than --score and --weight")
     from ._breakdown import breakdown
 
+    check_plot(args)
     file = CsvFile(path, delimiter=args.delimiter, label=label)
     grouped = tally_csv_grouped(file, score, by, weight=args.weight, nan_policy=args.nan_policy)
     if grouped.total.n <= 0:
@@ -190,6 +200,8 @@ def _run_breakdown(args: argparse.Namespace) -> int:
         result = breakdown(grouped, **options)
     except ValueError as error:  # shrinkage with fewer than two segments
         raise CsvDataError(f"{label}: {error}") from None
+    if args.plot is not None:
+        _plot_breakdown(args.plot, args.plot_kind, result)
     if args.format == "json":
         payload = {
             "command": "breakdown",
@@ -209,6 +221,26 @@ def _run_breakdown(args: argparse.Namespace) -> int:
         print(f"Column {score!r} in {label}{weighted}")
         print(result)
     return 0
+
+
+def _plot_breakdown(path: str, kind: str, result: Any) -> None:
+    from ._plot_style import FOREST_WIDTH, SHARES_WIDTH, forest_height, shares_height
+
+    if kind == "shares":
+        from ._plots import plot_shares
+
+        size = (SHARES_WIDTH, shares_height(len(result) + 1))
+        save_plot(path, size, lambda ax: plot_shares(result, sort=None, ax=ax))
+    else:
+        from ._plots_estimates import plot_forest
+
+        size = (FOREST_WIDTH, forest_height(len(result)))
+        shrunk = result.shrinkage is not None and result.sort == "shrunk"
+        save_plot(
+            path,
+            size,
+            lambda ax: plot_forest(result, estimate="shrunk" if shrunk else "raw", ax=ax),
+        )
 
 
 def tally_csv_grouped(
@@ -233,7 +265,11 @@ def tally_csv_grouped(
         For any problem with the file or its values, naming file and line.
     """
     from ._groups import tally_by
+    from ._stream import stream_counts
 
+    fast = stream_counts(file, score, keys, weight=weight, nan_policy=nan_policy)
+    if fast is not None:  # a Parquet file, or a large CSV file read by pyarrow
+        return fast.grouped(keys)
     names = [score, *keys] + ([] if weight is None else [weight])
     position: dict[tuple[Any, ...], int] = {}
     width = 7 if weight is not None else 4  # counts, missing (and squared weights)

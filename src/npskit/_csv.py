@@ -281,6 +281,11 @@ def tally_csv(
     CsvDataError
         For any problem with the file or its values, naming file and line.
     """
+    from ._stream import stream_counts
+
+    fast = stream_counts(file, score, (), weight=weight, nan_policy=nan_policy, scale=scale)
+    if fast is not None:  # a Parquet file, or a large CSV file read by pyarrow
+        return fast.total()
     names = [score] if weight is None else [score, weight]
     total: Tally | None = None
     for chunk in file.chunks(names):
@@ -416,7 +421,11 @@ def tally_csv_by(
         For any problem with the file or its values, naming file and line.
     """
     from ._groups import tally_by
+    from ._stream import stream_counts
 
+    fast = stream_counts(file, score, [key], weight=weight, nan_policy=nan_policy, scale=scale)
+    if fast is not None:  # a Parquet file, or a large CSV file read by pyarrow
+        return {text: part for (text,), part in zip(fast.keys, fast.tallies(), strict=True)}
     names = [score, key] if weight is None else [score, key, weight]
     totals: dict[str, Tally] = {}
     for chunk in file.chunks(names):

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import EmptyDataError
-from ._grouped_tally import _json_value
+from ._grouped_tally import GroupedTally, _json_value
 from ._groups import tally_by
 from ._input import plural
 from ._keys import library
@@ -352,7 +352,7 @@ def _number(value: float) -> float | None:
 
 def trend(
     scores: Any,
-    periods: Any,
+    periods: Any = None,
     *,
     freq: Frequency | None = None,
     weights: Any = None,
@@ -367,8 +367,12 @@ def trend(
 
     Parameters
     ----------
-    scores : array_like
-        Answers on the scale, as for :func:`npskit.tally` (one array).
+    scores : array_like or GroupedTally
+        Answers on the scale, as for :func:`npskit.tally` (one array), or a
+        :class:`npskit.GroupedTally` already counted per period (one key
+        column, e.g. from :func:`npskit.from_counts_table`); then
+        ``periods`` is left out and ``weights``, ``scale`` and
+        ``nan_policy`` do not apply.
     periods : array_like
         The period of each answer. Without ``freq``: any sortable keys
         (integers, text such as ``"2026-03"``, dates), one period per
@@ -492,6 +496,28 @@ def trend(
         freq = check_choice("freq", freq, get_args(Frequency))
     if method is not None and not isinstance(method, str):
         raise TypeError(f"method must be a method name (str) or None, got {method!r}")
+    if isinstance(scores, GroupedTally):
+        if periods is not None or weights is not None:
+            raise TypeError(
+                "periods and weights must be None when scores is a GroupedTally (already "
+                "counted per period)"
+            )
+        if len(scores.names) != 1:
+            raise ValueError(
+                f"a GroupedTally of periods has one key column, got {len(scores.names)}: "
+                f"{scores.names!r}"
+            )
+        return trend_from_tallies(
+            [key for (key,) in scores.keys],
+            list(scores.tallies),
+            freq=freq,
+            method=method,
+            confidence_level=level,
+            interval_method=interval,
+            p_adjust=adjust,
+        )
+    if periods is None:
+        raise TypeError("periods is required: the period of each answer")
     _check_lengths(scores, periods)
     if freq is None:
         grouped = tally_by(scores, periods, weights=weights, scale=scale, nan_policy=nan_policy)
