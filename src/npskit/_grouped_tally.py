@@ -22,7 +22,7 @@ class GroupedTally:
 
     Returned by :func:`tally_by`. Groups are in a fixed order (see
     :func:`tally_by`); look one up by its key, or iterate over ``(key, tally)``
-    pairs. The group tallies add up to :attr:`total`.
+    pairs. The group tallies add up to ``total``.
 
     Parameters
     ----------
@@ -217,7 +217,7 @@ class GroupedTally:
         return None
 
     def tally_at(self, position: int) -> Tally:
-        """The tally of the group at ``position`` (in the order of :attr:`keys`)."""
+        """The tally of the group at ``position`` (in the order of ``keys``)."""
         counts = self.counts[position]
         if self.squared_weights is None:
             return Tally(
@@ -242,7 +242,7 @@ class GroupedTally:
 
     @property
     def tallies(self) -> tuple[Tally, ...]:
-        """The group tallies, in the order of :attr:`keys`."""
+        """The group tallies, in the order of ``keys``."""
         return tuple(self.tally_at(i) for i in range(len(self.keys)))
 
     @property

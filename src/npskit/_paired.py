@@ -343,7 +343,7 @@ def compare_paired(
     (a warning says so); the score interval then still has a sensible width.
     "Same customers surveyed twice" in the docs has the table.
 
-    **Marginal homogeneity.** The Stuart-Maxwell test [4]_ [5]_ of H0: the
+    **Marginal homogeneity.** The Stuart-Maxwell test [4]_, [5]_ of H0: the
     three category shares are the same both times (a stronger statement than
     equal NPS), against any difference. With :math:`d` the first two
     components of (row totals - column totals) and :math:`S` their

@@ -73,7 +73,7 @@ class TrendRow:
     significant : bool or None
         Whether ``pvalue_adjusted < 1 - confidence_level``.
     tally : Tally
-        The period's counts (not part of :meth:`to_dict`).
+        The period's counts (not part of ``to_dict()``).
     """
 
     period: Any
@@ -195,9 +195,9 @@ class Trend(Table[TrendRow]):
     """NPS per period, changes between consecutive periods, and tests over the series.
 
     Returned by :func:`trend`. A table: iterate over its :class:`TrendRow`
-    rows, index them, or convert with :meth:`to_dicts`, :meth:`to_pandas`,
-    :meth:`to_polars`, :meth:`to_markdown` and :meth:`to_csv`;
-    :meth:`to_dict` gives the whole result as JSON-ready data.
+    rows, index them, or convert with ``to_dicts()``, ``to_pandas()``,
+    ``to_polars()``, ``to_markdown()`` and ``to_csv()``;
+    ``to_dict()`` gives the whole result as JSON-ready data.
 
     Attributes
     ----------
@@ -404,8 +404,8 @@ def trend(
     Returns
     -------
     Trend
-        One :class:`TrendRow` per period, plus :attr:`Trend.omnibus` and
-        :attr:`Trend.linear_trend`.
+        One :class:`TrendRow` per period, plus ``Trend.omnibus`` and
+        ``Trend.linear_trend``.
 
     Raises
     ------
@@ -426,7 +426,7 @@ def trend(
     linear trend is calendar time. Without ``freq``, one row per distinct key
     in sorted order (the order of :func:`npskit.tally_by`). Answers whose
     period is missing (None, NaT, NaN) are left out and counted in
-    :attr:`Trend.n_missing_period`. Each period with answers is compared
+    ``Trend.n_missing_period``. Each period with answers is compared
     with the closest earlier period with answers (named in ``previous``).
 
     **Changes.** ``change`` is :func:`npskit.compare` of the previous period
