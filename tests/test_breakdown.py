@@ -176,6 +176,7 @@ def test_other_compare_methods_match_compare(compare_method: str) -> None:
 @pytest.mark.parametrize(
     "method", ["wald", "adjusted-wald", "agresti-min", "bonett-price", "tango", "exact"]
 )
+@pytest.mark.filterwarnings("ignore::npskit.SmallSampleWarning")  # small segments, "wald"
 def test_segment_intervals_match_confidence_interval(method: str) -> None:
     scores, keys = _survey(seed=11, n=400)
     result = breakdown(scores, keys, method=method)  # type: ignore[arg-type]

@@ -341,3 +341,14 @@ def test_numerical_methods_near_the_corners(method: IntervalMethod) -> None:
         ):
             ci = confidence_interval(t, method=method)
             assert -100 <= ci.low <= ci.estimate <= ci.high <= 100
+
+
+def test_wald_warns_below_thirty_answers_and_not_above() -> None:
+    # Exact coverage of Wald at n = 10 falls far below 95% (coverage tests);
+    # the warning points users to the default instead.
+    small = npskit.Tally(detractors=3, passives=3, promoters=4)
+    with pytest.warns(npskit.SmallSampleWarning, match="below 30 answers"):
+        npskit.confidence_interval(small, method="wald")
+    large = npskit.Tally(detractors=10, passives=10, promoters=10)
+    npskit.confidence_interval(large, method="wald")  # filterwarnings=error: none raised
+    npskit.confidence_interval(small)  # the default, adjusted Wald, does not warn

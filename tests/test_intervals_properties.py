@@ -8,6 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import npskit
 from npskit import DegenerateSampleWarning, Tally, confidence_interval, nps_test
 from npskit.typing import IntervalMethod
 
@@ -108,6 +109,7 @@ def test_duality(
     t = Tally(detractors=c[0], passives=c[1], promoters=c[2])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateSampleWarning)
+        warnings.simplefilter("ignore", npskit.SmallSampleWarning)
         result = nps_test(t, value=value, method=pair[0])  # type: ignore[arg-type]
         ci = confidence_interval(t, method=pair[1], confidence_level=level)
     assume(abs(result.pvalue - (1 - level)) > 1e-9)

@@ -13,12 +13,15 @@ import warnings
 from typing import Any, NamedTuple
 
 from ._tally import Tally
-from ._warnings import DegenerateSampleWarning
+from ._warnings import DegenerateSampleWarning, SmallSampleWarning
 from .typing import Alternative, IntervalMethod
 
 __all__ = ["DEFAULT_METHOD", "EffectiveCounts", "effective_counts", "interval_from_counts"]
 
 DEFAULT_METHOD: IntervalMethod = "adjusted-wald"
+
+SMALL_SAMPLE = 30
+"""Below this many (effective) answers the Wald interval warns (SmallSampleWarning)."""
 
 
 class EffectiveCounts(NamedTuple):
@@ -86,6 +89,7 @@ def interval_from_counts(
     n_resamples: int = 10_000,
     rng: Any = None,
     stacklevel: int = 2,
+    warn: bool = True,
 ) -> tuple[float, float]:
     """``(low, high)`` in points for counts (floats); options already validated.
 
@@ -94,23 +98,39 @@ def interval_from_counts(
     one-sided bound at level ``c``, ``"less"`` gives ``[-100, high]``. Bounds
     are clipped to ``[-100, 100]``. ``stacklevel`` counts frames as
     :func:`warnings.warn` does, from this function's caller: the default 2
-    suits a public function that calls this one directly.
+    suits a public function that calls this one directly; ``warn=False``
+    silences both warnings (for planning, which asks about the method, not
+    about a sample).
 
     Warns
     -----
     DegenerateSampleWarning
         For ``"wald"`` and the bootstrap methods when every answer is in one
         category: the interval collapses to the estimate.
+    SmallSampleWarning
+        For ``"wald"`` below ``SMALL_SAMPLE`` (effective) answers, where its
+        coverage falls well below the nominal level (see the coverage table in
+        "Choosing an interval method").
     """
     d, s, p = float(detractors), float(passives), float(promoters)
     n = d + s + p
     alpha = (1.0 - confidence_level) / 2.0 if alternative == "two-sided" else 1.0 - confidence_level
-    if method in ("wald", "bootstrap-percentile", "bootstrap-bca") and max(d, s, p) == n:
+    if not warn:
+        pass
+    elif method in ("wald", "bootstrap-percentile", "bootstrap-bca") and max(d, s, p) == n:
         warnings.warn(
             f"every answer is in one category, so the {method!r} interval has zero width; "
             "use method='tango', 'exact' or 'bayes' for an interval that reflects the "
             "sampling error",
             DegenerateSampleWarning,
+            stacklevel=stacklevel + 1,
+        )
+    elif method == "wald" and n < SMALL_SAMPLE:
+        warnings.warn(
+            f"the 'wald' interval of {n:.6g} answers can cover far less often than "
+            f"{confidence_level:.0%}; below {SMALL_SAMPLE} answers use 'adjusted-wald' "
+            "(the default) or 'tango'",
+            SmallSampleWarning,
             stacklevel=stacklevel + 1,
         )
     lower, upper = _bounds(method, d, s, p, alpha, prior=prior, n_resamples=n_resamples, rng=rng)

@@ -422,6 +422,7 @@ def _margin(
         size * shares.promoters,
         confidence_level=level,
         method=method,
+        warn=False,
     )
     return 0.5 * (high - low)
 
