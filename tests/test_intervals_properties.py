@@ -12,7 +12,12 @@ import npskit
 from npskit import DegenerateSampleWarning, Tally, confidence_interval, nps_test
 from npskit.typing import IntervalMethod
 
-pytestmark = pytest.mark.property
+pytestmark = [
+    pytest.mark.property,
+    # These tests check interval properties for every method at any n; the
+    # small-sample warning of "wald" is tested in test_intervals.py.
+    pytest.mark.filterwarnings("ignore::npskit.SmallSampleWarning"),
+]
 
 FAST: tuple[IntervalMethod, ...] = ("wald", "adjusted-wald", "agresti-min", "bonett-price", "tango")
 SLOW: tuple[IntervalMethod, ...] = ("exact", "bayes")
