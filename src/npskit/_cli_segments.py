@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from collections.abc import Sequence
 from typing import Any, get_args
 
@@ -30,7 +29,6 @@ from ._csv import (
 from ._errors import InvalidScoresError, InvalidWeightsError
 from ._groups import GroupedTally
 from ._scale import STANDARD_SCALE
-from ._tally import Tally
 from .typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
 
 __all__ = ["add_breakdown", "tally_csv_grouped"]
@@ -313,43 +311,6 @@ def _grouped(
     responses: npt.NDArray[np.int64],
     weight: str | None,
 ) -> GroupedTally:
-    counts, missing = table[:, :3], table[:, 3].astype(np.int64)
-    if weight is None:
-        whole = counts.astype(np.int64)
-        sums = whole.sum(axis=0)
-        total = Tally(
-            detractors=int(sums[0]),
-            passives=int(sums[1]),
-            promoters=int(sums[2]),
-            n_missing=int(missing.sum()),
-        )
-        return GroupedTally(
-            names=tuple(names),
-            keys=tuple(keys),
-            counts=whole,
-            n_missing=missing,
-            responses=responses,
-            total=total,
-        )
-    squares = table[:, 4:]
-    total = Tally(
-        detractors=math.fsum(counts[:, 0]),
-        passives=math.fsum(counts[:, 1]),
-        promoters=math.fsum(counts[:, 2]),
-        n_missing=int(missing.sum()),
-        squared_weights=(
-            math.fsum(squares[:, 0]),
-            math.fsum(squares[:, 1]),
-            math.fsum(squares[:, 2]),
-        ),
-        responses=int(responses.sum()),
-    )
-    return GroupedTally(
-        names=tuple(names),
-        keys=tuple(keys),
-        counts=counts,
-        n_missing=missing,
-        responses=responses,
-        squared_weights=squares,
-        total=total,
-    )
+    counts, missing = table[:, :3], table[:, 3]
+    squares = None if weight is None else table[:, 4:]
+    return GroupedTally.from_arrays(names, keys, counts, missing, responses, squares)

@@ -184,6 +184,65 @@ class GroupedTally:
             total=total,
         )
 
+    @classmethod
+    def from_arrays(
+        cls,
+        names: Sequence[str],
+        keys: Sequence[tuple[Any, ...]],
+        counts: npt.NDArray[Any],
+        n_missing: npt.NDArray[Any],
+        responses: npt.NDArray[Any],
+        squared_weights: npt.NDArray[np.float64] | None = None,
+    ) -> GroupedTally:
+        """Build from per-group arrays; the total is their sum.
+
+        ``counts`` holds one row (detractors, passives, promoters) per group:
+        whole numbers when unweighted, weight sums when ``squared_weights``
+        (the matching sums of squared weights) is given.
+        """
+        missing = np.asarray(n_missing, dtype=np.int64)
+        answered = np.asarray(responses, dtype=np.int64)
+        if squared_weights is None:
+            whole = np.asarray(counts).astype(np.int64)
+            sums = whole.sum(axis=0) if len(whole) else np.zeros(3, dtype=np.int64)
+            total = Tally(
+                detractors=int(sums[0]),
+                passives=int(sums[1]),
+                promoters=int(sums[2]),
+                n_missing=int(missing.sum()),
+            )
+            return cls(
+                names=tuple(names),
+                keys=tuple(keys),
+                counts=whole,
+                n_missing=missing,
+                responses=answered,
+                total=total,
+            )
+        sums_ = np.asarray(counts, dtype=np.float64)
+        squares = np.asarray(squared_weights, dtype=np.float64)
+        total = Tally(
+            detractors=math.fsum(sums_[:, 0]),
+            passives=math.fsum(sums_[:, 1]),
+            promoters=math.fsum(sums_[:, 2]),
+            n_missing=int(missing.sum()),
+            squared_weights=(
+                math.fsum(squares[:, 0]),
+                math.fsum(squares[:, 1]),
+                math.fsum(squares[:, 2]),
+            ),
+            responses=int(answered.sum()),
+        )
+        return cls(
+            names=tuple(names),
+            keys=tuple(keys),
+            counts=sums_,
+            n_missing=missing,
+            responses=answered,
+            squared_weights=squares,
+            total=total,
+        )
+
     # -- access ------------------------------------------------------------------
 
     def __len__(self) -> int:

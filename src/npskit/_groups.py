@@ -11,7 +11,6 @@ counts every group at once. There is no Python loop over rows.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -24,7 +23,6 @@ from ._grouped_tally import GroupedTally
 from ._input import as_numeric, plural
 from ._keys import Factor, column_of, factorize, key_columns
 from ._scale import STANDARD_SCALE, Scale
-from ._tally import Tally
 from ._validation import check_choice
 from .typing import NanPolicy
 
@@ -183,49 +181,13 @@ def _grouped(
     weighted: bool,
 ) -> GroupedTally:
     present = counts[:, :3]
-    missing = counts[:, 3].astype(np.int64)
-    responses = present.sum(axis=1).astype(np.int64)
+    missing = counts[:, 3]
+    responses = present.sum(axis=1)
     if not weighted:
-        sums = present.sum(axis=0)
-        total = Tally(
-            detractors=int(sums[0]),
-            passives=int(sums[1]),
-            promoters=int(sums[2]),
-            n_missing=int(missing.sum()),
-        )
-        return GroupedTally(
-            names=tuple(names),
-            keys=keys,
-            counts=present,
-            n_missing=missing,
-            responses=responses,
-            total=total,
-        )
-    weight_sums, weight_squares = squares[:, :3], squares[:, 3:]
-    total = Tally(
-        detractors=math.fsum(weight_sums[:, 0]),
-        passives=math.fsum(weight_sums[:, 1]),
-        promoters=math.fsum(weight_sums[:, 2]),
-        n_missing=int(missing.sum()),
-        squared_weights=(
-            math.fsum(weight_squares[:, 0]),
-            math.fsum(weight_squares[:, 1]),
-            math.fsum(weight_squares[:, 2]),
-        ),
-        responses=int(responses.sum()),
+        return GroupedTally.from_arrays(names, keys, present, missing, responses)
+    return GroupedTally.from_arrays(
+        names, keys, squares[:, :3], missing, responses, squared_weights=squares[:, 3:]
     )
-    return GroupedTally(
-        names=tuple(names),
-        keys=keys,
-        counts=weight_sums,
-        n_missing=missing,
-        responses=responses,
-        squared_weights=weight_squares,
-        total=total,
-    )
-
-
-# -- combining key columns and counting ---------------------------------------------
 
 
 def _missing_level(factor: Factor, name: str, policy: MissingKeys) -> Factor:

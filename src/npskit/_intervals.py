@@ -7,7 +7,13 @@ from typing import Any, get_args
 
 from ._count import tally as _tally
 from ._interval import Interval
-from ._methods import DEFAULT_METHOD, check_prior, effective_counts, interval_from_counts
+from ._methods import (
+    DEFAULT_METHOD,
+    check_population,
+    check_prior,
+    effective_counts,
+    interval_from_counts,
+)
 from ._scale import STANDARD_SCALE, Scale
 from ._tally import Tally
 from ._validation import check_choice, check_confidence_level, check_positive_int
@@ -301,13 +307,7 @@ def _confidence_interval(
     resamples = check_positive_int("n_resamples", n_resamples)
     counts = _as_tally(data, weights, scale, nan_policy)
     estimate = counts.nps  # raises EmptyDataError when there are no answers
-    if population is not None:
-        population = check_positive_int("population", population)
-        if population < counts.n_responses:
-            raise ValueError(
-                f"population must be at least the number of answers ({counts.n_responses}), "
-                f"got {population!r}"
-            )
+    population = check_population(population, counts.n_responses)
     effective = effective_counts(counts, population)
     if effective.census:
         low = high = estimate

@@ -179,6 +179,23 @@ def _bounds(
     return bootstrap_bounds(d, s, p, alpha, kind=kind, n_resamples=n_resamples, rng=rng)
 
 
+def check_population(population: object, n_responses: int) -> int | None:
+    """Return a valid finite population size (None for none), else raise.
+
+    It must be a whole number at least as large as the number of answers.
+    """
+    if population is None:
+        return None
+    from ._validation import check_positive_int
+
+    size = check_positive_int("population", population)
+    if size < n_responses:
+        raise ValueError(
+            f"population must be at least the number of answers ({n_responses}), got {population!r}"
+        )
+    return size
+
+
 def check_prior(prior: object) -> float:
     """Return a valid Dirichlet concentration (finite, > 0), else raise."""
     import numbers

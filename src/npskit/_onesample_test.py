@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from ._intervals import ConfidenceInterval, _as_tally, confidence_interval
-from ._methods import effective_counts
+from ._methods import check_population, effective_counts
 from ._scale import STANDARD_SCALE, Scale
 from ._tally import Tally
-from ._validation import check_choice, check_positive_int
+from ._validation import check_choice
 from ._warnings import DegenerateSampleWarning
 from .typing import Alternative, IntervalMethod, NanPolicy, NpsTestMethod
 
@@ -222,13 +222,7 @@ def nps_test(
         )
     counts = _as_tally(data, weights, scale, nan_policy)
     estimate = counts.nps
-    if population is not None:
-        population = check_positive_int("population", population)
-        if population < counts.n_responses:
-            raise ValueError(
-                f"population must be at least the number of answers ({counts.n_responses}), "
-                f"got {population!r}"
-            )
+    population = check_population(population, counts.n_responses)
     effective = effective_counts(counts, population)
     if effective.census:
         statistic = math.copysign(math.inf, estimate - null) if estimate != null else 0.0
