@@ -280,7 +280,15 @@ def compare(
       :math:`\\mathrm{Dirichlet}(D_j + a, S_j + a, P_j + a)`; the
       equal-tailed credible interval of :math:`\\delta_1 - \\delta_0` and
       ``probability_greater`` :math:`= P(\\delta_1 > \\delta_0)`, computed
-      by numerical integration (no sampling; about 0.002 points). The
+      by numerical integration (no sampling; about 0.002 points). A period
+      all of whose posterior parameters reach :math:`10^6` is described
+      instead by the closed-form mean, variance and third central moment of
+      its :math:`\\delta`: when both are, the moments of the difference
+      (means and third moments subtract, variances add) give the interval by
+      the first-order Cornish-Fisher expansion [6]_ and the probability by
+      inverting it (Edgeworth to the same order), within 1e-6 points and
+      1e-6, at a cost independent of n; when only one is, its distribution
+      function comes from that expansion and the other is integrated. The
       ``statistic`` is that probability; ``pvalue`` is the posterior
       probability of H0's side (:math:`P(\\delta_1 \\le \\delta_0)` for
       ``"greater"``, twice the smaller tail for ``"two-sided"``): a Bayesian
@@ -319,6 +327,9 @@ def compare(
     .. [5] Phipson, B., & Smyth, G. K. (2010). Permutation p-values should
        never be zero. *Statistical Applications in Genetics and Molecular
        Biology*, 9(1), 39. https://doi.org/10.2202/1544-6115.1585
+    .. [6] Cornish, E. A., & Fisher, R. A. (1938). Moments and cumulants in
+       the specification of distributions. *Revue de l'Institut International
+       de Statistique*, 5(4), 307-320. https://doi.org/10.2307/1400905
 
     Examples
     --------
