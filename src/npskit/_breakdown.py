@@ -13,21 +13,27 @@ from ._breakdown_result import (
     Breakdown,
     BreakdownRow,
     BreakdownTotal,
-    CompareTo,
-    SortBy,
 )
 from ._compare import DEFAULT_COMPARE_METHOD
 from ._errors import EmptyDataError
-from ._groups import GroupedTally, MissingKeys, tally_by
+from ._groups import GroupedTally, tally_by
 from ._methods import DEFAULT_METHOD
 from ._multiplicity import adjust_pvalues
 from ._scale import STANDARD_SCALE, Scale
 from ._segment_stats import compare_arrays, effective_arrays, interval_arrays
 from ._shrinkage import ShrinkageResult, shrink
 from ._validation import check_choice, check_confidence_level, check_positive_int
-from .typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
+from .typing import (
+    CompareMethod,
+    CompareTo,
+    IntervalMethod,
+    MissingKeys,
+    NanPolicy,
+    PAdjustMethod,
+    SortBy,
+)
 
-__all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal", "CompareTo", "SortBy", "breakdown"]
+__all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal", "breakdown"]
 
 
 def breakdown(

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from ._grouped_tally import _json_value, _label
 from ._interval import Interval
 from ._shrinkage import ShrinkageResult
 from ._table import Table, format_cell
 
-__all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal", "CompareTo", "SortBy"]
+__all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal"]
 
-SortBy = Literal["nps", "n", "impact", "lower", "shrunk"]
-"""What :func:`breakdown` can sort its rows by."""
-
-CompareTo = Literal["rest", "total"]
-"""What each segment is compared with: the rest of the population, or the total."""
 
 _SHOWN = 50  # rows printed by str()
 

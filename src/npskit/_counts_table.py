@@ -23,12 +23,13 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import InvalidScoresError, InvalidWeightsError
-from ._groups import GroupedTally, MissingKeys, _combine, _grouped, _missing_level
+from ._groups import GroupedTally, _combine, _grouped, _missing_level
 from ._input import as_numeric, describe_positions, plural
 from ._keys import factorize, library
 from ._scale import STANDARD_SCALE, Scale
 from ._tally import Tally
 from ._validation import check_choice
+from .typing import MissingKeys
 
 __all__ = ["from_counts_table"]
 

@@ -16,12 +16,12 @@ from typing import Any
 
 from ._counts_table import from_counts_table
 from ._errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError, ScoreTypeError
-from ._groups import GroupedTally, MissingKeys
+from ._groups import GroupedTally
 from ._input import plural
 from ._scale import STANDARD_SCALE, Scale
 from ._tally import Tally
 from ._validation import check_choice
-from .typing import NanPolicy
+from .typing import MissingKeys, NanPolicy
 
 __all__ = ["tally_frame"]
 

@@ -12,7 +12,7 @@ counts every group at once. There is no Python loop over rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,12 +24,10 @@ from ._input import as_numeric, plural
 from ._keys import Factor, column_of, factorize, key_columns
 from ._scale import STANDARD_SCALE, Scale
 from ._validation import check_choice
-from .typing import NanPolicy
+from .typing import MissingKeys, NanPolicy
 
-__all__ = ["GroupedTally", "MissingKeys", "tally_by"]
+__all__ = ["GroupedTally", "tally_by"]
 
-MissingKeys = Literal["group", "raise"]
-"""What to do with rows whose key is missing: their own group (key ``None``) or raise."""
 
 _IntArray = npt.NDArray[np.intp]
 _GRID_LIMIT = 1 << 22  # most combined codes counted without compressing them first

@@ -12,13 +12,16 @@ from typing import Literal
 __all__ = [
     "Alternative",
     "CompareMethod",
+    "CompareTo",
     "Frequency",
     "IntervalMethod",
+    "MissingKeys",
     "NanPolicy",
     "NpsTestMethod",
     "PAdjustMethod",
     "PairedMethod",
     "PowerMethod",
+    "SortBy",
 ]
 
 NanPolicy = Literal["omit", "raise"]
@@ -76,3 +79,12 @@ exact size and power.
 
 PowerMethod = Literal["mover", "wald", "adjusted-wald"]
 """A test whose power :func:`npskit.power` and :func:`npskit.sample_size_compare` compute."""
+
+MissingKeys = Literal["group", "raise"]
+"""What to do with rows whose segment key is missing: their own group (key ``None``) or raise."""
+
+SortBy = Literal["nps", "n", "impact", "lower", "shrunk"]
+"""What :func:`npskit.breakdown` can sort its rows by."""
+
+CompareTo = Literal["rest", "total"]
+"""What each segment is compared with: the rest of the population, or the total."""
