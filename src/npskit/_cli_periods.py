@@ -13,29 +13,17 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
-from ._cli import _add_answer_options, _add_format_option, _delimiter
+from ._cli import _add_answer_options, _add_format_option, _confidence_level, _delimiter
 from ._cli_plots import add_plot_option, check_plot, save_plot
 from ._csv import CsvDataError, CsvFile, tally_csv, tally_csv_by
 from ._tally import Tally
-from .typing import Alternative, Frequency, IntervalMethod, PAdjustMethod
+from .typing import Alternative, CompareMethod, Frequency, IntervalMethod, PAdjustMethod
 
 __all__ = ["add_compare", "add_trend"]
 
 # The independent-samples methods of npskit.compare (issue 4).
-COMPARE_METHODS = ("mover", "wald", "adjusted-wald", "permutation", "bootstrap", "bayes")
+COMPARE_METHODS = get_args(CompareMethod)
 _EXAMPLE = "the bundled example (contact_center.csv)"
-
-
-def _level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(
-            f"must be strictly between 0 and 1 (e.g. 0.95), got {text!r}"
-        )
-    return value
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +48,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--confidence-level",
-        type=_level,
+        type=_confidence_level,
         default=0.95,
         metavar="LEVEL",
         help="level of the intervals, strictly between 0 and 1 (default: 0.95)",

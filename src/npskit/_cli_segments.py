@@ -17,7 +17,13 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from ._cli import _add_answer_options, _add_format_option, _add_source_options, _source
+from ._cli import (
+    _add_answer_options,
+    _add_format_option,
+    _add_source_options,
+    _confidence_level,
+    _source,
+)
 from ._cli_plots import add_plot_option, check_plot, save_plot
 from ._csv import (
     CsvDataError,
@@ -34,18 +40,6 @@ from .typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
 __all__ = ["add_breakdown", "tally_csv_grouped"]
 
 _SORTS = ("nps", "n", "impact", "lower", "shrunk")
-
-
-def _level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(
-            f"must be strictly between 0 and 1 (e.g. 0.95), got {text!r}"
-        )
-    return value
 
 
 def _count(text: str) -> int:
@@ -140,7 +134,7 @@ def add_breakdown(commands: Any) -> None:
     )
     parser.add_argument(
         "--confidence-level",
-        type=_level,
+        type=_confidence_level,
         default=0.95,
         metavar="LEVEL",
         help="level of the intervals; adjusted p-values below 1 - LEVEL are flagged "
