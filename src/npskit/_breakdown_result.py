@@ -262,19 +262,7 @@ class Breakdown(Table[BreakdownRow]):
         significant digits; empty cells are values that do not exist.
         """
         columns = self._markdown_columns()
-        lines = [
-            "| " + " | ".join(columns) + " |",
-            "|" + "|".join("---" for _ in columns) + "|",
-        ]
-        for record in self.to_dicts():
-            cells = []
-            for column in columns:
-                value = record.get(column)
-                if column.startswith("pvalue") and isinstance(value, float):
-                    cells.append(f"{value:.3g}")
-                else:
-                    cells.append(format_cell(value, digits))
-            lines.append("| " + " | ".join(cells) + " |")
+        lines = [Table.to_markdown(self, digits=digits)]
         t = self.total
         total = {"n": t.n, "nps": t.nps, "low": t.low, "high": t.high, "share_of_total": 1.0}
         first = self._key_columns()[0]

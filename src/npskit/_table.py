@@ -42,6 +42,12 @@ def format_cell(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def _markdown_cell(column: str, value: Any, digits: int) -> str:
+    if column.startswith("pvalue") and isinstance(value, float) and not math.isnan(value):
+        return f"{value:.3g}"
+    return format_cell(value, digits)
+
+
 @dataclass(frozen=True, slots=True)
 class Table(Generic[R]):
     """An immutable sequence of rows with conversions to other formats.
@@ -90,14 +96,19 @@ class Table(Generic[R]):
         return buffer.getvalue()
 
     def to_markdown(self, *, digits: int = 1) -> str:
-        """The rows as a Markdown table; floats rounded to ``digits`` decimals."""
+        """The rows as a Markdown table.
+
+        Floats are rounded to ``digits`` decimals, except p-values (columns
+        whose name starts with ``pvalue``), which keep 3 significant digits;
+        empty cells are values that do not exist.
+        """
         columns = self._markdown_columns()
         lines = [
             "| " + " | ".join(columns) + " |",
             "|" + "|".join("---" for _ in columns) + "|",
         ]
         for record in self.to_dicts():
-            cells = (format_cell(record.get(column), digits) for column in columns)
+            cells = (_markdown_cell(column, record.get(column), digits) for column in columns)
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
 

@@ -26,7 +26,7 @@ from ._keys import library
 from ._methods import DEFAULT_METHOD
 from ._multiplicity import adjust_pvalues
 from ._scale import STANDARD_SCALE, Scale
-from ._table import Table, format_cell
+from ._table import Table
 from ._tally import Tally
 from ._validation import check_choice, check_confidence_level
 from .typing import Frequency, IntervalMethod, NanPolicy, PAdjustMethod
@@ -244,29 +244,6 @@ class Trend(Table[TrendRow]):
             "omnibus": self.omnibus.to_dict(),
             "linear_trend": self.linear_trend.to_dict(),
         }
-
-    def to_markdown(self, *, digits: int = 1) -> str:
-        """The rows as a Markdown table.
-
-        Points are rounded to ``digits`` decimals, p-values to 3 significant
-        digits; empty cells are values that do not exist (a period without
-        answers, the first period's change).
-        """
-        columns = self._markdown_columns()
-        lines = [
-            "| " + " | ".join(columns) + " |",
-            "|" + "|".join("---" for _ in columns) + "|",
-        ]
-        for record in self.to_dicts():
-            cells = []
-            for column in columns:
-                value = record.get(column)
-                if column.startswith("pvalue") and isinstance(value, float):
-                    cells.append(f"{value:.3g}")
-                else:
-                    cells.append(format_cell(value, digits))
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines)
 
     def _empty_columns(self) -> tuple[str, ...]:
         return tuple(TrendRow.__dataclass_fields__)[:-1]
