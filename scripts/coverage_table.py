@@ -29,7 +29,7 @@ from typing import Any, get_args
 import numpy as np
 from scipy.special import gammaln, xlogy
 
-from npskit._methods import interval_from_counts
+from npskit._intervals.methods import interval_from_counts
 from npskit.typing import IntervalMethod
 
 SIZES = (10, 30, 100)

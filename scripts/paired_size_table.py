@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from npskit._paired import _CELL_CHANGE, _CHANGES, _test_and_bounds
+from npskit._compare.paired import _CELL_CHANGE, _CHANGES, _test_and_bounds
 
 SHARES = np.array([0.2, 0.3, 0.5])
 REPS = 20_000

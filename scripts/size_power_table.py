@@ -12,7 +12,7 @@ two-sided at the 5% level:
 "wald", "adjusted-wald" and "mover" are computed EXACTLY: every pair of
 trinomial outcomes (outcomes less likely than 1e-15 left out, < 1e-9 of the
 mass) is tested with the formulas of ``npskit.compare`` and the rejections
-are summed with their probabilities (``npskit._power.exact_rejection``).
+are summed with their probabilities (``npskit._planning.power.exact_rejection``).
 "permutation", "bootstrap" and "bayes" are estimated by seeded simulation:
 SIMULATIONS pairs of samples per configuration, each tested exactly as
 ``npskit.compare`` does (permutation: exact enumeration of the splits up to
@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from npskit._compare_methods import bayes_compare, bootstrap_compare, permutation_compare
-from npskit._power import exact_rejection, shifted_shares
+from npskit._compare.methods import bayes_compare, bootstrap_compare, permutation_compare
+from npskit._planning.power import exact_rejection, shifted_shares
 
 SIZES = (10, 20, 50, 200)
 LEVEL = 0.95
@@ -130,7 +130,7 @@ def bayes_rejections(draws0: Any, draws1: Any) -> int:
     evaluation of the posterior distribution function per pair; posteriors
     are cached by counts (the same samples recur often).
     """
-    from npskit._compare_bayes import difference_cdf, posterior
+    from npskit._stats.bayes_difference import difference_cdf, posterior
 
     cache: dict[tuple[float, ...], Any] = {}
 

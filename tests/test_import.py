@@ -65,6 +65,6 @@ def test_import_npskit_loads_no_numpy_and_every_public_name_resolves() -> None:
         "assert not missing, missing\n"
         "from npskit import *\n"
         "assert set(npskit.__all__) <= set(dir(npskit))\n"
-        "assert npskit.tally is npskit._count.tally\n"
+        "assert npskit.tally is npskit._counting.tally.tally\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

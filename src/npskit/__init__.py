@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._errors import (
+from ._core.errors import (
     EmptyDataError,
     InvalidScoresError,
     InvalidWeightsError,
@@ -18,83 +18,83 @@ from ._errors import (
     NpskitError,
     ScoreTypeError,
 )
-from ._warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleWarning
+from ._core.warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleWarning
 
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
-    from ._breakdown import Breakdown, BreakdownRow, BreakdownTotal, breakdown
-    from ._compare import Comparison, compare
-    from ._count import classify, nps, tally
-    from ._counts_table import from_counts_table
-    from ._datasets import example_path, load_example
-    from ._decompose import Decomposition, DecompositionRow, decompose
-    from ._frames import tally_frame
-    from ._groups import GroupedTally, tally_by
-    from ._interval import Interval
-    from ._intervals import ConfidenceInterval, confidence_interval
-    from ._multiplicity import adjust_pvalues
-    from ._onesample_test import NpsTestResult, nps_test
-    from ._paired import MarginalHomogeneityTest, PairedComparison
-    from ._planning import MarginOfError, SampleSize, margin_of_error, sample_size
-    from ._plots import plot_distribution, plot_shares
-    from ._plots_estimates import plot_forest, plot_trend
-    from ._power import power, sample_size_compare
-    from ._scale import STANDARD_SCALE, Category, Scale
-    from ._shrinkage import ShrinkageResult, ShrunkSegment, shrink
-    from ._tally import Shares, Tally
-    from ._trend import LinearTrendTest, OmnibusTest, Trend, TrendRow, trend
+    from ._segments.breakdown import Breakdown, BreakdownRow, BreakdownTotal, breakdown
+    from ._compare.compare import Comparison, compare
+    from ._counting.tally import classify, nps, tally
+    from ._counting.counts_table import from_counts_table
+    from ._io.examples import example_path, load_example
+    from ._segments.decompose import Decomposition, DecompositionRow, decompose
+    from ._counting.frames import tally_frame
+    from ._counting.tally_by import GroupedTally, tally_by
+    from ._core.interval import Interval
+    from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
+    from ._stats.multiplicity import adjust_pvalues
+    from ._intervals.nps_test import NpsTestResult, nps_test
+    from ._compare.paired import MarginalHomogeneityTest, PairedComparison
+    from ._planning.margin import MarginOfError, SampleSize, margin_of_error, sample_size
+    from ._plots.answers import plot_distribution, plot_shares
+    from ._plots.estimates import plot_forest, plot_trend
+    from ._planning.power import power, sample_size_compare
+    from ._core.scale import STANDARD_SCALE, Category, Scale
+    from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
+    from ._core.tally import Shares, Tally
+    from ._trend.trend import LinearTrendTest, OmnibusTest, Trend, TrendRow, trend
 
 # Where each public name lives; the module is imported when the name is first
 # used, so `import npskit` itself loads neither numpy nor scipy.
 _LAZY = {
-    "Breakdown": "_breakdown",
-    "BreakdownRow": "_breakdown",
-    "BreakdownTotal": "_breakdown",
-    "Category": "_scale",
-    "Comparison": "_compare",
-    "ConfidenceInterval": "_intervals",
-    "Decomposition": "_decompose",
-    "DecompositionRow": "_decompose",
-    "GroupedTally": "_groups",
-    "Interval": "_interval",
-    "LinearTrendTest": "_trend",
-    "MarginOfError": "_planning",
-    "MarginalHomogeneityTest": "_paired",
-    "NpsTestResult": "_onesample_test",
-    "OmnibusTest": "_trend",
-    "PairedComparison": "_paired",
-    "STANDARD_SCALE": "_scale",
-    "SampleSize": "_planning",
-    "Scale": "_scale",
-    "Shares": "_tally",
-    "ShrinkageResult": "_shrinkage",
-    "ShrunkSegment": "_shrinkage",
-    "Tally": "_tally",
-    "Trend": "_trend",
-    "TrendRow": "_trend",
-    "adjust_pvalues": "_multiplicity",
-    "breakdown": "_breakdown",
-    "classify": "_count",
-    "compare": "_compare",
-    "confidence_interval": "_intervals",
-    "decompose": "_decompose",
-    "example_path": "_datasets",
-    "from_counts_table": "_counts_table",
-    "load_example": "_datasets",
-    "margin_of_error": "_planning",
-    "nps": "_count",
-    "nps_test": "_onesample_test",
-    "plot_distribution": "_plots",
-    "plot_forest": "_plots_estimates",
-    "plot_shares": "_plots",
-    "plot_trend": "_plots_estimates",
-    "power": "_power",
-    "sample_size": "_planning",
-    "sample_size_compare": "_power",
-    "shrink": "_shrinkage",
-    "tally": "_count",
-    "tally_by": "_groups",
-    "tally_frame": "_frames",
-    "trend": "_trend",
+    "Breakdown": "_segments.breakdown",
+    "BreakdownRow": "_segments.breakdown",
+    "BreakdownTotal": "_segments.breakdown",
+    "Category": "_core.scale",
+    "Comparison": "_compare.compare",
+    "ConfidenceInterval": "_intervals.confidence_interval",
+    "Decomposition": "_segments.decompose",
+    "DecompositionRow": "_segments.decompose",
+    "GroupedTally": "_counting.tally_by",
+    "Interval": "_core.interval",
+    "LinearTrendTest": "_trend.trend",
+    "MarginOfError": "_planning.margin",
+    "MarginalHomogeneityTest": "_compare.paired",
+    "NpsTestResult": "_intervals.nps_test",
+    "OmnibusTest": "_trend.trend",
+    "PairedComparison": "_compare.paired",
+    "STANDARD_SCALE": "_core.scale",
+    "SampleSize": "_planning.margin",
+    "Scale": "_core.scale",
+    "Shares": "_core.tally",
+    "ShrinkageResult": "_segments.shrinkage",
+    "ShrunkSegment": "_segments.shrinkage",
+    "Tally": "_core.tally",
+    "Trend": "_trend.trend",
+    "TrendRow": "_trend.trend",
+    "adjust_pvalues": "_stats.multiplicity",
+    "breakdown": "_segments.breakdown",
+    "classify": "_counting.tally",
+    "compare": "_compare.compare",
+    "confidence_interval": "_intervals.confidence_interval",
+    "decompose": "_segments.decompose",
+    "example_path": "_io.examples",
+    "from_counts_table": "_counting.counts_table",
+    "load_example": "_io.examples",
+    "margin_of_error": "_planning.margin",
+    "nps": "_counting.tally",
+    "nps_test": "_intervals.nps_test",
+    "plot_distribution": "_plots.answers",
+    "plot_forest": "_plots.estimates",
+    "plot_shares": "_plots.answers",
+    "plot_trend": "_plots.estimates",
+    "power": "_planning.power",
+    "sample_size": "_planning.margin",
+    "sample_size_compare": "_planning.power",
+    "shrink": "_segments.shrinkage",
+    "tally": "_counting.tally",
+    "tally_by": "_counting.tally_by",
+    "tally_frame": "_counting.frames",
+    "trend": "_trend.trend",
 }
 
 # Tracebacks and reprs name the public path (npskit.InvalidScoresError), not the

@@ -5,7 +5,7 @@ The ``npskit`` console script calls :func:`main` here too.
 
 from __future__ import annotations
 
-from ._cli import main
+from ._cli.main import main
 
 __all__ = ["main"]
 

@@ -1,0 +1,1 @@
+"""The npskit command line."""

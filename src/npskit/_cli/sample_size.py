@@ -1,0 +1,195 @@
+"""The ``npskit sample-size`` subcommand.
+
+It follows the pattern of :mod:`npskit._cli`: ``add_sample_size`` adds the
+subcommand's arguments, ``_run_sample_size`` runs it. It reads no file: it
+plans a survey with :func:`npskit.sample_size`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import warnings
+from typing import Any
+
+from .main import _add_format_option, _add_interval_options, _warn
+from .._planning.margin import PLANNING_METHODS, SampleSize, sample_size
+
+__all__ = ["add_sample_size"]
+
+
+def add_sample_size(commands: Any) -> None:
+    """Add ``npskit sample-size`` to the subcommands."""
+    parser = commands.add_parser(
+        "sample-size",
+        help="answers needed for a given margin of error",
+        description=(
+            "How many answers give an NPS interval whose margin of error (half its\n"
+            "width, in points) is at most --margin. Without --expected it plans for the\n"
+            "worst case (half detractors, half promoters), which holds whatever the\n"
+            "shares turn out to be."
+        ),
+        epilog=(
+            "examples:\n"
+            "  npskit sample-size --margin 5\n"
+            "  npskit sample-size --margin 5 --expected 20,30,50\n"
+            "  npskit sample-size --margin 3 --expected 0.2,0.3,0.5 --confidence-level 0.9\n"
+            "  npskit sample-size --margin 5 --population 2000 --format json\n"
+            "  npskit sample-size --margin 3 --example --format markdown\n"
+            "\n"
+            "--expected takes detractors,passives,promoters as shares adding up to 1\n"
+            "(0.2,0.3,0.5) or as percentages adding up to 100 (20,30,50); --example\n"
+            "takes them from the bundled example survey."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--margin",
+        type=_margin,
+        required=True,
+        metavar="POINTS",
+        help="margin of error to reach, in NPS points, strictly between 0 and 100",
+    )
+    parser.add_argument(
+        "--expected",
+        type=_expected,
+        default=None,
+        metavar="D,S,P",
+        help=(
+            "expected detractors,passives,promoters as shares (sum 1) or percentages "
+            "(sum 100); default: the worst case"
+        ),
+    )
+    _add_interval_options(parser, PLANNING_METHODS)
+    parser.add_argument(
+        "--population",
+        type=_population,
+        default=None,
+        metavar="N",
+        help="size of the population sampled without replacement (finite-population correction)",
+    )
+    parser.add_argument(
+        "--example",
+        action="store_true",
+        help="expect the shares of the bundled example survey (instead of --expected)",
+    )
+    _add_format_option(parser, ("text", "json", "markdown"))
+    parser.set_defaults(handler=_run_sample_size, parser=parser)
+
+
+def _run_sample_size(args: argparse.Namespace) -> int:
+    parser: argparse.ArgumentParser = args.parser
+    if args.example:
+        if args.expected is not None:
+            parser.error("give --expected or --example, not both")
+        from .._counting.tally import tally
+        from .._io.examples import load_example
+
+        args.expected = tally(load_example()["answer"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            plan = sample_size(
+                args.margin,
+                expected=args.expected,
+                confidence_level=args.confidence_level,
+                method=args.method,
+                population=args.population,
+            )
+        except ValueError as error:  # e.g. more than 10^15 answers needed
+            parser.error(str(error))
+    _warn(caught)
+    if args.format == "json":
+        print(json.dumps({"command": "sample-size", **plan.to_dict()}, indent=2))
+    elif args.format == "markdown":
+        print(_markdown(plan))
+    else:
+        print(_text(plan))
+    return 0
+
+
+def _text(plan: SampleSize) -> str:
+    if plan.worst_case:
+        shares = "worst case: 50% detractors, 0% passives, 50% promoters"
+    else:
+        d, s, p = (f"{100 * v:.4g}%" for v in plan.expected)
+        shares = f"{d} detractors, {s} passives, {p} promoters"
+    rows = [
+        ("answers needed", str(plan.n)),
+        ("margin at that n", f"±{plan.margin:.2f} points"),
+        ("confidence level", f"{100 * plan.confidence_level:g}%"),
+        ("method", plan.method),
+        ("expected shares", shares),
+    ]
+    if plan.population is not None:
+        rows.append(("population", str(plan.population)))
+    lines = [f"Sample size for an NPS margin of error of ±{plan.target:g} points"]
+    lines += [f"{name:<18}{value}" for name, value in rows]
+    lines.append("The margin is half the width of the two-sided interval, rounded to 2 decimals.")
+    return "\n".join(lines)
+
+
+def _markdown(plan: SampleSize) -> str:
+    """The plan as a two-column Markdown table (margin rounded to 2 decimals)."""
+    lines = [f"| sample size for a margin of ±{plan.target:g} points | |", "|---|---|"]
+    expected = (
+        "worst case"
+        if plan.worst_case
+        else " / ".join(f"{100 * v:.4g}%" for v in plan.expected)
+        + " (detractors / passives / promoters)"
+    )
+    rows = [
+        ("answers needed", str(plan.n)),
+        ("margin at that n", f"±{plan.margin:.2f} points"),
+        ("confidence level", f"{100 * plan.confidence_level:g}%"),
+        ("method", plan.method),
+        ("expected shares", expected),
+    ]
+    if plan.population is not None:
+        rows.append(("population", str(plan.population)))
+    lines += [f"| {name} | {value} |" for name, value in rows]
+    return "\n".join(lines)
+
+
+def _margin(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of points, got {text!r}") from None
+    if not (math.isfinite(value) and 0.0 < value < 100.0):
+        raise argparse.ArgumentTypeError(
+            f"must be strictly between 0 and 100 points (half the interval's width), got {text!r}"
+        )
+    return value
+
+
+def _expected(text: str) -> tuple[float, float, float]:
+    parts = text.split(",")
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        values = []
+    if len(values) != 3 or not all(math.isfinite(v) and v >= 0 for v in values):
+        raise argparse.ArgumentTypeError(
+            "must be three non-negative numbers detractors,passives,promoters such as "
+            f"0.2,0.3,0.5 or 20,30,50, got {text!r}"
+        )
+    total = math.fsum(values)
+    if abs(total - 100.0) <= 1e-6:  # percentages
+        values = [v / 100.0 for v in values]
+    elif abs(total - 1.0) > 1e-9:
+        raise argparse.ArgumentTypeError(
+            f"must add up to 1 (shares) or 100 (percentages), got {text!r} (sum {total:g})"
+        )
+    return (values[0], values[1], values[2])
+
+
+def _population(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value

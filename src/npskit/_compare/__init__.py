@@ -1,0 +1,1 @@
+"""Two NPS: the comparison method registry, independent and paired comparisons."""

@@ -1,0 +1,398 @@
+"""The Tally: category counts, the sufficient statistic of every NPS method."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from .errors import EmptyDataError
+from .scale import STANDARD_SCALE, Scale
+from ..typing import Alternative, IntervalMethod
+
+if TYPE_CHECKING:
+    from .._intervals.confidence_interval import ConfidenceInterval
+
+__all__ = ["Shares", "Tally"]
+
+_CATEGORIES = ("detractors", "passives", "promoters")
+
+
+class Shares(NamedTuple):
+    """Shares of detractors, passives and promoters; they sum to 1."""
+
+    detractors: float
+    passives: float
+    promoters: float
+
+
+def _count(name: str, value: object) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    number = float(value)
+    if isinstance(value, numbers.Integral):
+        count = operator.index(value)
+    elif math.isfinite(number) and number.is_integer():
+        count = int(number)
+    else:
+        raise ValueError(
+            f"{name} must be a whole number of answers, got {value!r}; pass "
+            "squared_weights and responses too if these are sums of weights"
+        )
+    if count < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return count
+
+
+def _weight_sum(name: str, value: object) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    total = float(value)
+    if not math.isfinite(total) or total < 0:
+        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
+    return total
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tally:
+    """Counts of detractors, passives and promoters, and of missing answers.
+
+    A tally is all any NPS statistic needs, so every npskit function that takes
+    answers also takes a tally. Tallies of disjoint parts of the data add up:
+    ``tally(a) + tally(b) == tally(a + b)``.
+
+    Parameters
+    ----------
+    detractors, passives, promoters : int or float
+        Number of answers in each category; with weights, the sum of the
+        weights of those answers.
+    n_missing : int, default 0
+        Number of missing answers that were left out.
+    squared_weights : tuple of three floats, optional
+        For a weighted tally: the sums of squared weights of detractors,
+        passives and promoters. Leave out for an unweighted tally.
+    responses : int, optional
+        For a weighted tally: the number of answers behind the weighted sums
+        (required then). For an unweighted tally it is the total and may be
+        left out.
+
+    Raises
+    ------
+    TypeError
+        If a count is not a number.
+    ValueError
+        If a count is negative, an unweighted count is fractional, or the
+        weighted fields are incomplete or inconsistent.
+
+    See Also
+    --------
+    tally : Build a tally from answers.
+
+    Notes
+    -----
+    Counts are stored as Python integers, which cannot overflow; weighted sums
+    as floats. The effective sample size of a weighted tally is Kish's
+    :math:`n_\\mathrm{eff} = (\\sum w)^2 / \\sum w^2` [1]_.
+
+    References
+    ----------
+    .. [1] Kish, L. (1965). *Survey Sampling*. New York: Wiley.
+
+    Examples
+    --------
+    >>> from npskit import Tally
+    >>> t = Tally(detractors=20, passives=30, promoters=50)
+    >>> t.n, t.nps
+    (100, 30.0)
+    >>> t + Tally(detractors=5, passives=0, promoters=0, n_missing=2)
+    Tally(detractors=25, passives=30, promoters=50, n_missing=2)
+    """
+
+    detractors: int | float
+    passives: int | float
+    promoters: int | float
+    n_missing: int = 0
+    squared_weights: tuple[float, float, float] | None = None
+    responses: int | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "n_missing", _count("n_missing", self.n_missing))
+        if self.squared_weights is None:
+            counts = [_count(name, getattr(self, name)) for name in _CATEGORIES]
+            for name, count in zip(_CATEGORIES, counts, strict=True):
+                set_(self, name, count)
+            total = sum(counts)
+            if self.responses is not None and _count("responses", self.responses) != total:
+                raise ValueError(
+                    f"responses={self.responses!r} does not match the total count "
+                    f"{total} of an unweighted tally"
+                )
+            set_(self, "responses", total)
+            return
+        sums = [_weight_sum(name, getattr(self, name)) for name in _CATEGORIES]
+        if len(self.squared_weights) != 3:
+            raise ValueError(
+                "squared_weights must hold three sums (detractors, passives, "
+                f"promoters), got {self.squared_weights!r}"
+            )
+        squares = tuple(
+            _weight_sum(f"squared_weights[{i}]", v) for i, v in enumerate(self.squared_weights)
+        )
+        for name, weight_sum, square in zip(_CATEGORIES, sums, squares, strict=True):
+            if (weight_sum == 0) != (square == 0):
+                raise ValueError(
+                    f"{name}: a weight sum of {weight_sum!r} cannot go with a sum of "
+                    f"squared weights of {square!r}"
+                )
+        if self.responses is None:
+            raise ValueError(
+                "a weighted tally needs responses, the number of answers behind the weighted sums"
+            )
+        responses = _count("responses", self.responses)
+        for name, weight_sum in zip(_CATEGORIES, sums, strict=True):
+            set_(self, name, weight_sum)
+        set_(self, "squared_weights", squares)
+        set_(self, "responses", responses)
+
+    # -- construction -----------------------------------------------------
+
+    @classmethod
+    def from_histogram(
+        cls,
+        counts: Sequence[int] | np.ndarray[Any, Any],
+        *,
+        scale: Scale = STANDARD_SCALE,
+        n_missing: int = 0,
+    ) -> Tally:
+        """Build a tally from the number of answers at each point of the scale.
+
+        Parameters
+        ----------
+        counts : sequence of int
+            ``counts[k]`` is the number of answers equal to ``scale.low + k``;
+            for the standard scale, eleven counts for the answers 0..10.
+        scale : Scale, default the standard 0-10 scale
+            The scale the histogram is on.
+        n_missing : int, default 0
+            Number of missing answers.
+
+        Raises
+        ------
+        ValueError
+            If there is not one count per scale point, or a count is negative
+            or fractional.
+
+        Examples
+        --------
+        >>> from npskit import Tally
+        >>> Tally.from_histogram([1, 0, 0, 0, 0, 0, 2, 3, 0, 4, 1])
+        Tally(detractors=3, passives=3, promoters=5, n_missing=0)
+        """
+        values = list(np.asarray(counts, dtype=object).ravel())
+        if len(values) != scale.n_points:
+            raise ValueError(
+                f"counts must hold one count per answer {scale.low}..{scale.high} "
+                f"({scale.n_points} counts), got {len(values)}"
+            )
+        whole = [_count(f"counts[{k}]", v) for k, v in enumerate(values)]
+        cut_d = scale.detractor_max - scale.low + 1
+        cut_p = scale.promoter_min - scale.low
+        return cls(
+            detractors=sum(whole[:cut_d]),
+            passives=sum(whole[cut_d:cut_p]),
+            promoters=sum(whole[cut_p:]),
+            n_missing=n_missing,
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Tally:
+        """Rebuild a tally from the output of :meth:`to_dict`.
+
+        Raises
+        ------
+        ValueError
+            If keys are missing or unknown.
+        """
+        known = {*_CATEGORIES, "n_missing", "squared_weights", "responses"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown keys for a Tally: {unknown!r}")
+        lacking = [name for name in _CATEGORIES if name not in data]
+        if lacking:
+            raise ValueError(f"a Tally needs the keys {lacking!r}")
+        squares = data.get("squared_weights")
+        return cls(
+            detractors=data["detractors"],
+            passives=data["passives"],
+            promoters=data["promoters"],
+            n_missing=data.get("n_missing", 0),
+            squared_weights=None if squares is None else tuple(squares),
+            responses=data.get("responses"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The tally as a JSON-serialisable dictionary (see :meth:`from_dict`)."""
+        return {
+            "detractors": self.detractors,
+            "passives": self.passives,
+            "promoters": self.promoters,
+            "n_missing": self.n_missing,
+            "squared_weights": (
+                None if self.squared_weights is None else list(self.squared_weights)
+            ),
+            "responses": self.responses,
+        }
+
+    # -- derived quantities -----------------------------------------------
+
+    @property
+    def is_weighted(self) -> bool:
+        """Whether the counts are sums of survey weights."""
+        return self.squared_weights is not None
+
+    @property
+    def n(self) -> int | float:
+        """Number of answers (the sum of weights when weighted)."""
+        return self.detractors + self.passives + self.promoters
+
+    @property
+    def n_responses(self) -> int:
+        """Number of answers, unweighted, missing ones left out."""
+        return self.responses if self.responses is not None else int(self.n)
+
+    @property
+    def effective_n(self) -> float:
+        """Kish's effective sample size; equal to ``n`` when unweighted."""
+        if self.squared_weights is None:
+            return float(self.n)
+        squares = math.fsum(self.squared_weights)
+        return 0.0 if squares == 0 else float(self.n) ** 2 / squares
+
+    @property
+    def shares(self) -> Shares:
+        """Shares of detractors, passives and promoters.
+
+        Raises
+        ------
+        EmptyDataError
+            If the tally has no answers.
+        """
+        total = self._nonempty_total()
+        return Shares(self.detractors / total, self.passives / total, self.promoters / total)
+
+    @property
+    def nps(self) -> float:
+        """NPS in points, ``100 * (promoters - detractors) / n``.
+
+        Raises
+        ------
+        EmptyDataError
+            If the tally has no answers.
+        """
+        total = self._nonempty_total()
+        return 100 * ((self.promoters - self.detractors) / total)
+
+    def _nonempty_total(self) -> int | float:
+        total = self.n
+        if total <= 0:
+            missing = f" ({self.n_missing} missing answers were left out)" if self.n_missing else ""
+            raise EmptyDataError(f"no answers to compute an NPS from: the tally is empty{missing}")
+        return total
+
+    def confidence_interval(
+        self,
+        *,
+        confidence_level: float = 0.95,
+        method: IntervalMethod = "adjusted-wald",
+        alternative: Alternative = "two-sided",
+        population: int | None = None,
+        prior: float = 0.5,
+        n_resamples: int = 10_000,
+        rng: Any = None,
+    ) -> ConfidenceInterval:
+        """Confidence interval for this tally's NPS.
+
+        Same options and result as :func:`npskit.confidence_interval`.
+
+        Examples
+        --------
+        >>> from npskit import Tally
+        >>> ci = Tally(detractors=20, passives=30, promoters=50).confidence_interval()
+        >>> round(ci.low, 2), round(ci.high, 2), ci.method
+        (14.05, 44.2, 'adjusted-wald')
+        """
+        from .._intervals.confidence_interval import _confidence_interval
+
+        return _confidence_interval(
+            self,
+            confidence_level=confidence_level,
+            method=method,
+            alternative=alternative,
+            population=population,
+            prior=prior,
+            n_resamples=n_resamples,
+            rng=rng,
+        )
+
+    # -- merging ----------------------------------------------------------
+
+    def __add__(self, other: object) -> Tally:
+        if not isinstance(other, Tally):
+            return NotImplemented
+        if self.squared_weights is None and other.squared_weights is None:
+            return Tally(
+                detractors=self.detractors + other.detractors,
+                passives=self.passives + other.passives,
+                promoters=self.promoters + other.promoters,
+                n_missing=self.n_missing + other.n_missing,
+            )
+        mine, theirs = self._squares(), other._squares()
+        return Tally(
+            detractors=self.detractors + other.detractors,
+            passives=self.passives + other.passives,
+            promoters=self.promoters + other.promoters,
+            n_missing=self.n_missing + other.n_missing,
+            squared_weights=(mine[0] + theirs[0], mine[1] + theirs[1], mine[2] + theirs[2]),
+            responses=self.n_responses + other.n_responses,
+        )
+
+    def _squares(self) -> tuple[float, float, float]:
+        # An unweighted answer has weight 1, so its squared weight is 1 too.
+        if self.squared_weights is None:
+            return (float(self.detractors), float(self.passives), float(self.promoters))
+        return self.squared_weights
+
+    # -- display ----------------------------------------------------------
+
+    def __repr__(self) -> str:
+        core = (
+            f"detractors={self.detractors!r}, passives={self.passives!r}, "
+            f"promoters={self.promoters!r}, n_missing={self.n_missing!r}"
+        )
+        if self.squared_weights is None:
+            return f"Tally({core})"
+        return (
+            f"Tally({core}, squared_weights={self.squared_weights!r}, responses={self.responses!r})"
+        )
+
+    def __str__(self) -> str:
+        weighted = self.is_weighted
+        lines = []
+        head = f"NPS {self.nps:+.1f}" if self.n > 0 else "NPS undefined (no answers)"
+        answers = f"{self.n_responses} answers"
+        if weighted:
+            answers += f", weighted total {self.n:.6g}, effective n {self.effective_n:.1f}"
+        lines.append(f"{head} from {answers}; {self.n_missing} missing left out")
+        for name in _CATEGORIES:
+            value = getattr(self, name)
+            share = f"{100 * value / self.n:6.1f}%" if self.n > 0 else "      -"
+            shown = f"{value:.6g}" if weighted else str(value)
+            lines.append(f"  {name:<11}{shown:>14}  {share}")
+        lines.append("(NPS and shares rounded to 1 decimal)")
+        return "\n".join(lines)

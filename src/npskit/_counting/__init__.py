@@ -1,0 +1,1 @@
+"""From answers to counts: input rules, the counting kernel, keys and grouped counts."""

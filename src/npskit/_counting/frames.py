@@ -1,0 +1,305 @@
+"""Counting inside the caller's dataframe engine, through narwhals.
+
+:func:`tally_frame` writes the counting as narwhals expressions: category
+indicator columns first, then one group-by with plain sums (Dask accepts
+nothing more complex inside an aggregation). The engine runs it where the
+data are (lazily for polars LazyFrames, DuckDB relations, Dask and Spark),
+and only the small table of counts per group comes back, which
+:func:`npskit.from_counts_table` turns into tallies. narwhals is imported
+when the function is called, never at ``import npskit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .counts_table import from_counts_table
+from .._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError, ScoreTypeError
+from .tally_by import GroupedTally
+from .inputs import plural
+from .._core.scale import STANDARD_SCALE, Scale
+from .._core.tally import Tally
+from .._core.validation import check_choice
+from ..typing import MissingKeys, NanPolicy
+
+__all__ = ["tally_frame"]
+
+_PREFIX = "__npskit_"
+_CATEGORIES = ("detractors", "passives", "promoters")
+_NO_POSITIONS = (
+    "the engine counts rows where they are stored and does not report their "
+    "positions (a distributed or lazy frame has no row order to point at)"
+)
+
+
+def tally_frame(
+    frame: Any,
+    *,
+    score: str,
+    by: str | Sequence[str] = (),
+    weights: str | None = None,
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    missing_keys: MissingKeys = "group",
+) -> GroupedTally | Tally:
+    """Count answers per group inside a dataframe engine, and return the tallies.
+
+    The group-by runs in the caller's engine (polars, DuckDB, Dask, PySpark,
+    pandas, pyarrow, or anything else narwhals supports), lazily where the
+    engine is lazy; only the small table of counts per group is collected.
+
+    Parameters
+    ----------
+    frame : dataframe or lazy frame
+        A table of answers, one row per respondent: a polars DataFrame or
+        LazyFrame, a DuckDB relation, a Dask DataFrame, a PySpark DataFrame,
+        a pandas DataFrame or a pyarrow Table.
+    score : str
+        Column with the answers on the scale (integers or floats; null, and
+        NaN in a float column, are missing answers).
+    by : str or sequence of str, default ()
+        Key columns (segments). With none, the result is one :class:`Tally`.
+    weights : str, optional
+        Column with survey weights, finite and >= 0 where the answer is
+        present.
+    scale : Scale, default the standard 0-10 scale
+        Scale of the answers and its cut points.
+    nan_policy : {"omit", "raise"}, default "omit"
+        Leave missing answers out and count them, or raise.
+    missing_keys : {"group", "raise"}, default "group"
+        Rows with a null key form their own group (key ``None``), or raise.
+
+    Returns
+    -------
+    GroupedTally or Tally
+        Tallies per group, ordered as :func:`npskit.tally_by` orders them
+        (sorted by key, missing keys last), or the total when ``by`` is empty.
+
+    Raises
+    ------
+    ImportError
+        If narwhals is not installed (``pip install "npskit[frames]"``).
+    TypeError
+        If ``frame`` is not a dataframe narwhals knows, or the answers or
+        weights are not numbers.
+    ValueError
+        If a column is not in the frame, or a key is null under
+        ``missing_keys="raise"``.
+    InvalidScoresError
+        If answers are outside the scale, not whole numbers, or infinite; the
+        message gives their number, not their positions (the engine does not
+        report them).
+    MissingAnswersError
+        If answers are missing and ``nan_policy="raise"``.
+    InvalidWeightsError
+        If weights are null, negative or not finite where the answer is
+        present.
+
+    See Also
+    --------
+    from_counts_table : Tallies from a counts table computed elsewhere.
+    tally_by : Count answers per group in memory.
+
+    Notes
+    -----
+    The engine evaluates, per row, indicator columns for detractors, passives,
+    promoters, missing answers and invalid answers (with weights also ``w``
+    and ``w**2`` per category, and an indicator of invalid weights), then sums
+    them per group. Validation happens in the same pass, so the data are read
+    once. Written with narwhals [1]_, so the same code runs on every backend
+    it supports.
+
+    References
+    ----------
+    .. [1] narwhals: extremely lightweight compatibility layer between
+       dataframe libraries, https://narwhals-dev.github.io/narwhals/
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from npskit import tally_frame
+    >>> lf = pl.LazyFrame({"channel": ["web", "web", "phone", "phone", "web"],
+    ...                    "answer": [10, 3, 9, None, 7]})
+    >>> g = tally_frame(lf, score="answer", by="channel")
+    >>> g["web"]
+    Tally(detractors=1, passives=1, promoters=1, n_missing=0)
+    >>> g["phone"]
+    Tally(detractors=0, passives=0, promoters=1, n_missing=1)
+    >>> tally_frame(lf, score="answer")
+    Tally(detractors=1, passives=1, promoters=2, n_missing=1)
+    """
+    check_choice("nan_policy", nan_policy, ("omit", "raise"))
+    check_choice("missing_keys", missing_keys, ("group", "raise"))
+    if not isinstance(scale, Scale):
+        raise TypeError(f"scale must be an npskit.Scale, got {type(scale).__name__}")
+    if not isinstance(score, str):
+        raise TypeError(f"score must be a column name (str), got {score!r}")
+    if weights is not None and not isinstance(weights, str):
+        raise TypeError(f"weights must be a column name (str) or None, got {weights!r}")
+    keys = _key_names(by)
+    try:
+        import narwhals as nw
+    except ImportError:
+        raise ImportError(
+            'tally_frame needs narwhals: pip install "npskit[frames]" (or narwhals)'
+        ) from None
+    try:
+        table = nw.from_native(frame)
+    except TypeError:
+        raise TypeError(
+            "frame must be a dataframe narwhals supports (polars, DuckDB, Dask, PySpark, "
+            f"pandas, pyarrow, ...), got {type(frame).__name__}"
+        ) from None
+    schema = table.collect_schema()
+    columns = list(schema.names())
+    for role, name in [("score", score), *(("by", k) for k in keys), ("weights", weights)]:
+        if name is not None and name not in columns:
+            shown = ", ".join(repr(c) for c in columns[:10]) + (
+                ", ..." if len(columns) > 10 else ""
+            )
+            raise ValueError(f"{role} names the column {name!r}, which is not in frame ({shown})")
+    clash = [k for k in keys if k in (score, weights)]
+    if clash:
+        raise ValueError(f"by must name columns other than score and weights, got {clash!r}")
+    score_type = schema[score]
+    _check_numeric("score", score, score_type)
+    if weights is not None:
+        _check_numeric("weights", weights, schema[weights])
+
+    indicators = _indicators(nw, score, score_type, weights, schema, scale)
+    sums = [nw.col(name).sum() for name in indicators]
+    step = table.with_columns(**indicators)
+    grouped = step.group_by(*keys, drop_null_keys=False) if keys else None
+    counted = grouped.agg(*sums) if grouped is not None else step.select(*sums)
+    result = _collect(nw, counted).to_dict(as_series=False)
+
+    invalid = _total(result[f"{_PREFIX}invalid"])
+    if invalid:
+        raise InvalidScoresError(
+            f"column {score!r} contains {plural(invalid, 'invalid answer', 'invalid answers')} "
+            f"(outside {scale.low}..{scale.high}, not whole numbers, or infinite); "
+            f"{_NO_POSITIONS}: find them with a filter such as "
+            f"~{score}.is_between({scale.low}, {scale.high}); pass scale=npskit.Scale(...) "
+            "if this survey used another scale",
+            count=invalid,
+        )
+    missing = _total(result[f"{_PREFIX}missing"])
+    if missing and nan_policy == "raise":
+        raise MissingAnswersError(
+            f"column {score!r} contains {plural(missing, 'missing answer', 'missing answers')} "
+            f"and nan_policy='raise'; {_NO_POSITIONS}; pass nan_policy='omit' to leave them "
+            "out and count them",
+            count=missing,
+        )
+    if weights is not None:
+        bad = _total(result[f"{_PREFIX}bad_weight"])
+        if bad:
+            raise InvalidWeightsError(
+                f"column {weights!r} contains {plural(bad, 'weight', 'weights')} that are "
+                "null, negative, NaN or infinite where the answer is present; weights must "
+                f"be finite and >= 0 ({_NO_POSITIONS})"
+            )
+    if missing_keys == "raise":
+        for key in keys:
+            rows = _null_key_rows(result, key)
+            if rows:
+                raise ValueError(
+                    f"by column {key!r} has {plural(rows, 'row', 'rows')} with a missing key "
+                    "and missing_keys='raise'; pass missing_keys='group' to count them as "
+                    "their own group"
+                )
+    names = {category: f"{_PREFIX}{category}" for category in _CATEGORIES}
+    options: dict[str, Any] = {
+        "categories": [names[c] for c in _CATEGORIES],
+        "n_missing": f"{_PREFIX}missing",
+    }
+    if weights is not None:
+        options["weight_sum"] = [f"{_PREFIX}w_{c}" for c in _CATEGORIES]
+        options["weight_sq_sum"] = [f"{_PREFIX}w2_{c}" for c in _CATEGORIES]
+    return from_counts_table(result, by=keys, scale=scale, missing_keys="group", **options)
+
+
+def _key_names(by: object) -> tuple[str, ...]:
+    if isinstance(by, str):
+        return (by,)
+    if isinstance(by, (list, tuple)) and all(isinstance(b, str) for b in by):
+        if len(set(by)) != len(by):
+            raise ValueError(f"by names a column twice: {by!r}")
+        return tuple(by)
+    raise TypeError(f"by must be a column name or a list of column names, got {by!r}")
+
+
+def _check_numeric(role: str, name: str, dtype: Any) -> None:
+    if not dtype.is_numeric():
+        raise ScoreTypeError(
+            f"{role} column {name!r} has type {dtype}, which is not a number; cast it to an "
+            "integer or float type in the engine first"
+        )
+
+
+def _indicators(
+    nw: Any, score: str, score_type: Any, weights: str | None, schema: Any, scale: Scale
+) -> dict[str, Any]:
+    """Per-row indicator (and weight) columns whose sums per group are the counts."""
+    s = nw.col(score)
+    missing = s.is_null()
+    if score_type.is_float():
+        missing = missing | s.is_nan()
+        valid = s.is_between(scale.low, scale.high) & (s.round(0) == s)
+    else:
+        valid = s.is_between(scale.low, scale.high)
+    present = ~missing
+    good = present & valid
+    conditions = {
+        "detractors": good & (s <= scale.detractor_max),
+        "passives": good & (s > scale.detractor_max) & (s < scale.promoter_min),
+        "promoters": good & (s >= scale.promoter_min),
+    }
+
+    def flag(condition: Any) -> Any:
+        return nw.when(condition).then(1).otherwise(0).cast(nw.Int64)
+
+    columns = {f"{_PREFIX}{name}": flag(c) for name, c in conditions.items()}
+    columns[f"{_PREFIX}missing"] = flag(missing)
+    columns[f"{_PREFIX}invalid"] = flag(present & ~valid)
+    if weights is not None:
+        w = nw.col(weights).cast(nw.Float64)
+        bad = nw.col(weights).is_null()
+        if schema[weights].is_float():
+            bad = bad | nw.col(weights).is_nan()
+        bad = bad | ~((w >= 0) & (w < float("inf")))
+        columns[f"{_PREFIX}bad_weight"] = flag(present & bad)
+        for name, condition in conditions.items():
+            columns[f"{_PREFIX}w_{name}"] = nw.when(condition).then(w).otherwise(0.0)
+            columns[f"{_PREFIX}w2_{name}"] = nw.when(condition).then(w * w).otherwise(0.0)
+    return columns
+
+
+def _collect(nw: Any, counted: Any) -> Any:
+    """The counts as an eager narwhals DataFrame (polars lazily by its streaming engine)."""
+    if not isinstance(counted, nw.LazyFrame):
+        return counted
+    if counted.implementation.is_polars():
+        try:
+            return counted.collect(engine="streaming")
+        except TypeError:  # polars before 1.23 has no engine= argument
+            return counted.collect()
+    return counted.collect()
+
+
+def _total(values: list[Any]) -> int:
+    return int(sum(int(v) for v in values if v is not None))
+
+
+def _null_key_rows(result: dict[str, list[Any]], key: str) -> int:
+    from .keys import is_missing
+
+    rows = 0
+    for position, value in enumerate(result[key]):
+        if is_missing(value):
+            rows += sum(
+                int(result[f"{_PREFIX}{name}"][position])
+                for name in (*_CATEGORIES, "missing", "invalid")
+            )
+    return rows

@@ -1,0 +1,321 @@
+"""Turning what callers pass as answers or weights into 1-D numeric arrays.
+
+The rules here are the input rules of the whole package (docs/input-rules.md):
+numbers of any integer or float dtype are accepted; missing answers become NaN;
+booleans, dates and other objects raise :class:`ScoreTypeError`; text that is
+not a number raises :class:`InvalidScoresError`. pandas, polars and pyarrow are
+recognised by their module name and never imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+import numpy.typing as npt
+
+from .._core.errors import InvalidScoresError, ScoreTypeError
+
+__all__ = ["as_numeric", "describe_positions", "is_chunk_stream", "plural"]
+
+_SHOWN = 5  # how many offending positions an error message lists
+
+_NUMBER, _MISSING, _TEXT, _BOOL, _OTHER = 0, 1, 2, 3, 4
+
+
+def describe_positions(
+    positions: npt.NDArray[np.intp], values: Sequence[object], offset: int = 0
+) -> tuple[list[int], list[object], str]:
+    """Format the first few offending positions and values for a message."""
+    shown = [int(p) + offset for p in positions[:_SHOWN]]
+    shown_values = [_plain(v) for v in values[:_SHOWN]]
+    places = ", ".join(str(p) for p in shown)
+    found = ", ".join(repr(v) for v in shown_values)
+    label = "position" if len(shown) == 1 else "positions"
+    return shown, shown_values, f"first at {label} {places}: {found}"
+
+
+def plural(count: int, singular: str, many: str) -> str:
+    """``"1 value"`` or ``"3 values"``."""
+    return f"{count} {singular if count == 1 else many}"
+
+
+def _what_is_allowed(name: str) -> str:
+    if name == "scores":
+        return "NPS answers must be whole numbers on the scale"
+    return f"{name} must be numbers"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _library(obj: object) -> str:
+    return type(obj).__module__.split(".", 1)[0]
+
+
+def is_chunk_stream(obj: object) -> bool:
+    """Whether ``obj`` is an iterable of chunks rather than one array of answers.
+
+    Iterators and generators are streams; so are lists and tuples whose first
+    element is an array or a series (a list of numpy arrays, say). Arrays, series
+    and flat sequences are not, nor are nested lists, which stay an error (they
+    look like two-dimensional data).
+    """
+    if isinstance(obj, (str, bytes, np.ndarray)) or hasattr(obj, "__array__"):
+        return False
+    if _library(obj) in {"pandas", "polars", "pyarrow"}:
+        return False
+    if isinstance(obj, (list, tuple)):
+        return len(obj) > 0 and _is_array_like(obj[0])
+    if isinstance(obj, (set, frozenset, Mapping)):
+        return False
+    return isinstance(obj, Iterable) and not isinstance(obj, Sequence)
+
+
+def _is_array_like(obj: object) -> bool:
+    if isinstance(obj, np.generic):
+        return False
+    if isinstance(obj, np.ndarray):
+        return obj.ndim == 1
+    return hasattr(obj, "__array__") or _library(obj) in {"pandas", "polars", "pyarrow"}
+
+
+def as_numeric(data: object, *, name: str = "scores", offset: int = 0) -> npt.NDArray[Any]:
+    """Return ``data`` as a 1-D integer or float array; missing answers are NaN.
+
+    ``offset`` is added to positions in error messages, for chunked input.
+    """
+    array = _to_array(data, name=name)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got an array of shape {array.shape}")
+    kind = array.dtype.kind
+    if kind in "iu":
+        return array
+    if kind == "f":
+        return array if array.dtype.itemsize >= 4 else array.astype(np.float64)
+    if kind == "b":
+        raise ScoreTypeError(
+            f"{name} are booleans (dtype {array.dtype}); {_what_is_allowed(name)}, so "
+            "convert them first if this is intended"
+        )
+    if kind in "US":
+        return _from_text(array, name=name, offset=offset)
+    if kind == "O":
+        return _from_objects(array, name=name, offset=offset)
+    raise ScoreTypeError(
+        f"{name} have dtype {array.dtype}, which is not a number; {_what_is_allowed(name)}"
+    )
+
+
+def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:
+    if isinstance(data, np.ma.MaskedArray):
+        # Masked entries are missing answers, never their hidden values.
+        mask = np.ma.getmaskarray(data)
+        values = np.asarray(data.data)
+        if not mask.any():
+            return values
+        if values.dtype.kind not in "iuf":
+            filled = values.astype(object)
+            filled[mask] = None
+            return filled
+        filled = values.astype(np.float64)
+        filled[mask] = np.nan
+        return filled
+    if isinstance(data, np.ndarray):
+        return data
+    if isinstance(data, (set, frozenset, Mapping)):
+        raise TypeError(
+            f"{name} must be an ordered sequence of answers, got a {type(data).__name__}; "
+            "pass a list or an array"
+        )
+    if isinstance(data, (str, bytes)) or np.isscalar(data) or data is None:
+        raise TypeError(
+            f"{name} must be a one-dimensional sequence of answers, got a single "
+            f"{type(data).__name__} {data!r}"
+        )
+    library = _library(data)
+    if library == "pandas":
+        return _from_pandas(data, name=name)
+    if library == "polars":
+        return _from_polars(data, name=name)
+    if library == "pyarrow":
+        return _from_pyarrow(data)
+    if isinstance(data, (list, tuple)):
+        return _from_sequence(data)
+    if hasattr(data, "__array__") or hasattr(data, "__array_interface__"):
+        return np.asarray(data)
+    if isinstance(data, Sequence):
+        return _from_sequence(list(data))
+    raise TypeError(
+        f"{name} must be a sequence, a numpy array, or a pandas, polars or pyarrow "
+        f"series, got {type(data).__name__}"
+    )
+
+
+def _from_sequence(data: list[Any] | tuple[Any, ...]) -> npt.NDArray[Any]:
+    if not data:
+        return np.empty(0, dtype=np.int64)
+    # np.asarray would quietly turn [True, 3] into [1, 3]; keep Python objects
+    # whenever a boolean is present so that the object path can reject it.
+    if any(isinstance(v, (bool, np.bool_)) for v in data):
+        return np.asarray(data, dtype=object)
+    try:
+        array = np.asarray(data)
+    except (ValueError, TypeError, OverflowError):
+        return np.asarray(data, dtype=object)
+    if array.dtype.kind in "iufUSO" and array.ndim == 1:
+        return array
+    if array.ndim != 1:
+        return array
+    return np.asarray(data, dtype=object)
+
+
+def _from_pandas(data: Any, *, name: str) -> npt.NDArray[Any]:
+    if not hasattr(data, "dtype") or getattr(data, "ndim", 1) != 1:
+        raise TypeError(
+            f"{name} must be one column (a pandas Series), got {type(data).__name__}; "
+            "select the column with frame['column']"
+        )
+    dtype = data.dtype
+    if str(dtype) == "category":
+        categories = as_numeric(np.asarray(data.cat.categories), name=f"{name} categories")
+        codes = np.asarray(data.cat.codes, dtype=np.intp)
+        values = categories.astype(np.float64)[codes]
+        values[codes < 0] = np.nan
+        return values
+    kind = getattr(dtype, "kind", "O")
+    if kind == "b":
+        return np.asarray(data.to_numpy(dtype=object, na_value=None))
+    if kind in "iuf":
+        if bool(data.isna().any()):
+            return np.asarray(data.to_numpy(dtype=np.float64, na_value=np.nan))
+        target = np.float64 if kind == "f" else np.int64
+        return np.asarray(data.to_numpy(dtype=target))
+    return np.asarray(data.to_numpy(dtype=object, na_value=None))
+
+
+def _from_polars(data: Any, *, name: str) -> npt.NDArray[Any]:
+    if not hasattr(data, "dtype") or not hasattr(data, "null_count"):
+        raise TypeError(
+            f"{name} must be one column (a polars Series), got {type(data).__name__}; "
+            "select the column with frame['column'] or frame.get_column('column')"
+        )
+    dtype = data.dtype
+    if dtype.is_numeric():
+        if data.null_count() > 0:
+            return np.asarray(data.cast(_polars_float(dtype)).to_numpy())
+        return np.asarray(data.to_numpy())
+    if str(dtype).startswith(("Categorical", "Enum")):
+        data = data.cast(str)
+    return np.asarray(data.to_list(), dtype=object)
+
+
+def _polars_float(dtype: Any) -> Any:
+    # polars exposes its dtypes as attributes of the Series' dtype class module;
+    # Float64 is reachable without importing polars at module level.
+    import polars as pl  # the caller passed a polars object, so polars is installed
+
+    del dtype
+    return pl.Float64
+
+
+def _from_pyarrow(data: Any) -> npt.NDArray[Any]:
+    if hasattr(data, "combine_chunks") and hasattr(data, "num_chunks"):
+        data = data.combine_chunks()
+    if hasattr(data, "dictionary_decode") and hasattr(data, "indices"):
+        data = data.dictionary_decode()
+    if data.type is not None and str(data.type) == "bool":
+        return np.asarray(data.to_pylist(), dtype=object)
+    return np.asarray(data.to_numpy(zero_copy_only=False))
+
+
+def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArray[Any]:
+    text = np.char.strip(array.astype(np.str_))
+    blank = text == ""
+    filled = np.where(blank, "nan", text)
+    try:
+        return filled.astype(np.float64)
+    except ValueError:
+        bad = np.flatnonzero([not blank[i] and not _parses(str(t)) for i, t in enumerate(filled)])
+        _raise_not_numbers(bad, [str(array[i]) for i in bad[:_SHOWN]], name, offset)
+
+
+def _parses(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _raise_not_numbers(
+    bad: npt.NDArray[np.intp], values: Sequence[object], name: str, offset: int
+) -> NoReturn:
+    shown, shown_values, where = describe_positions(bad, values, offset)
+    raise InvalidScoresError(
+        f"{name} contain "
+        f"{plural(len(bad), 'value that is not a number', 'values that are not numbers')} "
+        f"({where}); blank text counts as missing, anything else must be a number",
+        count=len(bad),
+        positions=shown,
+        values=shown_values,
+    )
+
+
+def _object_kind(value: object) -> int:
+    if value is None:
+        return _MISSING
+    if isinstance(value, (bool, np.bool_)):
+        return _BOOL
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return _MISSING if value != value else _NUMBER
+    if isinstance(value, str):
+        return _TEXT
+    if type(value).__name__ in {"NAType", "NaTType"} and _library(value) == "pandas":
+        return _MISSING
+    if type(value).__name__ == "Decimal":
+        return _MISSING if value.is_nan() else _NUMBER  # type: ignore[attr-defined]
+    return _OTHER
+
+
+def _from_objects(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArray[Any]:
+    kinds = np.fromiter((_object_kind(v) for v in array), dtype=np.int8, count=len(array))
+    for kind, what in ((_BOOL, ("boolean", "booleans")), (_OTHER, ("non-number", "non-numbers"))):
+        where_kind = np.flatnonzero(kinds == kind)
+        if len(where_kind):
+            _, _, where = describe_positions(
+                where_kind, [array[i] for i in where_kind[:_SHOWN]], offset
+            )
+            types = sorted({type(array[i]).__name__ for i in where_kind[:_SHOWN]})
+            raise ScoreTypeError(
+                f"{name} contain {plural(len(where_kind), *what)} of type {', '.join(types)} "
+                f"({where}); {_what_is_allowed(name)}"
+            )
+    values = np.full(len(array), np.nan)
+    numbers = kinds == _NUMBER
+    if numbers.any():
+        try:
+            values[numbers] = array[numbers].astype(np.float64)
+        except OverflowError:
+            values[numbers] = [_clip_huge(v) for v in array[numbers]]
+    text = np.flatnonzero(kinds == _TEXT)
+    if len(text):
+        bad = np.array(
+            [i for i in text if array[i].strip() != "" and not _parses(array[i])],
+            dtype=np.intp,
+        )
+        if len(bad):
+            _raise_not_numbers(bad, [array[i] for i in bad[:_SHOWN]], name, offset)
+        values[text] = _from_text(array[text].astype(np.str_), name=name, offset=0)
+    return values
+
+
+def _clip_huge(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")

@@ -1,0 +1,1 @@
+"""One NPS: the interval method registry, confidence intervals and the one-sample test."""

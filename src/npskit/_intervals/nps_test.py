@@ -1,0 +1,296 @@
+"""Testing one NPS against a target value: ``nps_test`` and its result type."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from .confidence_interval import ConfidenceInterval, _as_tally, confidence_interval
+from .methods import check_population, effective_counts
+from .._core.scale import STANDARD_SCALE, Scale
+from .._core.tally import Tally
+from .._core.validation import check_choice
+from .._core.warnings import DegenerateSampleWarning
+from ..typing import Alternative, IntervalMethod, NanPolicy, NpsTestMethod
+
+__all__ = ["NpsTestResult", "nps_test"]
+
+_MATCHING_INTERVAL: dict[str, IntervalMethod] = {
+    "score": "tango",
+    "exact": "exact",
+    "wald": "wald",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NpsTestResult:
+    """Result of :func:`nps_test`.
+
+    Attributes
+    ----------
+    statistic : float
+        The z statistic (``"score"``, ``"wald"``) or, for ``"exact"``, the
+        number of promoters among the promoters and detractors.
+    pvalue : float
+        The p-value for ``alternative``.
+    estimate : float
+        The sample NPS, in points.
+    value : float
+        The NPS under the null hypothesis, in points.
+    alternative, method : str
+        As passed.
+    n : int
+        Number of answers (unweighted).
+    effective_n : float
+        Kish's effective sample size; equal to ``n`` without weights.
+    n_missing : int
+        Number of missing answers left out.
+    population : int or None
+        Population size used for the finite-population correction.
+    tally : Tally
+        The counts the test was computed from.
+    """
+
+    statistic: float
+    pvalue: float
+    estimate: float
+    value: float
+    alternative: str
+    method: str
+    n: int
+    effective_n: float
+    n_missing: int
+    population: int | None = None
+    tally: Tally = field(repr=False)
+
+    def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
+        """The interval that matches the test: same side(s), dual method.
+
+        ``"score"`` goes with ``"tango"``, ``"wald"`` with ``"wald"`` and
+        ``"exact"`` with ``"exact"``: ``value`` lies outside the interval
+        exactly when ``pvalue < 1 - confidence_level``.
+        """
+        return confidence_interval(
+            self.tally,
+            confidence_level=confidence_level,
+            method=_MATCHING_INTERVAL[self.method],
+            alternative=self.alternative,  # type: ignore[arg-type]
+            population=self.population,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-serialisable dictionary."""
+        return {
+            "statistic": self.statistic,
+            "pvalue": self.pvalue,
+            "estimate": self.estimate,
+            "value": self.value,
+            "alternative": self.alternative,
+            "method": self.method,
+            "n": self.n,
+            "effective_n": self.effective_n,
+            "n_missing": self.n_missing,
+            "population": self.population,
+        }
+
+    def __str__(self) -> str:
+        relation = {"two-sided": "!=", "greater": ">", "less": "<"}[self.alternative]
+        return (
+            f"{self.method} test of NPS {relation} {self.value:g}: NPS {self.estimate:+.1f}, "
+            f"statistic {self.statistic:.3f}, p = {self.pvalue:.4g} (n = {self.n}; "
+            "rounded)"
+        )
+
+
+def nps_test(
+    data: Any,
+    *,
+    value: float = 0.0,
+    alternative: Alternative = "two-sided",
+    method: NpsTestMethod = "score",
+    weights: Any = None,
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    population: int | None = None,
+) -> NpsTestResult:
+    """Test whether the NPS of one sample equals a target value.
+
+    ====================  ==================  ==================
+    ``alternative``       H0                  H1
+    ====================  ==================  ==================
+    ``"two-sided"``       NPS = ``value``     NPS != ``value``
+    ``"greater"``         NPS <= ``value``    NPS > ``value``
+    ``"less"``            NPS >= ``value``    NPS < ``value``
+    ====================  ==================  ==================
+
+    Parameters
+    ----------
+    data : array_like, iterable of array_like, or Tally
+        Answers (anything :func:`npskit.tally` accepts) or a tally.
+    value : float, default 0
+        The NPS under H0, in points, strictly between -100 and 100.
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+        See the table above.
+    method : {"score", "exact", "wald"}, default "score"
+        ``"score"``: Tango's score statistic at ``value``; ``"exact"``: the
+        exact sign test (only for ``value=0``); ``"wald"``: the Wald z test.
+    weights, scale, nan_policy
+        As for :func:`npskit.tally`; ``weights`` only with answers.
+    population : int, optional
+        Population size for the finite-population correction.
+
+    Returns
+    -------
+    NpsTestResult
+        ``statistic``, ``pvalue``, ``estimate`` and the matching
+        :meth:`~NpsTestResult.confidence_interval`.
+
+    Raises
+    ------
+    EmptyDataError
+        If there are no answers.
+    ValueError
+        If ``value`` is outside (-100, 100), ``method="exact"`` with
+        ``value != 0``, an option is unknown, or ``population`` is smaller
+        than the number of answers.
+    TypeError
+        If ``value`` is not a number or ``weights`` is given with a tally.
+
+    Warns
+    -----
+    DegenerateSampleWarning
+        With ``method="wald"`` when every answer is in one category (the
+        standard error is zero).
+
+    Notes
+    -----
+    With :math:`P`, :math:`D` the promoters and detractors among :math:`n`
+    answers and :math:`\\delta_0` = ``value / 100``:
+
+    - score: :math:`Z = (P - D - n\\delta_0)/\\sqrt{n(2\\tilde q + \\delta_0(1 - \\delta_0))}`
+      with :math:`\\tilde q` the maximum likelihood estimate of the detractor
+      share under H0 (Tango 1998 [1]_). At :math:`\\delta_0 = 0` it is
+      McNemar's :math:`(P - D)/\\sqrt{P + D}`. Normal p-values.
+    - exact: conditional on :math:`m = P + D`, :math:`P \\sim
+      \\mathrm{Binomial}(m, 1/2)` under NPS = 0; the p-value for
+      ``"greater"`` is :math:`P(X \\ge P)`, for ``"less"``
+      :math:`P(X \\le P)` and two-sided twice the smaller, capped at 1
+      (the sign test; compatible with the interval of Fay and Lumbard [2]_).
+      The statistic is :math:`P`.
+    - wald: :math:`Z = (\\hat\\delta - \\delta_0)/\\sqrt{(p + d - (p - d)^2)/n}`.
+
+    Weighted data use Kish effective counts and a finite population divides
+    the counts by :math:`(N - n)/(N - 1)`, as for
+    :func:`npskit.confidence_interval`; the exact test then is no longer
+    exact. A census (``population`` equal to ``n``) has no sampling error:
+    the p-value is 0 if the NPS differs from ``value`` in the direction of H1,
+    else 1.
+
+    References
+    ----------
+    .. [1] Tango, T. (1998). Equivalence test and confidence interval for the
+       difference in proportions for the paired-sample design. *Statistics
+       in Medicine*, 17(8), 891-908.
+       https://doi.org/10.1002/(SICI)1097-0258(19980430)17:8<891::AID-SIM780>3.0.CO;2-B
+    .. [2] Fay, M. P., & Lumbard, K. (2021). Confidence intervals for
+       difference in proportions for matched pairs compatible with exact
+       McNemar's or sign tests. *Statistics in Medicine*, 40(5), 1147-1159.
+       https://doi.org/10.1002/sim.8829
+
+    Examples
+    --------
+    Is the NPS above a target of 10 points?
+
+    >>> from npskit import Tally, nps_test
+    >>> t = Tally(detractors=20, passives=30, promoters=50)
+    >>> result = nps_test(t, value=10, alternative="greater")
+    >>> round(result.statistic, 4), round(result.pvalue, 4)
+    (2.4237, 0.0077)
+    >>> print(result.confidence_interval())
+    NPS +30.0, 95% CI [+16.6, +100.0] (tango, greater; n = 100; rounded to 1 decimal)
+    """
+    side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
+    chosen: NpsTestMethod = check_choice("method", method, get_args(NpsTestMethod))
+    null = _check_value(value)
+    if chosen == "exact" and null != 0.0:
+        raise ValueError(
+            f"method='exact' (the sign test) tests NPS = 0 only, got value={value!r}; "
+            "use method='score' for another value"
+        )
+    counts = _as_tally(data, weights, scale, nan_policy)
+    estimate = counts.nps
+    population = check_population(population, counts.n_responses)
+    effective = effective_counts(counts, population)
+    if effective.census:
+        statistic = math.copysign(math.inf, estimate - null) if estimate != null else 0.0
+        pvalue = _normal_pvalue(statistic, side)
+    else:
+        statistic, pvalue = _statistic(chosen, effective, null / 100.0, side)
+    return NpsTestResult(
+        statistic=statistic,
+        pvalue=pvalue,
+        estimate=estimate,
+        value=null,
+        alternative=side,
+        method=chosen,
+        n=counts.n_responses,
+        effective_n=counts.effective_n,
+        n_missing=counts.n_missing,
+        population=population,
+        tally=counts,
+    )
+
+
+def _check_value(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a number of NPS points, got {value!r}")
+    number = float(value)
+    if not (math.isfinite(number) and -100.0 < number < 100.0):
+        raise ValueError(f"value must be strictly between -100 and 100 points, got {value!r}")
+    return number
+
+
+def _statistic(
+    method: NpsTestMethod, counts: Any, delta: float, side: Alternative
+) -> tuple[float, float]:
+    d, s, p = counts.detractors, counts.passives, counts.promoters
+    n = d + s + p
+    if method == "exact":
+        from .._stats.exact import sign_test_pvalues
+
+        greater, less = sign_test_pvalues(p, d)
+        pvalue = {"greater": greater, "less": less}.get(side, min(1.0, 2.0 * min(greater, less)))
+        return p, pvalue
+    if method == "score":
+        from .._stats.tango import score_statistic
+
+        statistic = score_statistic(p, d, n, delta)
+        return statistic, _normal_pvalue(statistic, side)
+    from .._stats.wald import wald_standard_error
+
+    error = wald_standard_error(d, s, p)
+    difference = (p - d) / n - delta
+    if error == 0.0:
+        warnings.warn(
+            "every answer is in one category, so the Wald standard error is zero; "
+            "use method='score' or 'exact'",
+            DegenerateSampleWarning,
+            stacklevel=3,
+        )
+        statistic = 0.0 if difference == 0.0 else math.copysign(math.inf, difference)
+    else:
+        statistic = difference / error
+    return statistic, _normal_pvalue(statistic, side)
+
+
+def _normal_pvalue(statistic: float, side: Alternative) -> float:
+    from scipy.special import ndtr
+
+    if side == "greater":
+        return float(ndtr(-statistic))
+    if side == "less":
+        return float(ndtr(statistic))
+    return float(min(1.0, 2.0 * ndtr(-abs(statistic))))

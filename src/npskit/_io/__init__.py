@@ -1,0 +1,1 @@
+"""Reading answers from files (CSV, Parquet, compressed, standard input) and the bundled example."""

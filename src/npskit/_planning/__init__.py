@@ -1,0 +1,1 @@
+"""Planning a survey: margin of error, sample size, power."""

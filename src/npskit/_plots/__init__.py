@@ -1,0 +1,1 @@
+"""Charts (matplotlib, imported lazily)."""

@@ -1,0 +1,1 @@
+"""NPS by segment: breakdowns, shrinkage, decomposition of a change."""

@@ -1,0 +1,348 @@
+"""The result types of ``breakdown``: one row per segment, a total, the table."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._core.grouped import _json_value, _label
+from .._core.interval import Interval
+from .shrinkage import ShrinkageResult
+from .._core.results import Table, format_cell
+
+__all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal"]
+
+
+_SHOWN = 50  # rows printed by str()
+
+
+def _none_if_nan(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakdownRow:
+    """One segment of a :class:`Breakdown`.
+
+    Attributes
+    ----------
+    key : tuple
+        The segment's key, one value per key column (``None`` for a missing
+        key value).
+    key_names : tuple of str
+        The names under which :meth:`to_dict` puts the key values (the key
+        column names, see :func:`breakdown`).
+    n : int or float
+        Answers in the segment, missing ones left out (sum of weights when
+        weighted).
+    n_responses : int
+        Answers, unweighted.
+    effective_n : float
+        Kish's effective number of answers; ``n`` when unweighted.
+    n_missing : int
+        Missing answers left out.
+    detractors, passives, promoters : int or float
+        Counts (weight sums when weighted).
+    share_detractors, share_passives, share_promoters : float
+        Shares of the segment's answers, 0 to 1.
+    share_of_total : float
+        The segment's share of all answers (of the weight when weighted).
+    nps, low, high : float
+        NPS and its confidence interval, in points.
+    difference, difference_low, difference_high : float
+        ``nps`` minus the NPS of what the segment is compared with (the rest
+        of the population by default), in points, and its interval.
+    pvalue : float
+        Two-sided p-value of that difference (H0: the segment has the NPS of
+        the rest).
+    pvalue_adjusted : float
+        The p-value adjusted for multiplicity over all segments.
+    significant : bool
+        ``pvalue_adjusted < 1 - confidence_level``.
+    small : bool
+        ``effective_n < min_n``: too few answers to read much into.
+    impact : float
+        Total NPS minus the NPS of the total without this segment, in points.
+    shrunk_nps, shrunk_low, shrunk_high : float or None
+        Empirical-Bayes shrunk NPS and its credible interval (with
+        ``shrinkage=True``), else None.
+
+    Values that do not exist are NaN: every statistic of a segment whose
+    answers are all missing, and the comparison, p-values and impact of a
+    segment that is the whole population (it has no rest).
+    """
+
+    key: tuple[Any, ...]
+    key_names: tuple[str, ...] = field(repr=False, compare=False)
+    n: int | float
+    n_responses: int
+    effective_n: float
+    n_missing: int
+    detractors: int | float
+    passives: int | float
+    promoters: int | float
+    share_detractors: float
+    share_passives: float
+    share_promoters: float
+    share_of_total: float
+    nps: float
+    low: float
+    high: float
+    difference: float
+    difference_low: float
+    difference_high: float
+    pvalue: float
+    pvalue_adjusted: float
+    significant: bool
+    small: bool
+    impact: float
+    shrunk_nps: float | None = None
+    shrunk_low: float | None = None
+    shrunk_high: float | None = None
+
+    @property
+    def counts(self) -> tuple[int | float, int | float, int | float]:
+        """Detractors, passives and promoters."""
+        return (self.detractors, self.passives, self.promoters)
+
+    @property
+    def shares(self) -> tuple[float, float, float]:
+        """Shares of detractors, passives and promoters."""
+        return (self.share_detractors, self.share_passives, self.share_promoters)
+
+    @property
+    def interval(self) -> Interval:
+        """``[low, high]`` as an :class:`npskit.Interval`."""
+        return Interval(self.low, self.high)
+
+    @property
+    def difference_interval(self) -> Interval:
+        """``[difference_low, difference_high]`` as an :class:`npskit.Interval`."""
+        return Interval(self.difference_low, self.difference_high)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
+        record: dict[str, Any] = {
+            name: _json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
+        }
+        for name in _VALUE_FIELDS:
+            value = getattr(self, name)
+            record[name] = _none_if_nan(value) if isinstance(value, float) else value
+        return record
+
+
+_VALUE_FIELDS = tuple(BreakdownRow.__dataclass_fields__)[2:]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakdownTotal:
+    """All segments together: the total row of a :class:`Breakdown`.
+
+    Attributes are those of :class:`BreakdownRow` that a total has: sizes,
+    counts, shares, and the NPS with its interval (in points).
+    """
+
+    n: int | float
+    n_responses: int
+    effective_n: float
+    n_missing: int
+    detractors: int | float
+    passives: int | float
+    promoters: int | float
+    share_detractors: float
+    share_passives: float
+    share_promoters: float
+    nps: float
+    low: float
+    high: float
+
+    @property
+    def interval(self) -> Interval:
+        """``[low, high]`` as an :class:`npskit.Interval`."""
+        return Interval(self.low, self.high)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dictionary."""
+        return {name: getattr(self, name) for name in BreakdownTotal.__dataclass_fields__}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Breakdown(Table[BreakdownRow]):
+    """NPS per segment with intervals, vs-rest tests, multiplicity control and impact.
+
+    Returned by :func:`breakdown`. A table: iterate over its
+    :class:`BreakdownRow` rows, index them, or convert with ``to_dicts()``,
+    ``to_pandas()``, ``to_polars()``, :meth:`to_markdown` and ``to_csv()``
+    (one column per key column, then the row's values); :meth:`to_dict`
+    gives the whole result, options included, as JSON-ready data.
+
+    Attributes
+    ----------
+    rows : tuple of BreakdownRow
+        One row per segment, in key order or as sorted.
+    names : tuple of str
+        Names of the key columns.
+    total : BreakdownTotal
+        All answers together (not one of the rows).
+    weighted : bool
+        Whether counts are sums of survey weights.
+    method : str
+        Interval method of each segment's NPS and of the total.
+    compare_method : str
+        Method of the comparison of each segment with the rest.
+    compare_to : {"rest", "total"}
+        What each segment's ``difference`` is taken against.
+    confidence_level : float
+        Level of every interval; ``1 - confidence_level`` is the threshold of
+        the adjusted p-values for ``significant``.
+    p_adjust : str
+        Multiplicity adjustment over the segments' p-values.
+    min_n : int
+        Segments with a smaller effective n are flagged ``small``.
+    sort : str or None
+        What the rows are sorted by (None: key order).
+    ascending : bool
+        Sort direction.
+    shrinkage : ShrinkageResult or None
+        The empirical-Bayes fit behind ``shrunk_nps`` (``shrinkage=True``).
+    """
+
+    names: tuple[str, ...]
+    total: BreakdownTotal
+    weighted: bool
+    method: str
+    compare_method: str
+    compare_to: str
+    confidence_level: float
+    p_adjust: str
+    min_n: int
+    sort: str | None
+    ascending: bool
+    shrinkage: ShrinkageResult | None = None
+
+    def options(self) -> dict[str, Any]:
+        """The options the breakdown was made with."""
+        return {
+            "method": self.method,
+            "compare_method": self.compare_method,
+            "compare_to": self.compare_to,
+            "confidence_level": self.confidence_level,
+            "p_adjust": self.p_adjust,
+            "min_n": self.min_n,
+            "sort": self.sort,
+            "ascending": self.ascending,
+            "shrinkage": self.shrinkage is not None,
+            "weighted": self.weighted,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result as a JSON-serialisable dictionary (NaN as ``None``)."""
+        fit = self.shrinkage
+        return {
+            "names": list(self.names),
+            "options": self.options(),
+            "total": self.total.to_dict(),
+            "rows": self.to_dicts(),
+            "shrinkage": None
+            if fit is None
+            else {
+                "method": fit.method,
+                "prior": None if fit.prior is None else list(fit.prior),
+                "prior_nps": fit.prior_nps,
+                "concentration": fit.concentration if math.isfinite(fit.concentration) else None,
+                "pooled": fit.pooled,
+            },
+        }
+
+    def to_markdown(self, *, digits: int = 1) -> str:
+        """The rows as a Markdown table, then a total line.
+
+        Points and shares are rounded to ``digits`` decimals, p-values to 3
+        significant digits; empty cells are values that do not exist.
+        """
+        columns = self._markdown_columns()
+        lines = [Table.to_markdown(self, digits=digits)]
+        t = self.total
+        total = {"n": t.n, "nps": t.nps, "low": t.low, "high": t.high, "share_of_total": 1.0}
+        first = self._key_columns()[0]
+        cells = ["**total**" if c == first else format_cell(total.get(c), digits) for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    def _key_columns(self) -> list[str]:
+        return list(self.rows[0].key_names) if self.rows else list(self.names)
+
+    def _empty_columns(self) -> tuple[str, ...]:
+        return (*self.names, *_VALUE_FIELDS)
+
+    def _markdown_columns(self) -> list[str]:
+        columns = [*self._key_columns(), "n", "nps", "low", "high", "difference"]
+        columns += ["pvalue_adjusted", "significant", "small", "impact"]
+        if self.shrinkage is not None:
+            columns.append("shrunk_nps")
+        return columns
+
+    def __str__(self) -> str:
+        level = f"{100 * self.confidence_level:g}%"
+        against = "rest" if self.compare_to == "rest" else "total"
+        header = [
+            " x ".join(self.names),
+            "n",
+            "NPS",
+            f"{level} CI",
+            f"vs {against}",
+            "p adj",
+            "impact",
+        ]
+        if self.shrinkage is not None:
+            header.append("shrunk")
+        header.append("")
+        table = [header]
+        for row in self.rows[:_SHOWN]:
+            cells = [
+                _label(row.key),
+                f"{row.n:.6g}",
+                _signed(row.nps),
+                _range(row.low, row.high),
+                _signed(row.difference),
+                "" if math.isnan(row.pvalue_adjusted) else f"{row.pvalue_adjusted:.3g}",
+                _signed(row.impact),
+            ]
+            if self.shrinkage is not None:
+                cells.append(_signed(row.shrunk_nps))
+            flags = ("*" if row.significant else "") + (" small" if row.small else "")
+            cells.append(flags.strip())
+            table.append(cells)
+        t = self.total
+        total = ["total", f"{t.n:.6g}", _signed(t.nps), _range(t.low, t.high), "", "", ""]
+        table.append(total + ([""] if self.shrinkage is not None else []) + [""])
+        widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+        order = f", sorted by {self.sort}" if self.sort else ""
+        lines = [
+            f"NPS by {' x '.join(self.names)}: {len(self.rows)} segments{order}; "
+            f"{self.method} intervals",
+            f"each segment vs the {against} ({self.compare_method}), "
+            f"p-values adjusted ({self.p_adjust})",
+        ]
+        for r in table:
+            cells = [r[0].ljust(widths[0])]
+            cells += [c.rjust(w) for c, w in zip(r[1:-1], widths[1:-1], strict=True)]
+            cells.append(r[-1])
+            lines.append("  ".join(cells).rstrip())
+        if len(self.rows) > _SHOWN:
+            lines.insert(len(lines) - 1, f"... {len(self.rows) - _SHOWN} more segments")
+        alpha = f"{1 - self.confidence_level:.3g}"
+        lines.append("(points rounded to 1 decimal, p-values to 3 significant digits;")
+        lines.append(f" * adjusted p-value below {alpha}; small: effective n below {self.min_n})")
+        return "\n".join(lines)
+
+
+def _signed(value: float | None) -> str:
+    return "" if value is None or math.isnan(value) else f"{value:+.1f}"
+
+
+def _range(low: float, high: float) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return ""
+    return f"[{low:+.1f}, {high:+.1f}]"

@@ -1,0 +1,1 @@
+"""Numerical kernels on counts, in shares: no result classes, no input handling."""

@@ -1,0 +1,1 @@
+"""NPS over periods: trends, their series tests, calendar bucketing."""

@@ -1,0 +1,168 @@
+"""The bundled example survey: reproducible from its script, well formed, with its designed effects.
+
+Every check reads the CSV with the csv module and counts with plain Python, not
+with npskit.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import npskit
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_example.py"
+HEADER = ["date", "channel", "queue", "agent", "answer", "weight"]
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, str]]:
+    with npskit.example_path().open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def nps_by_hand(answers: Iterable[str], weights: Iterable[str] | None = None) -> float:
+    """100 * (promoters - detractors) / answers, blanks left out."""
+    pairs = zip(answers, repeat("1") if weights is None else weights, strict=False)
+    total = promoters = detractors = 0.0
+    for text, weight in pairs:
+        if text == "":
+            continue
+        w = float(weight)
+        total += w
+        promoters += w * (int(text) >= 9)
+        detractors += w * (int(text) <= 6)
+    return 100 * (promoters - detractors) / total
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="scripts/ is not shipped with the package")
+def test_script_regenerates_identical_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "nested" / "contact_center.csv"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == npskit.example_path().read_bytes()
+
+
+def test_file_is_small_and_shipped_inside_the_package() -> None:
+    path = npskit.example_path()
+    assert path.is_file()
+    assert path.parent.name == "data"
+    assert path.parent.parent == Path(npskit.__file__).parent
+    assert path.stat().st_size < 300_000
+
+
+def test_columns_and_ranges(rows: list[dict[str, str]]) -> None:
+    with npskit.example_path().open(encoding="utf-8", newline="") as stream:
+        assert next(csv.reader(stream)) == HEADER
+    assert 5000 <= len(rows) <= 7000
+    assert all(set(row) == set(HEADER) and None not in row.values() for row in rows)
+
+    dates = [row["date"] for row in rows]
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates)
+    parsed = [datetime.date.fromisoformat(d) for d in dates]
+    assert parsed == sorted(parsed)
+    assert parsed[0] >= datetime.date(2026, 1, 1)
+    assert parsed[-1] <= datetime.date(2026, 6, 30)
+    assert {d.month for d in parsed} == {1, 2, 3, 4, 5, 6}
+
+    assert {row["channel"] for row in rows} == {"phone", "chat", "email"}
+    assert 4 <= len({row["queue"] for row in rows}) <= 6
+    agents = {row["agent"] for row in rows}
+    assert 35 <= len(agents) <= 45
+    assert all(re.fullmatch(r"A\d{2}", a) for a in agents)
+
+    answers = [row["answer"] for row in rows]
+    assert all(a == "" or a in {str(k) for k in range(11)} for a in answers)
+    assert 0.01 <= answers.count("") / len(answers) <= 0.06
+    assert {str(k) for k in range(11)} <= set(answers)
+
+    weights = [float(row["weight"]) for row in rows]
+    assert all(0.4 <= w <= 2.5 for w in weights)
+
+
+def test_agent_volumes_are_very_unequal(rows: list[dict[str, str]]) -> None:
+    volumes = Counter(row["agent"] for row in rows)
+    assert any(3 <= v < 10 for v in volumes.values())
+    assert any(v >= 300 for v in volumes.values())
+
+
+def test_load_example_matches_the_file(rows: list[dict[str, str]]) -> None:
+    data = npskit.load_example()
+    assert list(data) == HEADER
+    assert data["date"].dtype == np.dtype("datetime64[D]")
+    assert data["answer"].dtype == data["weight"].dtype == np.float64
+    for name in ("channel", "queue", "agent"):
+        assert data[name].dtype.kind == "U"
+        assert data[name].tolist() == [row[name] for row in rows]
+    assert [str(d) for d in data["date"]] == [row["date"] for row in rows]
+    blank = [row["answer"] == "" for row in rows]
+    assert np.isnan(data["answer"]).tolist() == blank
+    present = ~np.isnan(data["answer"])
+    assert data["answer"][present].tolist() == [float(r["answer"]) for r in rows if r["answer"]]
+    assert data["weight"].tolist() == [float(row["weight"]) for row in rows]
+
+
+# -- the effects the tutorials rely on ---------------------------------------------
+
+
+def by(rows: list[dict[str, str]], key: str) -> dict[str, list[dict[str, str]]]:
+    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        groups[row[key]].append(row)
+    return groups
+
+
+def test_channels_differ_in_the_designed_order(rows: list[dict[str, str]]) -> None:
+    channel = {
+        name: nps_by_hand(r["answer"] for r in group) for name, group in by(rows, "channel").items()
+    }
+    assert channel["phone"] > channel["chat"] + 15
+    assert channel["chat"] > channel["email"] + 15
+    assert channel["email"] < 0 < channel["chat"]
+    assert 35 <= channel["phone"] <= 55
+
+
+def test_may_drops_and_chat_grows(rows: list[dict[str, str]]) -> None:
+    month = by([{**r, "month": r["date"][:7]} for r in rows], "month")
+    april, may = month["2026-04"], month["2026-05"]
+    drop = nps_by_hand(r["answer"] for r in april) - nps_by_hand(r["answer"] for r in may)
+    assert 6 <= drop <= 14
+
+    def chat_share(group: list[dict[str, str]]) -> float:
+        return sum(r["channel"] == "chat" for r in group) / len(group)
+
+    assert chat_share(may) - chat_share(april) >= 0.10
+    # The drop is not only mix: within the billing queue, May is far below April.
+    billing = [
+        nps_by_hand(r["answer"] for r in group if r["queue"] == "billing") for group in (april, may)
+    ]
+    assert billing[0] - billing[1] >= 15
+
+
+def test_agents_differ_and_weights_matter(rows: list[dict[str, str]]) -> None:
+    agents = [
+        nps_by_hand(r["answer"] for r in group)
+        for group in by(rows, "agent").values()
+        if len(group) >= 200
+    ]
+    assert len(agents) >= 8
+    assert max(agents) - min(agents) >= 20
+    unweighted = nps_by_hand(r["answer"] for r in rows)
+    weighted = nps_by_hand((r["answer"] for r in rows), (r["weight"] for r in rows))
+    assert 1 <= unweighted - weighted <= 8

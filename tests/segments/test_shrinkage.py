@@ -1,0 +1,239 @@
+"""Empirical-Bayes shrinkage: fit, posterior intervals, ranking by simulation, edge cases."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy.special import gammaln
+from scipy.stats import beta as beta_law
+from scipy.stats import spearmanr
+
+import npskit
+from npskit import Tally, shrink, tally_by
+from npskit._segments.shrinkage import dirichlet_difference_quantiles, fit_dirichlet
+
+
+def _tallies(counts: np.ndarray) -> list[Tally]:
+    return [Tally(detractors=int(d), passives=int(s), promoters=int(p)) for d, s, p in counts]
+
+
+def _log_likelihood(alpha: np.ndarray, counts: np.ndarray) -> float:
+    """Dirichlet-multinomial log-likelihood written out per segment (independent code)."""
+    total = 0.0
+    a = float(alpha.sum())
+    for row in counts:
+        n = float(row.sum())
+        total += gammaln(a) - gammaln(n + a)
+        for k in range(3):
+            total += gammaln(row[k] + alpha[k]) - gammaln(alpha[k])
+    return float(total)
+
+
+def test_fit_recovers_known_alpha_within_its_sampling_error() -> None:
+    rng = np.random.default_rng(20240501)
+    alpha_true = np.array([2.0, 3.0, 5.0])
+    segments = 1500
+    p = rng.dirichlet(alpha_true, segments)
+    counts = np.array([rng.multinomial(40, q) for q in p], dtype=float)
+    fit = fit_dirichlet(counts)
+    assert fit.alpha is not None
+    theta = np.log(fit.alpha)
+    # Standard errors of log(alpha) from the observed information: the Hessian of
+    # the independent log-likelihood above in theta = log(alpha), by central
+    # finite differences.
+    h = 1e-3
+
+    def ll(t: np.ndarray) -> float:
+        return _log_likelihood(np.exp(t), counts)
+
+    hessian = np.zeros((3, 3))
+    for i in range(3):
+        for j in range(3):
+            e_i, e_j = np.eye(3)[i] * h, np.eye(3)[j] * h
+            hessian[i, j] = (
+                ll(theta + e_i + e_j)
+                - ll(theta + e_i - e_j)
+                - ll(theta - e_i + e_j)
+                + ll(theta - e_i - e_j)
+            ) / (4 * h * h)
+    se = np.sqrt(np.diag(np.linalg.inv(-hessian)))
+    # the maximum: the independent likelihood is not higher a step away
+    for i in range(3):
+        step = np.eye(3)[i] * 0.01
+        assert ll(theta) >= ll(theta + step)
+        assert ll(theta) >= ll(theta - step)
+    # 4 standard errors: a false failure has probability about 2e-4 per parameter
+    assert np.all(np.abs(theta - np.log(alpha_true)) < 4 * se), (theta, se)
+    assert se.max() < 0.15  # the data are informative enough for the check to bite
+
+
+def _simulate(seed: int, alpha_true: np.ndarray, agents: int = 60) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(alpha_true, agents)
+    n = np.round(np.exp(rng.uniform(np.log(3), np.log(300), agents))).astype(int)
+    counts = np.array([rng.multinomial(m, q) for m, q in zip(n, p, strict=True)])
+    return p, n, counts
+
+
+def _top_k_precision(truth: np.ndarray, estimate: np.ndarray, k: int) -> float:
+    best = set(np.argsort(-truth)[:k].tolist())
+    return len(best & set(np.argsort(-estimate, kind="stable")[:k].tolist())) / k
+
+
+def test_shrunk_ranking_is_closer_to_the_truth_than_raw() -> None:
+    # 60 agents with true shares from Dirichlet(6, 6, 12) (true NPS mean +25) and
+    # very unequal n (3..300, log-uniform). Per replicate: Spearman correlation of
+    # the true NPS with the raw and with the shrunk NPS, and top-5 precision.
+    # The claim tested is that the mean improvement over replicates is positive
+    # by more than 3 Monte Carlo standard errors, where the standard error is the
+    # replicates' own standard deviation of the improvement over sqrt(R). In a
+    # pilot of 200 replicates (seeds 0..199, not the seeds below) the improvement
+    # was +0.064 (sd 0.037) in Spearman and +0.14 (sd 0.23) in top-5 precision, so
+    # with R = 100 the expected margins are about 17 and 6 standard errors.
+    alpha_true = np.array([6.0, 6.0, 12.0])
+    replicates = 100
+    spearman_gain, precision_gain = [], []
+    for seed in range(replicates):
+        p, n, counts = _simulate(1000 + seed, alpha_true)
+        truth = 100 * (p[:, 2] - p[:, 0])
+        raw = 100 * (counts[:, 2] - counts[:, 0]) / n
+        fit = fit_dirichlet(counts.astype(float))
+        assert fit.alpha is not None
+        posterior = fit.alpha + counts
+        shrunk = 100 * (posterior[:, 2] - posterior[:, 0]) / posterior.sum(axis=1)
+        spearman_gain.append(spearmanr(truth, shrunk).statistic - spearmanr(truth, raw).statistic)
+        precision_gain.append(_top_k_precision(truth, shrunk, 5) - _top_k_precision(truth, raw, 5))
+    for gains in (np.array(spearman_gain), np.array(precision_gain)):
+        standard_error = gains.std(ddof=1) / math.sqrt(replicates)
+        assert gains.mean() > 3 * standard_error, (gains.mean(), standard_error)
+
+
+def test_shrink_matches_the_posterior_formula_and_ranks() -> None:
+    _, _, counts = _simulate(7, np.array([6.0, 6.0, 12.0]), agents=12)
+    result = shrink(_tallies(counts))
+    fit = fit_dirichlet(counts.astype(float))
+    assert fit.alpha is not None
+    assert result.prior == pytest.approx(tuple(fit.alpha))
+    for i, segment in enumerate(result.segments):
+        d, s, q = counts[i] + fit.alpha
+        assert segment.shrunk_nps == pytest.approx(100 * (q - d) / (d + s + q), rel=1e-12)
+        assert segment.interval.low <= segment.shrunk_nps <= segment.interval.high
+        assert segment.key == (i,)
+    ranked = result.rank("shrunk")
+    assert [s.shrunk_nps for s in ranked] == sorted((s.shrunk_nps for s in ranked), reverse=True)
+    lows = [s.interval.low for s in result.rank("lower")]
+    assert lows == sorted(lows, reverse=True)
+
+
+def test_rule_of_thumb_hand_values() -> None:
+    # a: 4 promoters -> NPS 100, 100 - 160 / sqrt(4) = 20;
+    # b: 100 answers, NPS 30 -> 30 - 160 / 10 = 14; c: 25 answers NPS -20 -> -52.
+    groups = {
+        "a": Tally(detractors=0, passives=0, promoters=4),
+        "b": Tally(detractors=20, passives=30, promoters=50),
+        "c": Tally(detractors=10, passives=10, promoters=5),
+    }
+    result = shrink(groups)
+    values = {s.key[0]: s.rule_of_thumb for s in result.segments}
+    assert values == pytest.approx({"a": 20.0, "b": 14.0, "c": -52.0})
+    assert [s.key[0] for s in result.rank("rule-of-thumb")] == ["a", "b", "c"]
+    assert [s.key[0] for s in result.rank("raw")] == ["a", "b", "c"]
+
+
+def test_credible_interval_against_seeded_dirichlet_draws() -> None:
+    # The posterior probability below each bound, estimated from 400 000 seeded
+    # Dirichlet draws, is within 4 binomial standard errors of 2.5% and 97.5%.
+    rng = np.random.default_rng(11)
+    draws = 400_000
+    for alpha in ([3.2, 2.1, 5.5], [30.5, 12.0, 60.25], [0.7, 4.0, 1.3]):
+        low, high = dirichlet_difference_quantiles(np.array(alpha), 0.025)
+        sample = rng.dirichlet(alpha, draws)
+        difference = sample[:, 2] - sample[:, 0]
+        tolerance = 4 * math.sqrt(0.025 * 0.975 / draws)
+        assert abs(np.mean(difference <= low) - 0.025) < tolerance
+        assert abs(np.mean(difference <= high) - 0.975) < tolerance
+
+
+def test_two_category_quantiles_are_beta_quantiles() -> None:
+    # no passives: p - d = 2p - 1 with p ~ Beta(a_p, a_d)
+    low, high = dirichlet_difference_quantiles(np.array([2.0, 0.0, 3.0]), 0.05)
+    assert low == pytest.approx(2 * beta_law.ppf(0.05, 3.0, 2.0) - 1)
+    assert high == pytest.approx(2 * beta_law.ppf(0.95, 3.0, 2.0) - 1)
+    # no detractors: p - d = p ~ Beta(a_p, a_s)
+    low, high = dirichlet_difference_quantiles(np.array([0.0, 2.0, 3.0]), 0.05)
+    assert (low, high) == pytest.approx((beta_law.ppf(0.05, 3, 2), beta_law.ppf(0.95, 3, 2)))
+
+
+def test_identical_segments_pool_fully() -> None:
+    # Every segment has exactly the same shares: the likelihood keeps rising with
+    # the concentration, so the fit pools: every segment gets the pooled NPS
+    # (10 - 20) / 40 = -25 and a point interval.
+    groups = [Tally(detractors=20 * k, passives=10 * k, promoters=10 * k) for k in (1, 2, 3)]
+    result = shrink(groups)
+    assert result.pooled
+    assert result.concentration == math.inf
+    assert result.prior is None
+    for segment in result.segments:
+        assert segment.shrunk_nps == pytest.approx(-25.0)
+        assert segment.interval.low == segment.interval.high == pytest.approx(-25.0)
+    assert json.loads(json.dumps(result.to_dict()))["concentration"] is None
+
+
+def test_single_category_and_too_few_segments() -> None:
+    only_promoters = shrink([Tally(detractors=0, passives=0, promoters=k) for k in (1, 5)])
+    assert only_promoters.pooled
+    assert [s.shrunk_nps for s in only_promoters.segments] == [100.0, 100.0]
+    with pytest.raises(ValueError, match="at least two segments"):
+        shrink([Tally(detractors=1, passives=2, promoters=3)])
+    with pytest.raises(ValueError, match="at least two segments"):
+        shrink(
+            [
+                Tally(detractors=1, passives=2, promoters=3),
+                Tally(detractors=0, passives=0, promoters=0),
+            ]
+        )
+    with pytest.raises(TypeError, match="groups must be"):
+        shrink(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="confidence_level"):
+        shrink([Tally(detractors=1, passives=2, promoters=3)] * 2, confidence_level=95)
+
+
+def test_from_tally_by_outputs_and_empty_segment() -> None:
+    scores = [10, 9, 0, 7, 10, 3, 8, 9, 9, None]
+    agents = ["a", "a", "a", "b", "b", "b", "c", "c", "c", "d"]
+    result = shrink(tally_by(scores, agents, data=None))
+    assert [s.key for s in result.segments] == [("a",), ("b",), ("c",), ("d",)]
+    empty = result.segments[3]
+    assert empty.n == 0
+    assert math.isnan(empty.raw_nps)
+    # a segment without answers gets the prior: posterior = prior
+    assert empty.shrunk_nps == pytest.approx(result.prior_nps)
+    assert result.rank("raw")[-1].key == ("d",)
+    rows = result.to_dicts()
+    assert rows[0]["key"] == "a"
+    assert set(rows[0]) >= {"n", "raw_nps", "shrunk_nps", "low", "high", "rule_of_thumb"}
+    assert "| rank |" in result.to_markdown()
+    assert "Empirical-Bayes shrinkage of 4 segments" in str(result)
+    json.dumps(result.to_dict())
+    assert result.to_pandas().shape[0] == 4
+    assert result.to_polars().height == 4
+
+
+def test_weighted_segments_use_effective_counts() -> None:
+    # Weights 2 on every answer: weighted sums double, Kish's n_eff equals the
+    # number of answers, so the counts used are the unweighted ones.
+    scores = [10, 9, 0, 7, 10, 3, 8, 9, 9, 2, 6, 10]
+    agents = list("aaabbbcccddd")
+    plain = shrink(tally_by(scores, agents))
+    weighted = shrink(tally_by(scores, agents, weights=[2.0] * len(scores)))
+    for a, b in zip(plain.segments, weighted.segments, strict=True):
+        assert b.counts == pytest.approx(a.counts)
+        assert b.shrunk_nps == pytest.approx(a.shrunk_nps, rel=1e-6, abs=1e-9)
+
+
+def test_public_names() -> None:
+    assert npskit.shrink is shrink
+    assert npskit.ShrinkageResult.__name__ == "ShrinkageResult"
