@@ -21,26 +21,26 @@ from ._core.errors import (
 from ._core.warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleWarning
 
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
-    from ._segments.breakdown import Breakdown, BreakdownRow, BreakdownTotal, breakdown
     from ._compare.compare import Comparison, compare
-    from ._counting.tally import classify, nps, tally
-    from ._counting.counts_table import from_counts_table
-    from ._io.examples import example_path, load_example
-    from ._segments.decompose import Decomposition, DecompositionRow, decompose
-    from ._counting.frames import tally_frame
-    from ._counting.tally_by import GroupedTally, tally_by
-    from ._core.interval import Interval
-    from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
-    from ._stats.multiplicity import adjust_pvalues
-    from ._intervals.nps_test import NpsTestResult, nps_test
     from ._compare.paired import MarginalHomogeneityTest, PairedComparison
+    from ._core.interval import Interval
+    from ._core.scale import STANDARD_SCALE, Category, Scale
+    from ._core.tally import Shares, Tally
+    from ._counting.counts_table import from_counts_table
+    from ._counting.frames import tally_frame
+    from ._counting.tally import classify, nps, tally
+    from ._counting.tally_by import GroupedTally, tally_by
+    from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
+    from ._intervals.nps_test import NpsTestResult, nps_test
+    from ._io.examples import example_path, load_example
     from ._planning.margin import MarginOfError, SampleSize, margin_of_error, sample_size
+    from ._planning.power import power, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
     from ._plots.estimates import plot_forest, plot_trend
-    from ._planning.power import power, sample_size_compare
-    from ._core.scale import STANDARD_SCALE, Category, Scale
+    from ._segments.breakdown import Breakdown, BreakdownRow, BreakdownTotal, breakdown
+    from ._segments.decompose import Decomposition, DecompositionRow, decompose
     from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
-    from ._core.tally import Shares, Tally
+    from ._stats.multiplicity import adjust_pvalues
     from ._trend.trend import LinearTrendTest, OmnibusTest, Trend, TrendRow, trend
 
 # Where each public name lives; the module is imported when the name is first

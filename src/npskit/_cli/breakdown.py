@@ -17,6 +17,12 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
+from npskit._core.errors import InvalidScoresError, InvalidWeightsError
+from npskit._core.scale import STANDARD_SCALE
+from npskit._counting.tally_by import GroupedTally
+from npskit._io.csv_file import CsvDataError, CsvFile, _score_problem, _weight_problem, _weights
+from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
+
 from .main import (
     _add_answer_options,
     _add_format_option,
@@ -25,17 +31,6 @@ from .main import (
     _source,
 )
 from .plots import add_plot_option, check_plot, save_plot
-from .._io.csv_file import (
-    CsvDataError,
-    CsvFile,
-    _score_problem,
-    _weight_problem,
-    _weights,
-)
-from .._core.errors import InvalidScoresError, InvalidWeightsError
-from .._counting.tally_by import GroupedTally
-from .._core.scale import STANDARD_SCALE
-from ..typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
 
 __all__ = ["add_breakdown", "tally_csv_grouped"]
 
@@ -169,7 +164,7 @@ def _run_breakdown(args: argparse.Namespace) -> int:
         by = ["channel"]
     if score in by or (args.weight is not None and args.weight in by):
         parser.error("--by must name columns other than --score and --weight")
-    from .._segments.breakdown import breakdown
+    from npskit._segments.breakdown import breakdown
 
     check_plot(args)
     file = CsvFile(path, delimiter=args.delimiter, label=label)
@@ -216,15 +211,15 @@ def _run_breakdown(args: argparse.Namespace) -> int:
 
 
 def _plot_breakdown(path: str, kind: str, result: Any) -> None:
-    from .._plots.style import FOREST_WIDTH, SHARES_WIDTH, forest_height, shares_height
+    from npskit._plots.style import FOREST_WIDTH, SHARES_WIDTH, forest_height, shares_height
 
     if kind == "shares":
-        from .._plots.answers import plot_shares
+        from npskit._plots.answers import plot_shares
 
         size = (SHARES_WIDTH, shares_height(len(result) + 1))
         save_plot(path, size, lambda ax: plot_shares(result, sort=None, ax=ax))
     else:
-        from .._plots.estimates import plot_forest
+        from npskit._plots.estimates import plot_forest
 
         size = (FOREST_WIDTH, forest_height(len(result)))
         shrunk = result.shrinkage is not None and result.sort == "shrunk"
@@ -256,8 +251,8 @@ def tally_csv_grouped(
     CsvDataError
         For any problem with the file or its values, naming file and line.
     """
-    from .._counting.tally_by import tally_by
-    from .._io.arrow import stream_counts
+    from npskit._counting.tally_by import tally_by
+    from npskit._io.arrow import stream_counts
 
     fast = stream_counts(file, score, keys, weight=weight, nan_policy=nan_policy)
     if fast is not None:  # a Parquet file, or a large CSV file read by pyarrow

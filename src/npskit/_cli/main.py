@@ -20,13 +20,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, get_args
 
+from npskit._core.errors import NpskitError
+from npskit._core.tally import Tally
+from npskit._intervals.confidence_interval import ConfidenceInterval, confidence_interval
+from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._io.csv_file import CsvDataError, CsvFile, tally_csv
+from npskit.typing import IntervalMethod, NanPolicy
+
 from .plots import add_plot_option, check_plot
-from .._io.csv_file import CsvDataError, CsvFile, tally_csv
-from .._core.errors import NpskitError
-from .._intervals.confidence_interval import ConfidenceInterval, confidence_interval
-from .._intervals.methods import DEFAULT_METHOD
-from .._core.tally import Tally
-from ..typing import IntervalMethod, NanPolicy
 
 __all__ = ["build_parser", "main"]
 
@@ -103,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``npskit`` command, with all subcommands."""
-    from .. import __version__
+    from npskit import __version__
 
     parser = _Parser(
         prog=PROG,
@@ -242,7 +243,7 @@ def _source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[
     if args.example and args.file is not None:
         parser.error("give FILE or --example, not both")
     if args.example:
-        from .._io.examples import example_path
+        from npskit._io.examples import example_path
 
         return example_path(), "the bundled example (contact_center.csv)"
     if args.file is None:
@@ -326,10 +327,11 @@ def _run_summary(args: argparse.Namespace) -> int:
 
 
 def _plot_summary(path: str, file: CsvFile, score: str, weight: str | None, result: Tally) -> None:
+    from npskit._core.scale import STANDARD_SCALE
+    from npskit._plots.answers import draw_distribution
+    from npskit._plots.style import DISTRIBUTION_SIZE
+
     from .plots import histogram_csv, save_plot
-    from .._plots.style import DISTRIBUTION_SIZE
-    from .._plots.answers import draw_distribution
-    from .._core.scale import STANDARD_SCALE
 
     counts = histogram_csv(file, score, weight)
     save_plot(

@@ -13,11 +13,12 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
+from npskit._core.tally import Tally
+from npskit._io.csv_file import CsvDataError, CsvFile, tally_csv, tally_csv_by
+from npskit.typing import Alternative, CompareMethod, Frequency, IntervalMethod, PAdjustMethod
+
 from .main import _add_answer_options, _add_format_option, _confidence_level, _delimiter
 from .plots import add_plot_option, check_plot, save_plot
-from .._io.csv_file import CsvDataError, CsvFile, tally_csv, tally_csv_by
-from .._core.tally import Tally
-from ..typing import Alternative, CompareMethod, Frequency, IntervalMethod, PAdjustMethod
 
 __all__ = ["add_compare", "add_trend"]
 
@@ -160,7 +161,7 @@ def _run_compare(args: argparse.Namespace) -> int:
     for name, part in (("baseline", before), ("current", after)):
         if part.n <= 0:
             raise CsvDataError(f"the {name} ({labels[name == 'current']}) has no answers")
-    from .._compare.compare import compare  # type: ignore[import-not-found,unused-ignore]
+    from npskit._compare.compare import compare  # type: ignore[import-not-found,unused-ignore]
 
     options: dict[str, Any] = {
         "confidence_level": args.confidence_level,
@@ -199,7 +200,7 @@ def _score(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
 
 def _path(files: list[str], args: argparse.Namespace) -> tuple[Path, str]:
     if args.example:
-        from .._io.examples import example_path
+        from npskit._io.examples import example_path
 
         return example_path(), _EXAMPLE
     return Path(files[0]), files[0]
@@ -235,7 +236,7 @@ def _period_tallies(
     by_text = tally_csv_by(file, score, column, weight=args.weight, nan_policy=args.nan_policy)
     if freq is None:
         return {k: v for k, v in by_text.items() if k != ""}
-    from .._trend.trend import merge_periods
+    from npskit._trend.trend import merge_periods
 
     try:
         labels, _, tallies, _ = merge_periods(
@@ -359,7 +360,7 @@ def _run_trend(args: argparse.Namespace) -> int:
     check_plot(args)
     file = CsvFile(path, delimiter=args.delimiter, label=label)
     by_text = tally_csv_by(file, score, column, weight=args.weight, nan_policy=args.nan_policy)
-    from .._trend.trend import trend_from_tallies
+    from npskit._trend.trend import trend_from_tallies
 
     try:
         series = trend_from_tallies(
@@ -376,8 +377,8 @@ def _run_trend(args: argparse.Namespace) -> int:
             raise
         raise CsvDataError(f"{label}: column {column!r}: {error}") from None
     if args.plot is not None:
-        from .._plots.style import TREND_SIZE
-        from .._plots.estimates import plot_trend
+        from npskit._plots.estimates import plot_trend
+        from npskit._plots.style import TREND_SIZE
 
         save_plot(args.plot, TREND_SIZE, lambda ax: plot_trend(series, ax=ax))
     if args.format == "json":

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._io.csv_file import CsvFile, _weights
-from .._core.errors import NpskitError
-from .._counting.inputs import as_numeric
-from .._plots.style import INSTALL_HINT
-from .._core.scale import STANDARD_SCALE, Scale
+from npskit._core.errors import NpskitError
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._counting.inputs import as_numeric
+from npskit._io.csv_file import CsvFile, _weights
+from npskit._plots.style import INSTALL_HINT
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

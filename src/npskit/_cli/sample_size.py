@@ -13,8 +13,9 @@ import math
 import warnings
 from typing import Any
 
+from npskit._planning.margin import PLANNING_METHODS, SampleSize, sample_size
+
 from .main import _add_format_option, _add_interval_options, _warn
-from .._planning.margin import PLANNING_METHODS, SampleSize, sample_size
 
 __all__ = ["add_sample_size"]
 
@@ -83,8 +84,8 @@ def _run_sample_size(args: argparse.Namespace) -> int:
     if args.example:
         if args.expected is not None:
             parser.error("give --expected or --example, not both")
-        from .._counting.tally import tally
-        from .._io.examples import load_example
+        from npskit._counting.tally import tally
+        from npskit._io.examples import load_example
 
         args.expected = tally(load_example()["answer"])
     with warnings.catch_warnings(record=True) as caught:

@@ -6,14 +6,14 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args, overload
 
-from .._counting.tally import tally as _tally
-from .._core.interval import Interval
-from .._intervals.methods import check_prior, effective_counts
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from .._core.validation import check_choice, check_confidence_level, check_positive_int
-from .._core.warnings import DegenerateSampleWarning
-from ..typing import Alternative, CompareMethod, NanPolicy, PairedMethod
+from npskit._core.interval import Interval
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.warnings import DegenerateSampleWarning
+from npskit._counting.tally import tally as _tally
+from npskit._intervals.methods import check_prior, effective_counts
+from npskit.typing import Alternative, CompareMethod, NanPolicy, PairedMethod
 
 if TYPE_CHECKING:
     from .paired import PairedComparison

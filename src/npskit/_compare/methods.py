@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._stats.wald import PSEUDO_COUNTS
+from npskit._stats.wald import PSEUDO_COUNTS
 
 __all__ = [
     "MethodOutcome",
@@ -179,7 +179,7 @@ def _tango_bound_at(counts: Counts, z: float, *, upper: bool) -> float:
     """One Tango bound at critical value ``z`` (any size, no alpha underflow)."""
     from scipy.optimize import brentq
 
-    from .._stats.tango import score_statistic
+    from npskit._stats.tango import score_statistic
 
     d, s, p = counts
     n = d + s + p
@@ -208,7 +208,7 @@ def mover_compare(
     """
     from scipy.optimize import brentq
 
-    from .._stats.tango import tango_bounds
+    from npskit._stats.tango import tango_bounds
 
     alpha = _tail(confidence_level, alternative)
     e0 = (c0[2] - c0[0]) / sum(c0)
@@ -395,7 +395,7 @@ def bayes_compare(
     twice the smaller for ``"two-sided"``); it is below ``1 -
     confidence_level`` exactly when the credible interval excludes 0.
     """
-    from .._stats.bayes_difference import posterior, posterior_difference
+    from npskit._stats.bayes_difference import posterior, posterior_difference
 
     alpha = _tail(confidence_level, alternative)
     post0 = posterior(*c0, prior)

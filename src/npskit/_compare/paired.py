@@ -19,15 +19,15 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from .._counting.tally import _check_options, _tally_values
-from .._core.errors import EmptyDataError
-from .._counting.inputs import as_numeric
-from .._core.interval import Interval
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from .._core.validation import check_choice, check_confidence_level, check_positive_int
-from .._core.warnings import DegenerateSampleWarning
-from ..typing import Alternative, NanPolicy, PairedMethod
+from npskit._core.errors import EmptyDataError
+from npskit._core.interval import Interval
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.warnings import DegenerateSampleWarning
+from npskit._counting.inputs import as_numeric
+from npskit._counting.tally import _check_options, _tally_values
+from npskit.typing import Alternative, NanPolicy, PairedMethod
 
 __all__ = [
     "DEFAULT_PAIRED_METHOD",

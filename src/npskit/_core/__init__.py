@@ -1,1 +1,1 @@
-"""The vocabulary every layer shares: errors, warnings, scales, tallies, intervals, validation, results."""
+"""The vocabulary every layer shares: errors, scales, tallies, intervals, validation, results."""

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from npskit.typing import Alternative, IntervalMethod
+
 from .errors import EmptyDataError
 from .scale import STANDARD_SCALE, Scale
-from ..typing import Alternative, IntervalMethod
 
 if TYPE_CHECKING:
-    from .._intervals.confidence_interval import ConfidenceInterval
+    from npskit._intervals.confidence_interval import ConfidenceInterval
 
 __all__ = ["Shares", "Tally"]
 
@@ -327,7 +328,7 @@ class Tally:
         >>> round(ci.low, 2), round(ci.high, 2), ci.method
         (14.05, 44.2, 'adjusted-wald')
         """
-        from .._intervals.confidence_interval import _confidence_interval
+        from npskit._intervals.confidence_interval import _confidence_interval
 
         return _confidence_interval(
             self,

@@ -22,14 +22,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._core.errors import InvalidScoresError, InvalidWeightsError
-from .tally_by import GroupedTally, _combine, _grouped, _missing_level
+from npskit._core.errors import InvalidScoresError, InvalidWeightsError
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice
+from npskit.typing import MissingKeys
+
 from .inputs import as_numeric, describe_positions, plural
 from .keys import factorize, library
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from .._core.validation import check_choice
-from ..typing import MissingKeys
+from .tally_by import GroupedTally, _combine, _grouped, _missing_level
 
 __all__ = ["from_counts_table"]
 

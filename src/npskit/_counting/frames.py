@@ -14,14 +14,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from npskit._core.errors import (
+    InvalidScoresError,
+    InvalidWeightsError,
+    MissingAnswersError,
+    ScoreTypeError,
+)
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice
+from npskit.typing import MissingKeys, NanPolicy
+
 from .counts_table import from_counts_table
-from .._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError, ScoreTypeError
-from .tally_by import GroupedTally
 from .inputs import plural
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from .._core.validation import check_choice
-from ..typing import MissingKeys, NanPolicy
+from .tally_by import GroupedTally
 
 __all__ = ["tally_frame"]
 

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import numpy as np
 import numpy.typing as npt
 
-from .._core.errors import InvalidScoresError, ScoreTypeError
+from npskit._core.errors import InvalidScoresError, ScoreTypeError
 
 __all__ = ["as_numeric", "describe_positions", "is_chunk_stream", "plural"]
 

@@ -17,11 +17,12 @@ from typing import Any, NoReturn, get_args
 import numpy as np
 import numpy.typing as npt
 
-from .._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError
+from npskit._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit.typing import NanPolicy
+
 from .inputs import as_numeric, describe_positions, is_chunk_stream, plural
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from ..typing import NanPolicy
 
 __all__ = ["classify", "nps", "tally"]
 

@@ -17,14 +17,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .tally import _check_options, _tally_values
-from .._core.errors import InvalidWeightsError
-from .._core.grouped import GroupedTally
+from npskit._core.errors import InvalidWeightsError
+from npskit._core.grouped import GroupedTally
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.validation import check_choice
+from npskit.typing import MissingKeys, NanPolicy
+
 from .inputs import as_numeric, plural
 from .keys import Factor, column_of, factorize, key_columns
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.validation import check_choice
-from ..typing import MissingKeys, NanPolicy
+from .tally import _check_options, _tally_values
 
 __all__ = ["GroupedTally", "tally_by"]
 

@@ -24,11 +24,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from npskit._core.tally import Tally
+from npskit._core.warnings import DegenerateSampleWarning
+from npskit._stats.wald import PSEUDO_COUNTS
+from npskit.typing import CompareMethod, IntervalMethod
+
 from .methods import interval_from_counts
-from .._core.tally import Tally
-from .._stats.wald import PSEUDO_COUNTS
-from .._core.warnings import DegenerateSampleWarning
-from ..typing import CompareMethod, IntervalMethod
 
 __all__ = ["compare_arrays", "effective_arrays", "interval_arrays", "mover_statistic"]
 
@@ -140,7 +141,7 @@ def compare_arrays(
         for target, part in zip((low, high, statistic, pvalue), parts, strict=True):
             target[ok] = part
         return low, high, statistic, pvalue
-    from .._compare import methods as m
+    from npskit._compare import methods as m
 
     generator = np.random.default_rng(rng) if method in ("permutation", "bootstrap") else None
     for i, b_row, c_row in zip(np.flatnonzero(ok).tolist(), b.tolist(), c.tolist(), strict=True):
@@ -179,7 +180,7 @@ def _wald_arrays(
 ) -> tuple[Floats, Floats, Floats, Floats]:
     from scipy.special import ndtri
 
-    from .._compare.methods import pvalue_from_z, wald_parts
+    from npskit._compare.methods import pvalue_from_z, wald_parts
 
     centre, se = wald_parts(*b.T, *c.T, method=method)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -198,7 +199,7 @@ def _mover_arrays(
 ) -> tuple[Floats, Floats, Floats, Floats]:
     from scipy.special import ndtri
 
-    from .._compare.methods import mover_limits, pvalue_from_z, tango_bounds_array
+    from npskit._compare.methods import mover_limits, pvalue_from_z, tango_bounds_array
 
     z = float(ndtri(1.0 - (1.0 - confidence_level) / 2.0))
     nb, nc = b.sum(axis=1), c.sum(axis=1)
@@ -228,7 +229,7 @@ def mover_statistic(b: Floats, c: Floats) -> Floats:
     root the larger of the two sides' ``z``. A negative difference is the
     positive one of the mirrored counts (promoters and detractors swapped).
     """
-    from .._compare.methods import MAX_Z, _score
+    from npskit._compare.methods import MAX_Z, _score
 
     nb, nc = b.sum(axis=1), c.sum(axis=1)
     centre = (c[:, 2] - c[:, 0]) / nc - (b[:, 2] - b[:, 0]) / nb

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from .._counting.tally import tally as _tally
-from .._core.interval import Interval
+from npskit._core.interval import Interval
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._counting.tally import tally as _tally
+from npskit.typing import Alternative, IntervalMethod, NanPolicy
+
 from .methods import (
     DEFAULT_METHOD,
     check_population,
@@ -14,10 +19,6 @@ from .methods import (
     effective_counts,
     interval_from_counts,
 )
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from .._core.validation import check_choice, check_confidence_level, check_positive_int
-from ..typing import Alternative, IntervalMethod, NanPolicy
 
 __all__ = ["ConfidenceInterval", "confidence_interval"]
 

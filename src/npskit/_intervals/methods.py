@@ -12,9 +12,9 @@ import math
 import warnings
 from typing import Any, NamedTuple
 
-from .._core.tally import Tally
-from .._core.warnings import DegenerateSampleWarning, SmallSampleWarning
-from ..typing import Alternative, IntervalMethod
+from npskit._core.tally import Tally
+from npskit._core.warnings import DegenerateSampleWarning, SmallSampleWarning
+from npskit.typing import Alternative, IntervalMethod
 
 __all__ = ["DEFAULT_METHOD", "EffectiveCounts", "effective_counts", "interval_from_counts"]
 
@@ -158,22 +158,22 @@ def _bounds(
 ) -> tuple[float, float]:
     """Lower and upper one-sided bounds with tail ``alpha`` each, as shares."""
     if method in ("wald", "adjusted-wald", "agresti-min", "bonett-price"):
-        from .._stats.wald import wald_bounds
+        from npskit._stats.wald import wald_bounds
 
         return wald_bounds(d, s, p, alpha, method=method)
     if method == "tango":
-        from .._stats.tango import tango_bounds
+        from npskit._stats.tango import tango_bounds
 
         return tango_bounds(d, s, p, alpha)
     if method == "exact":
-        from .._stats.exact import exact_bounds
+        from npskit._stats.exact import exact_bounds
 
         return exact_bounds(d, s, p, alpha)
     if method == "bayes":
-        from .._stats.bayes import bayes_bounds
+        from npskit._stats.bayes import bayes_bounds
 
         return bayes_bounds(d, s, p, alpha, prior=prior)
-    from .._stats.bootstrap import bootstrap_bounds
+    from npskit._stats.bootstrap import bootstrap_bounds
 
     kind = "bca" if method == "bootstrap-bca" else "percentile"
     return bootstrap_bounds(d, s, p, alpha, kind=kind, n_resamples=n_resamples, rng=rng)
@@ -186,7 +186,7 @@ def check_population(population: object, n_responses: int) -> int | None:
     """
     if population is None:
         return None
-    from .._core.validation import check_positive_int
+    from npskit._core.validation import check_positive_int
 
     size = check_positive_int("population", population)
     if size < n_responses:

@@ -8,13 +8,14 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice
+from npskit._core.warnings import DegenerateSampleWarning
+from npskit.typing import Alternative, IntervalMethod, NanPolicy, NpsTestMethod
+
 from .confidence_interval import ConfidenceInterval, _as_tally, confidence_interval
 from .methods import check_population, effective_counts
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from .._core.validation import check_choice
-from .._core.warnings import DegenerateSampleWarning
-from ..typing import Alternative, IntervalMethod, NanPolicy, NpsTestMethod
 
 __all__ = ["NpsTestResult", "nps_test"]
 
@@ -259,17 +260,17 @@ def _statistic(
     d, s, p = counts.detractors, counts.passives, counts.promoters
     n = d + s + p
     if method == "exact":
-        from .._stats.exact import sign_test_pvalues
+        from npskit._stats.exact import sign_test_pvalues
 
         greater, less = sign_test_pvalues(p, d)
         pvalue = {"greater": greater, "less": less}.get(side, min(1.0, 2.0 * min(greater, less)))
         return p, pvalue
     if method == "score":
-        from .._stats.tango import score_statistic
+        from npskit._stats.tango import score_statistic
 
         statistic = score_statistic(p, d, n, delta)
         return statistic, _normal_pvalue(statistic, side)
-    from .._stats.wald import wald_standard_error
+    from npskit._stats.wald import wald_standard_error
 
     error = wald_standard_error(d, s, p)
     difference = (p - d) / n - delta

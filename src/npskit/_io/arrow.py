@@ -28,15 +28,21 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._counting.tally import tally
+from npskit._core.errors import (
+    InvalidScoresError,
+    InvalidWeightsError,
+    MissingAnswersError,
+    NpskitError,
+)
+from npskit._core.grouped import GroupedTally
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._counting.inputs import as_numeric
+from npskit._counting.tally import tally
+from npskit._counting.tally_by import _grouped, tally_by
+from npskit.typing import NanPolicy
+
 from .csv_file import CsvDataError, CsvFile
-from .._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError, NpskitError
-from .._core.grouped import GroupedTally
-from .._counting.tally_by import _grouped, tally_by
-from .._counting.inputs import as_numeric
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from ..typing import NanPolicy
 
 __all__ = ["StreamCounts", "is_parquet", "stream_counts"]
 

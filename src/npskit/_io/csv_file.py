@@ -26,12 +26,17 @@ from typing import Any, TextIO
 import numpy as np
 import numpy.typing as npt
 
-from .._counting.tally import tally
-from .._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError, NpskitError
-from .._counting.inputs import as_numeric
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from ..typing import NanPolicy
+from npskit._core.errors import (
+    InvalidScoresError,
+    InvalidWeightsError,
+    MissingAnswersError,
+    NpskitError,
+)
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._counting.inputs import as_numeric
+from npskit._counting.tally import tally
+from npskit.typing import NanPolicy
 
 __all__ = ["Chunk", "CsvDataError", "CsvFile", "tally_csv", "tally_csv_by"]
 
@@ -420,7 +425,8 @@ def tally_csv_by(
     CsvDataError
         For any problem with the file or its values, naming file and line.
     """
-    from .._counting.tally_by import tally_by
+    from npskit._counting.tally_by import tally_by
+
     from .arrow import stream_counts
 
     fast = stream_counts(file, score, [key], weight=weight, nan_policy=nan_policy, scale=scale)

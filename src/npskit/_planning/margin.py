@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from .._intervals.methods import DEFAULT_METHOD, interval_from_counts
-from .._core.tally import Shares, Tally
-from .._core.validation import check_choice, check_confidence_level, check_positive_int
-from .._core.warnings import DegenerateSampleWarning
-from ..typing import IntervalMethod
+from npskit._core.tally import Shares, Tally
+from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.warnings import DegenerateSampleWarning
+from npskit._intervals.methods import DEFAULT_METHOD, interval_from_counts
+from npskit.typing import IntervalMethod
 
 __all__ = [
     "MAX_SAMPLE_SIZE",

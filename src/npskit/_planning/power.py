@@ -9,9 +9,14 @@ from typing import Any, get_args
 
 import numpy as np
 
-from .._core.tally import Tally
-from .._core.validation import check_choice, check_confidence_level, check_positive_int, check_probability
-from ..typing import Alternative, PowerMethod
+from npskit._core.tally import Tally
+from npskit._core.validation import (
+    check_choice,
+    check_confidence_level,
+    check_positive_int,
+    check_probability,
+)
+from npskit.typing import Alternative, PowerMethod
 
 __all__ = ["exact_rejection", "power", "sample_size_compare", "shifted_shares"]
 
@@ -125,7 +130,7 @@ def rejection_matrix(
     """
     from scipy.special import ndtri
 
-    from .._compare.methods import mover_limits, tango_bounds_array, wald_parts
+    from npskit._compare.methods import mover_limits, tango_bounds_array, wald_parts
 
     alpha = 1.0 - confidence_level
     tail = alpha / 2.0 if alternative == "two-sided" else alpha

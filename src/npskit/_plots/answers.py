@@ -12,8 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from .._counting.tally import tally
-from .._counting.inputs import as_numeric, is_chunk_stream
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice
+from npskit._counting.inputs import as_numeric, is_chunk_stream
+from npskit._counting.tally import tally
+from npskit.typing import NanPolicy
+
 from .style import (
     CATEGORY_COLORS,
     CATEGORY_HATCHES,
@@ -27,10 +32,6 @@ from .style import (
     shares_height,
     style_axes,
 )
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.tally import Tally
-from .._core.validation import check_choice
-from ..typing import NanPolicy
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -268,7 +269,7 @@ def plot_shares(
     9
     >>> plt.close(ax.figure)
     """
-    from .. import Breakdown, GroupedTally  # the public classes, wherever they are defined
+    from npskit import Breakdown, GroupedTally  # the public classes, wherever they are defined
 
     if sort is not None:
         sort = check_choice("sort", sort, ("nps", "n"))

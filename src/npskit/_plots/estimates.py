@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from npskit._core.validation import check_choice
+
 from .style import (
     FOREST_WIDTH,
     INK,
@@ -24,7 +26,6 @@ from .style import (
     key_label,
     style_axes,
 )
-from .._core.validation import check_choice
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -123,8 +124,8 @@ def plot_forest(
     'NPS by channel, 95% intervals, total +24.9'
     >>> plt.close(ax.figure)
     """
-    from .. import Breakdown, GroupedTally
-    from .. import breakdown as make_breakdown
+    from npskit import Breakdown, GroupedTally
+    from npskit import breakdown as make_breakdown
 
     if isinstance(breakdown, GroupedTally):
         breakdown = make_breakdown(breakdown)
@@ -288,7 +289,7 @@ def plot_trend(trend: Any, *, ax: Axes | None = None) -> Axes:
     'NPS by month, 95% intervals'
     >>> plt.close(ax.figure)
     """
-    from .. import Trend
+    from npskit import Trend
 
     if not isinstance(trend, Trend):
         raise TypeError(

@@ -8,22 +8,15 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from .results import (
-    _VALUE_FIELDS,
-    Breakdown,
-    BreakdownRow,
-    BreakdownTotal,
-)
-from .._compare.compare import DEFAULT_COMPARE_METHOD
-from .._core.errors import EmptyDataError
-from .._counting.tally_by import GroupedTally, tally_by
-from .._intervals.methods import DEFAULT_METHOD
-from .._stats.multiplicity import adjust_pvalues
-from .._core.scale import STANDARD_SCALE, Scale
-from .._intervals.arrays import compare_arrays, effective_arrays, interval_arrays
-from .shrinkage import ShrinkageResult, shrink
-from .._core.validation import check_choice, check_confidence_level, check_positive_int
-from ..typing import (
+from npskit._compare.compare import DEFAULT_COMPARE_METHOD
+from npskit._core.errors import EmptyDataError
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._counting.tally_by import GroupedTally, tally_by
+from npskit._intervals.arrays import compare_arrays, effective_arrays, interval_arrays
+from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._stats.multiplicity import adjust_pvalues
+from npskit.typing import (
     CompareMethod,
     CompareTo,
     IntervalMethod,
@@ -32,6 +25,14 @@ from ..typing import (
     PAdjustMethod,
     SortBy,
 )
+
+from .results import (
+    _VALUE_FIELDS,
+    Breakdown,
+    BreakdownRow,
+    BreakdownTotal,
+)
+from .shrinkage import ShrinkageResult, shrink
 
 __all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal", "breakdown"]
 

@@ -9,8 +9,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._core.grouped import GroupedTally, _json_value, _label
-from .._core.tally import Tally
+from npskit._core.grouped import GroupedTally, _json_value, _label
+from npskit._core.tally import Tally
 
 __all__ = ["Decomposition", "DecompositionRow", "decompose"]
 

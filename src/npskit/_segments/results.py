@@ -6,10 +6,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._core.grouped import _json_value, _label
-from .._core.interval import Interval
+from npskit._core.grouped import _json_value, _label
+from npskit._core.interval import Interval
+from npskit._core.results import Table, format_cell
+
 from .shrinkage import ShrinkageResult
-from .._core.results import Table, format_cell
 
 __all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal"]
 

@@ -10,10 +10,10 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from .._core.grouped import GroupedTally, _json_value, _label
-from .._core.interval import Interval
-from .._core.tally import Tally
-from .._core.validation import check_choice, check_confidence_level
+from npskit._core.grouped import GroupedTally, _json_value, _label
+from npskit._core.interval import Interval
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice, check_confidence_level
 
 __all__ = ["RankBy", "ShrinkageResult", "ShrunkSegment", "shrink"]
 
@@ -475,8 +475,8 @@ def dirichlet_difference_quantiles(
     a_d, a_s, a_p = (float(v) for v in alpha)
     if a_s == 0.0 or a_d == 0.0 or a_p == 0.0:
         return _two_category_quantiles(a_d, a_s, a_p, tail)
-    from .._stats.bayes import _posterior_cdf
-    from .._stats.quantiles import invert_cdf
+    from npskit._stats.bayes import _posterior_cdf
+    from npskit._stats.quantiles import invert_cdf
 
     cdf = _posterior_cdf(a_d, a_s, a_p)
     return invert_cdf(cdf, tail), invert_cdf(cdf, 1.0 - tail)

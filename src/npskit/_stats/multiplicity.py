@@ -7,8 +7,8 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from .._core.validation import check_choice
-from ..typing import PAdjustMethod
+from npskit._core.validation import check_choice
+from npskit.typing import PAdjustMethod
 
 __all__ = ["adjust_pvalues"]
 

@@ -18,18 +18,18 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from .._core.errors import EmptyDataError
-from .._core.grouped import GroupedTally, _json_value
-from .._counting.tally_by import tally_by
-from .._counting.inputs import plural
-from .._counting.keys import library
-from .._intervals.methods import DEFAULT_METHOD
-from .._stats.multiplicity import adjust_pvalues
-from .._core.scale import STANDARD_SCALE, Scale
-from .._core.results import Table
-from .._core.tally import Tally
-from .._core.validation import check_choice, check_confidence_level
-from ..typing import Frequency, IntervalMethod, NanPolicy, PAdjustMethod
+from npskit._core.errors import EmptyDataError
+from npskit._core.grouped import GroupedTally, _json_value
+from npskit._core.results import Table
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit._core.validation import check_choice, check_confidence_level
+from npskit._counting.inputs import plural
+from npskit._counting.keys import library
+from npskit._counting.tally_by import tally_by
+from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._stats.multiplicity import adjust_pvalues
+from npskit.typing import Frequency, IntervalMethod, NanPolicy, PAdjustMethod
 
 __all__ = ["LinearTrendTest", "OmnibusTest", "Trend", "TrendRow", "trend"]
 
@@ -663,8 +663,8 @@ def _build(
     adjust: PAdjustMethod,
     n_missing_period: int,
 ) -> Trend:
-    from .._compare.compare import compare  # type: ignore[import-not-found,unused-ignore]
-    from .._intervals.confidence_interval import confidence_interval
+    from npskit._compare.compare import compare  # type: ignore[import-not-found,unused-ignore]
+    from npskit._intervals.confidence_interval import confidence_interval
 
     k = len(tallies)
     nps: list[float | None] = [None] * k
