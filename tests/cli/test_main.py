@@ -68,8 +68,8 @@ def count_by_hand(path: Path, score: str, weight: str | None = None) -> dict[str
         "sums": sums,
         "squares": squares,
         "n_missing": missing,
-        "n": n,
-        "n_responses": sum(counts.values()),
+        "weight_sum": n,
+        "n": sum(counts.values()),
         "nps": 100 * (sums["promoters"] - sums["detractors"]) / n,
         "shares": {name: value / n for name, value in sums.items()},
     }
@@ -120,7 +120,7 @@ def test_summary_json_equals_a_count_by_hand(tmp_path: Path, launcher: str) -> N
     for name, count in expected["counts"].items():
         assert data[name] == count
     assert data["n_missing"] == expected["n_missing"]
-    assert data["n"] == data["n_responses"] == data["responses"] == expected["n_responses"]
+    assert data["n"] == data["responses"] == expected["n"]
     assert data["squared_weights"] is None
     assert data["nps"] == pytest.approx(expected["nps"], rel=1e-12)
     for name, share in expected["shares"].items():
@@ -156,11 +156,11 @@ def test_weighted_summary_json_equals_a_count_by_hand(tmp_path: Path, launcher: 
     for k, name in enumerate(("detractors", "passives", "promoters")):
         assert data[name] == pytest.approx(expected["sums"][name], rel=1e-12)
         assert data["squared_weights"][k] == pytest.approx(expected["squares"][name], rel=1e-12)
-    assert data["responses"] == data["n_responses"] == expected["n_responses"]
+    assert data["responses"] == data["n"] == expected["n"]
     assert data["n_missing"] == expected["n_missing"]
     assert data["nps"] == pytest.approx(expected["nps"], rel=1e-12)
     # Kish: (sum w)^2 / sum w^2.
-    kish = expected["n"] ** 2 / math.fsum(expected["squares"].values())
+    kish = expected["weight_sum"] ** 2 / math.fsum(expected["squares"].values())
     assert data["effective_n"] == pytest.approx(kish, rel=1e-12)
     assert data["weight"] == "weight"
 
@@ -175,7 +175,7 @@ def test_summary_text_output(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert nps_line(text) == f"{expected['nps']:+.1f}"
     answers = next(line for line in lines if line.startswith("answers"))
-    assert answers.split()[-1] == str(expected["n_responses"])
+    assert answers.split()[-1] == str(expected["n"])
     missing = next(line for line in lines if line.startswith("missing"))
     assert missing.split()[-1] == str(expected["n_missing"])
     for name, count in expected["counts"].items():
@@ -200,7 +200,7 @@ def test_summary_of_the_bundled_example(launcher: str) -> None:
     data = json.loads(result.stdout)
     expected = count_by_hand(npskit.example_path(), "answer", "weight")
     assert data["score"] == "answer"
-    assert data["n_responses"] == expected["n_responses"]
+    assert data["n"] == expected["n"]
     assert data["n_missing"] == expected["n_missing"]
     assert data["nps"] == pytest.approx(expected["nps"], rel=1e-12)
     text = run(launcher, "summary", "--example")

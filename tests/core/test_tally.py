@@ -14,7 +14,7 @@ from npskit import EmptyDataError, Scale, Tally
 
 def test_counts_and_derived_values() -> None:
     t = Tally(detractors=20, passives=30, promoters=50, n_missing=4)
-    assert (t.n, t.n_responses, t.n_missing) == (100, 100, 4)
+    assert (t.weight_sum, t.n, t.n_missing) == (100, 100, 4)
     assert t.shares == (0.2, 0.3, 0.5)
     assert t.nps == 30.0  # 50% - 20%
     assert t.effective_n == 100.0
@@ -67,7 +67,7 @@ def test_weighted_tally_and_kish_effective_n() -> None:
     assert t.is_weighted
     assert t.nps == 0.0
     assert t.effective_n == pytest.approx(16 / 6)
-    assert t.n_responses == 3
+    assert t.n == 3
 
 
 def test_weighted_tally_needs_consistent_fields() -> None:

@@ -346,4 +346,4 @@ def test_weighted_counts_table_equals_raw_weighted_answers(data: st.DataObject) 
         got = [part.detractors, part.passives, part.promoters]
         assert got == pytest.approx(row[4:7], rel=1e-12)
         assert part.squared_weights == pytest.approx(row[7:10], rel=1e-12)
-        assert part.n_responses == sum(row[:3])
+        assert part.n == sum(row[:3])

@@ -283,6 +283,7 @@ def test_outputs() -> None:
         "passives": 1,
         "promoters": 0,
         "n": 3,
+        "weight_sum": 3,
         "n_missing": 0,
         "nps": pytest.approx(-200 / 3),
     }

@@ -87,7 +87,7 @@ def test_weighted(engine: Any) -> None:
     web = g["web"]
     assert (web.detractors, web.passives, web.promoters) == (6.0, 0.5, 1.0)
     assert web.squared_weights == (20.0, 0.25, 1.0)
-    assert web.n_responses == 4
+    assert web.n == 4
     # The missing answer of phone has a null weight, which is fine.
     assert g["phone"].n_missing == 1
 
@@ -181,7 +181,7 @@ def _check_against_raw_answers(engine: Any, data: st.DataObject) -> None:
         row = expected[key]
         assert [part.detractors, part.passives, part.promoters] == pytest.approx(row[4:7])
         assert part.squared_weights == pytest.approx(row[7:10])
-        assert part.n_responses == sum(row[:3])
+        assert part.n == sum(row[:3])
 
 
 def test_import_npskit_does_not_import_narwhals() -> None:

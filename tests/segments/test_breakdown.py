@@ -412,7 +412,7 @@ def test_outputs() -> None:
     assert list(frame["key"]) == [r.key[0] for r in result]
     assert pl.DataFrame(result.to_polars()).shape[0] == len(result)
     csv_text = result.to_csv()
-    assert csv_text.splitlines()[0].startswith("key,n,n_responses")
+    assert csv_text.splitlines()[0].startswith("key,n,weight_sum,effective_n")
     assert len(csv_text.splitlines()) == len(result) + 1
     markdown = result.to_markdown()
     assert markdown.splitlines()[-1].startswith("| **total** | 400 |")

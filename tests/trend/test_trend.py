@@ -39,7 +39,7 @@ def test_months_of_the_example_match_brute_force(example: dict[str, np.ndarray])
     for row in t:
         expected = _tally_of(example["answer"][month_of == row.period])
         assert row.tally == expected
-        assert row.n == expected.n_responses
+        assert row.n == expected.n
         assert row.n_missing == expected.n_missing
         assert row.nps == pytest.approx(expected.nps)
         ci = npskit.confidence_interval(expected)

@@ -1,6 +1,6 @@
 """The ``npskit breakdown`` subcommand: NPS per segment of a CSV file.
 
-It follows the pattern of :mod:`npskit._cli` (``add_breakdown`` adds the
+It follows the pattern of :mod:`npskit._cli.main` (``add_breakdown`` adds the
 arguments, ``_run_breakdown`` runs them). The file is read chunk by chunk;
 each chunk is counted per segment in one pass by :func:`npskit.tally_by`, and
 the chunk counts are merged by key (:func:`tally_csv_grouped`), so only one
@@ -169,7 +169,7 @@ def _run_breakdown(args: argparse.Namespace) -> int:
     check_plot(args)
     file = CsvFile(path, delimiter=args.delimiter, label=label)
     grouped = tally_csv_grouped(file, score, by, weight=args.weight, nan_policy=args.nan_policy)
-    if grouped.total.n <= 0:
+    if grouped.total.weight_sum <= 0:
         raise CsvDataError(f"{label}: column {score!r} has no answers to break down")
     options: dict[str, Any] = {
         "confidence_level": args.confidence_level,

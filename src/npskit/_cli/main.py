@@ -22,7 +22,10 @@ from typing import Any, NoReturn, get_args
 
 from npskit._core.errors import NpskitError
 from npskit._core.tally import Tally
-from npskit._intervals.confidence_interval import ConfidenceInterval, confidence_interval
+from npskit._intervals.confidence_interval import (
+    ConfidenceInterval,
+    confidence_interval,
+)
 from npskit._intervals.methods import DEFAULT_METHOD
 from npskit._io.csv_file import CsvDataError, CsvFile, tally_csv
 from npskit.typing import IntervalMethod, NanPolicy
@@ -302,7 +305,7 @@ def _run_summary(args: argparse.Namespace) -> int:
     check_plot(args)
     file = CsvFile(path, delimiter=args.delimiter, label=label)
     result = tally_csv(file, score, weight=weight, nan_policy=args.nan_policy)
-    if result.n == 0:
+    if result.weight_sum == 0:
         raise CsvDataError(_nothing_to_summarise(label, score, weight, result))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -347,7 +350,7 @@ def _summary_markdown(result: Tally, interval: ConfidenceInterval) -> str:
         count = getattr(result, name)
         shown = f"{count:.1f}" if weighted else str(count)
         lines.append(f"| {name} | {shown} | {100 * share:.1f}% |")
-    total = f"{result.n:.1f}" if weighted else str(result.n)
+    total = f"{result.weight_sum:.1f}" if weighted else str(result.weight_sum)
     lines.append(f"| **answers** | {total} | 100.0% |")
     lines.append(f"| missing, left out | {result.n_missing} | |")
     level = f"{100 * interval.confidence_level:g}%"
@@ -372,8 +375,8 @@ def _summary_csv(
         "file": file,
         "score": score,
         "weight": "" if weight is None else weight,
+        "weight_sum": result.weight_sum,
         "n": result.n,
-        "n_responses": result.n_responses,
         "effective_n": result.effective_n,
         "n_missing": result.n_missing,
         **{name: getattr(result, name) for name in _CATEGORIES},
@@ -403,14 +406,14 @@ def _with_interval(text: str, interval: ConfidenceInterval) -> str:
 
 
 def _nothing_to_summarise(label: str, score: str, weight: str | None, result: Tally) -> str:
-    if result.n_responses == 0:
+    if result.n == 0:
         return (
             f"{label}: column {score!r} has no answers, only {result.n_missing} blank "
             "or missing cells; nothing to summarise"
         )
     return (
         f"{label}: the weights in column {weight!r} add up to 0 over the "
-        f"{result.n_responses} answers; nothing to summarise"
+        f"{result.n} answers; nothing to summarise"
     )
 
 
@@ -422,8 +425,8 @@ def _summary_dict(result: Tally, *, file: str, score: str, weight: str | None) -
         "score": score,
         "weight": weight,
         **result.to_dict(),
+        "weight_sum": result.weight_sum,
         "n": result.n,
-        "n_responses": result.n_responses,
         "effective_n": result.effective_n,
         "shares": dict(zip(_CATEGORIES, shares, strict=True)),
         "nps": result.nps,
@@ -435,10 +438,10 @@ def _summary_text(result: Tally, *, label: str, score: str, weight: str | None) 
     lines = [f"NPS summary of column {score!r} in {label}"]
     if weighted:
         lines.append(f"weighted by column {weight!r}")
-    rows: list[tuple[str, str, str]] = [("answers", str(result.n_responses), "")]
+    rows: list[tuple[str, str, str]] = [("answers", str(result.n), "")]
     if weighted:
         rows += [
-            ("weighted total", f"{result.n:.1f}", ""),
+            ("weighted total", f"{result.weight_sum:.1f}", ""),
             ("effective n (Kish)", f"{result.effective_n:.1f}", ""),
         ]
     rows.append(("missing, left out", str(result.n_missing), ""))

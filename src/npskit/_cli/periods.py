@@ -1,8 +1,8 @@
 """The ``npskit compare`` and ``npskit trend`` subcommands.
 
-They follow the pattern of :mod:`npskit._cli`: one ``add_*`` function adds a
+They follow the pattern of :mod:`npskit._cli.main`: one ``add_*`` function adds a
 subcommand's arguments, one ``_run_*`` runs it. Files are read chunk by chunk
-and counted per distinct period (:func:`npskit._csv.tally_csv_by`), so only
+and counted per distinct period (:func:`npskit._io.csv_file.tally_csv_by`), so only
 one tally per period is ever held in memory.
 """
 
@@ -159,7 +159,7 @@ def _run_compare(args: argparse.Namespace) -> int:
         labels = (str(baseline), str(current))
         source = {"file": str(path), "period_column": column, "freq": freq}
     for name, part in (("baseline", before), ("current", after)):
-        if part.n <= 0:
+        if part.weight_sum <= 0:
             raise CsvDataError(f"the {name} ({labels[name == 'current']}) has no answers")
     from npskit._compare.compare import compare  # type: ignore[import-not-found,unused-ignore]
 
@@ -246,7 +246,7 @@ def _period_tallies(
         )
     except ValueError as error:
         raise CsvDataError(f"{label}: column {column!r}: {error}") from None
-    return {str(k): t for k, t in zip(labels, tallies, strict=True) if t.n_responses}
+    return {str(k): t for k, t in zip(labels, tallies, strict=True) if t.n}
 
 
 def _pick(periods: dict[str, Tally], wanted: str, label: str, column: str) -> Tally:
@@ -277,8 +277,8 @@ def _compare_text(
     pct = f"{100 * level:g}%"
     lines = [
         f"NPS change in column {score!r}: {labels[0]} (baseline) -> {labels[1]} (current)",
-        f"  baseline  NPS {before.nps:+6.1f}  n = {before.n_responses}",
-        f"  current   NPS {after.nps:+6.1f}  n = {after.n_responses}",
+        f"  baseline  NPS {before.nps:+6.1f}  n = {before.n}",
+        f"  current   NPS {after.nps:+6.1f}  n = {after.n}",
         f"  change    {result.difference:+.1f} points, {pct} CI "
         f"[{result.low:+.1f}, {result.high:+.1f}]",
         f"  p-value   {result.pvalue:.3g} ({result.method}, {alternative})",
@@ -296,8 +296,8 @@ def _compare_markdown(
         [
             f"| | period | n | NPS | {pct} CI | p-value |",
             "|---|---|---|---|---|---|",
-            f"| baseline | {labels[0]} | {before.n_responses} | {before.nps:.1f} | | |",
-            f"| current | {labels[1]} | {after.n_responses} | {after.nps:.1f} | | |",
+            f"| baseline | {labels[0]} | {before.n} | {before.nps:.1f} | | |",
+            f"| current | {labels[1]} | {after.n} | {after.nps:.1f} | | |",
             f"| change | | | {result.difference:+.1f} | "
             f"[{result.low:+.1f}, {result.high:+.1f}] | {result.pvalue:.3g} |",
         ]

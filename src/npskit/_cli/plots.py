@@ -92,7 +92,7 @@ def histogram_csv(
 ) -> npt.NDArray[np.float64]:
     """Answers (or their weights) per scale point, read chunk by chunk.
 
-    Run after :func:`npskit._csv.tally_csv` has read the same columns: the
+    Run after :func:`npskit._io.csv_file.tally_csv` has read the same columns: the
     values are known to be valid, so the only work left is counting.
     """
     names = [score] if weight is None else [score, weight]

@@ -1,6 +1,6 @@
 """The ``npskit sample-size`` subcommand.
 
-It follows the pattern of :mod:`npskit._cli`: ``add_sample_size`` adds the
+It follows the pattern of :mod:`npskit._cli.main`: ``add_sample_size`` adds the
 subcommand's arguments, ``_run_sample_size`` runs it. It reads no file: it
 plans a survey with :func:`npskit.sample_size`.
 """

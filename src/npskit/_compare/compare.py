@@ -186,7 +186,7 @@ def compare(
         ``"mover"`` (the default), ``"wald"``, ``"adjusted-wald"``,
         ``"permutation"``, ``"bootstrap"`` or ``"bayes"`` (see Notes). With
         ``paired=True``, one of the paired methods of
-        :func:`npskit._paired.compare_paired`, whose default applies when
+        :func:`npskit._compare.paired.compare_paired`, whose default applies when
         omitted.
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         ``"greater"``: H1 current > baseline, and the interval is
@@ -196,7 +196,7 @@ def compare(
         Level of the interval, strictly between 0 and 1.
     paired : bool, default False
         True when the same people answered both times: the answers are then
-        compared respondent by respondent by :func:`npskit._paired.compare_paired`
+        compared respondent by respondent by :func:`npskit._compare.paired.compare_paired`
         (its own methods and result type); it needs two aligned answer
         arrays, not tallies.
     scale, nan_policy
@@ -406,8 +406,8 @@ def compare(
         interval_method=outcome.interval_method,
         alternative=side,
         confidence_level=level,
-        n_baseline=tallies[0].n_responses,
-        n_current=tallies[1].n_responses,
+        n_baseline=tallies[0].n,
+        n_current=tallies[1].n,
         effective_n_baseline=tallies[0].effective_n,
         effective_n_current=tallies[1].effective_n,
         n_missing_baseline=tallies[0].n_missing,

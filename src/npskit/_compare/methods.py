@@ -125,7 +125,7 @@ def wald_compare(
 
 
 def _score(b: Array, c: Array, n: Array, delta: Array) -> Array:
-    """Tango's score statistic, vectorised (see :func:`npskit._tango.score_statistic`)."""
+    """Tango's score statistic, vectorised (see :func:`npskit._stats.tango.score_statistic`)."""
     a_coef = 2.0 * n
     b_coef = -b - c + (2.0 * n - b + c) * delta
     c_coef = -c * delta * (1.0 - delta)
@@ -146,7 +146,7 @@ def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Array, Array]:
 
     Solves ``Z(delta) = +-z`` by bisection (70 halvings of ``[-1, 1]``, far
     below double precision), every outcome at once; the same bounds as
-    :func:`npskit._tango.tango_bounds` with ``z = Phi^-1(1 - alpha)``.
+    :func:`npskit._stats.tango.tango_bounds` with ``z = Phi^-1(1 - alpha)``.
     """
     d, s, p = (np.asarray(v, dtype=float) for v in (d, s, p))
     n = d + s + p

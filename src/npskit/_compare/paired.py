@@ -384,7 +384,7 @@ def compare_paired(
 
     Examples
     --------
-    >>> from npskit._paired import compare_paired
+    >>> from npskit._compare.paired import compare_paired
     >>> before = [10, 9, 3, 8, 6, 10, 7, 9, 2, 10]
     >>> after = [10, 10, 8, 9, 6, 9, 7, 4, 6, 10]
     >>> r = compare_paired(before, after)

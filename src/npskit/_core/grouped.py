@@ -175,7 +175,7 @@ class GroupedTally:
                 dtype=np.float64 if is_weighted else np.int64,
             ).reshape(len(values), 3),
             n_missing=np.array([v.n_missing for v in values], dtype=np.int64),
-            responses=np.array([v.n_responses for v in values], dtype=np.int64),
+            responses=np.array([v.n for v in values], dtype=np.int64),
             squared_weights=(
                 np.array([v._squares() for v in values], dtype=np.float64).reshape(-1, 3)
                 if is_weighted
@@ -310,8 +310,13 @@ class GroupedTally:
         return self.squared_weights is not None
 
     @property
-    def n(self) -> npt.NDArray[Any]:
-        """Answers per group (sums of weights when weighted), missing ones left out."""
+    def n(self) -> npt.NDArray[np.int64]:
+        """Answers per group (unweighted), missing ones left out."""
+        return self.responses
+
+    @property
+    def weight_sum(self) -> npt.NDArray[Any]:
+        """Sum of the counts per group: sums of weights when weighted, else ``n``."""
         return self.counts.sum(axis=1)  # type: ignore[no-any-return]
 
     @property
@@ -338,6 +343,7 @@ class GroupedTally:
                 passives=value.passives,
                 promoters=value.promoters,
                 n=value.n,
+                weight_sum=value.weight_sum,
                 n_missing=value.n_missing,
                 nps=None if math.isnan(nps) else float(nps),
             )
@@ -389,12 +395,11 @@ class GroupedTally:
         nps = self.nps
         for i, key in enumerate(self.keys[:shown]):
             value = f"{nps[i]:+6.1f}" if not math.isnan(nps[i]) else "     -"
-            n = self.n[i]
-            lines.append(f"  {_label(key):<{width}}  NPS {value}  n={n:.6g}")
+            lines.append(f"  {_label(key):<{width}}  NPS {value}  n={self.responses[i]}")
         if len(self.keys) > shown:
             lines.append(f"  ... {len(self.keys) - shown} more groups")
-        total = f"{self.total.nps:+6.1f}" if self.total.n > 0 else "     -"
-        lines.append(f"  {'total':<{width}}  NPS {total}  n={self.total.n:.6g}")
+        total = f"{self.total.nps:+6.1f}" if self.total.weight_sum > 0 else "     -"
+        lines.append(f"  {'total':<{width}}  NPS {total}  n={self.total.n}")
         return "\n".join(lines)
 
 

@@ -7,17 +7,12 @@ import numbers
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from npskit.typing import Alternative, IntervalMethod
-
 from .errors import EmptyDataError
 from .scale import STANDARD_SCALE, Scale
-
-if TYPE_CHECKING:
-    from npskit._intervals.confidence_interval import ConfidenceInterval
 
 __all__ = ["Shares", "Tally"]
 
@@ -258,22 +253,22 @@ class Tally:
         return self.squared_weights is not None
 
     @property
-    def n(self) -> int | float:
-        """Number of answers (the sum of weights when weighted)."""
-        return self.detractors + self.passives + self.promoters
+    def n(self) -> int:
+        """Number of answers, unweighted, missing ones left out."""
+        return self.responses if self.responses is not None else int(self.weight_sum)
 
     @property
-    def n_responses(self) -> int:
-        """Number of answers, unweighted, missing ones left out."""
-        return self.responses if self.responses is not None else int(self.n)
+    def weight_sum(self) -> int | float:
+        """Sum of the counts: the sum of weights when weighted, else ``n``."""
+        return self.detractors + self.passives + self.promoters
 
     @property
     def effective_n(self) -> float:
         """Kish's effective sample size; equal to ``n`` when unweighted."""
         if self.squared_weights is None:
-            return float(self.n)
+            return float(self.weight_sum)
         squares = math.fsum(self.squared_weights)
-        return 0.0 if squares == 0 else float(self.n) ** 2 / squares
+        return 0.0 if squares == 0 else float(self.weight_sum) ** 2 / squares
 
     @property
     def shares(self) -> Shares:
@@ -300,46 +295,11 @@ class Tally:
         return 100 * ((self.promoters - self.detractors) / total)
 
     def _nonempty_total(self) -> int | float:
-        total = self.n
+        total = self.weight_sum
         if total <= 0:
             missing = f" ({self.n_missing} missing answers were left out)" if self.n_missing else ""
             raise EmptyDataError(f"no answers to compute an NPS from: the tally is empty{missing}")
         return total
-
-    def confidence_interval(
-        self,
-        *,
-        confidence_level: float = 0.95,
-        method: IntervalMethod = "adjusted-wald",
-        alternative: Alternative = "two-sided",
-        population: int | None = None,
-        prior: float = 0.5,
-        n_resamples: int = 10_000,
-        rng: Any = None,
-    ) -> ConfidenceInterval:
-        """Confidence interval for this tally's NPS.
-
-        Same options and result as :func:`npskit.confidence_interval`.
-
-        Examples
-        --------
-        >>> from npskit import Tally
-        >>> ci = Tally(detractors=20, passives=30, promoters=50).confidence_interval()
-        >>> round(ci.low, 2), round(ci.high, 2), ci.method
-        (14.05, 44.2, 'adjusted-wald')
-        """
-        from npskit._intervals.confidence_interval import _confidence_interval
-
-        return _confidence_interval(
-            self,
-            confidence_level=confidence_level,
-            method=method,
-            alternative=alternative,
-            population=population,
-            prior=prior,
-            n_resamples=n_resamples,
-            rng=rng,
-        )
 
     # -- merging ----------------------------------------------------------
 
@@ -360,7 +320,7 @@ class Tally:
             promoters=self.promoters + other.promoters,
             n_missing=self.n_missing + other.n_missing,
             squared_weights=(mine[0] + theirs[0], mine[1] + theirs[1], mine[2] + theirs[2]),
-            responses=self.n_responses + other.n_responses,
+            responses=self.n + other.n,
         )
 
     def _squares(self) -> tuple[float, float, float]:
@@ -385,14 +345,14 @@ class Tally:
     def __str__(self) -> str:
         weighted = self.is_weighted
         lines = []
-        head = f"NPS {self.nps:+.1f}" if self.n > 0 else "NPS undefined (no answers)"
-        answers = f"{self.n_responses} answers"
+        head = f"NPS {self.nps:+.1f}" if self.weight_sum > 0 else "NPS undefined (no answers)"
+        answers = f"{self.n} answers"
         if weighted:
-            answers += f", weighted total {self.n:.6g}, effective n {self.effective_n:.1f}"
+            answers += f", weighted total {self.weight_sum:.6g}, effective n {self.effective_n:.1f}"
         lines.append(f"{head} from {answers}; {self.n_missing} missing left out")
         for name in _CATEGORIES:
             value = getattr(self, name)
-            share = f"{100 * value / self.n:6.1f}%" if self.n > 0 else "      -"
+            share = f"{100 * value / self.weight_sum:6.1f}%" if self.weight_sum > 0 else "      -"
             shown = f"{value:.6g}" if weighted else str(value)
             lines.append(f"  {name:<11}{shown:>14}  {share}")
         lines.append("(NPS and shares rounded to 1 decimal)")

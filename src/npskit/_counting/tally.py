@@ -110,7 +110,7 @@ def tally(
     for index, (chunk, chunk_weights) in enumerate(_pair_chunks(scores, weights)):
         part = _tally_array(chunk, chunk_weights, scale, nan_policy, offset=offset, chunk=index)
         total = part if total is None else total + part
-        offset += part.n_responses + part.n_missing
+        offset += part.n + part.n_missing
     return total if total is not None else Tally(detractors=0, passives=0, promoters=0)
 
 

@@ -6,8 +6,8 @@ every segment with the rest of the population. Calling
 costs about a millisecond per MOVER comparison, which is minutes for 10^5
 segments. The methods whose formulas vectorise (the Wald family for one
 sample; Wald, adjusted Wald and MOVER for two) run here on whole arrays, with
-the same formulas as the scalar kernels (:mod:`npskit._wald`,
-:mod:`npskit._compare_methods`), so the results agree with the scalar
+the same formulas as the scalar kernels (:mod:`npskit._stats.wald`,
+:mod:`npskit._compare.methods`), so the results agree with the scalar
 functions to about 1e-10. The other methods loop over segments through the
 scalar kernels.
 
@@ -61,8 +61,8 @@ def interval_arrays(
 
     The Wald family (``"wald"``, ``"adjusted-wald"``, ``"agresti-min"``,
     ``"bonett-price"``) is computed on the arrays with the formula of
-    :func:`npskit._wald.wald_bounds`; other methods call
-    :func:`npskit._methods.interval_from_counts` row by row with ``options``.
+    :func:`npskit._stats.wald.wald_bounds`; other methods call
+    :func:`npskit._intervals.methods.interval_from_counts` row by row with ``options``.
     """
     d, s, p = (np.asarray(counts[:, k], dtype=np.float64) for k in range(3))
     n = d + s + p
@@ -123,7 +123,7 @@ def compare_arrays(
     (it is the plain difference of the two NPS). Rows where either side has
     no answers get NaN. ``"wald"``, ``"adjusted-wald"`` and ``"mover"`` are
     vectorised; the other methods run the scalar kernels of
-    :mod:`npskit._compare_methods` row by row (``rng`` is used in turn by
+    :mod:`npskit._compare.methods` row by row (``rng`` is used in turn by
     every row, so results depend on the row order only through the random
     stream).
     """
@@ -217,7 +217,7 @@ def mover_statistic(b: Floats, c: Floats) -> Floats:
     """The signed MOVER test statistic of ``current - baseline`` for every row.
 
     It is the critical value ``z`` at which the MOVER bound nearer to 0
-    touches 0 (see :func:`npskit._compare_methods.mover_compare`), capped at
+    touches 0 (see :func:`npskit._compare.methods.mover_compare`), capped at
     ``MAX_Z``. For a positive difference ``e1 - e0`` the lower bound is
     ``e1 - e0 - sqrt((e1 - l1(z))^2 + (u0(z) - e0)^2)``, with ``l1`` and
     ``u0`` Tango bounds solving ``Z1(l1) = z`` and ``Z0(u0) = -z``. It

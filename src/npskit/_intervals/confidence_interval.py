@@ -308,7 +308,7 @@ def _confidence_interval(
     resamples = check_positive_int("n_resamples", n_resamples)
     counts = _as_tally(data, weights, scale, nan_policy)
     estimate = counts.nps  # raises EmptyDataError when there are no answers
-    population = check_population(population, counts.n_responses)
+    population = check_population(population, counts.n)
     effective = effective_counts(counts, population)
     if effective.census:
         low = high = estimate
@@ -336,7 +336,7 @@ def _confidence_interval(
         method=chosen,
         confidence_level=level,
         alternative=side,
-        n=counts.n_responses,
+        n=counts.n,
         effective_n=counts.effective_n,
         n_missing=counts.n_missing,
         population=population,

@@ -48,7 +48,7 @@ def effective_counts(tally: Tally, population: int | None = None) -> EffectiveCo
         A non-empty tally, weighted or not.
     population : int, optional
         Size of the finite population the answers were drawn from without
-        replacement; at least ``tally.n_responses`` (the caller checks).
+        replacement; at least ``tally.n`` (the caller checks).
 
     Notes
     -----
@@ -64,12 +64,12 @@ def effective_counts(tally: Tally, population: int | None = None) -> EffectiveCo
     Every method gets it the same way: the counts are divided by that factor
     (the effective sample size grows, the shares stay).
     """
-    total = float(tally.n)
+    total = float(tally.weight_sum)
     shares = (tally.detractors / total, tally.passives / total, tally.promoters / total)
     size = tally.effective_n
     census = False
     if population is not None:
-        sampled = tally.n_responses
+        sampled = tally.n
         if population <= sampled:
             census = True
         else:
@@ -179,7 +179,7 @@ def _bounds(
     return bootstrap_bounds(d, s, p, alpha, kind=kind, n_resamples=n_resamples, rng=rng)
 
 
-def check_population(population: object, n_responses: int) -> int | None:
+def check_population(population: object, n: int) -> int | None:
     """Return a valid finite population size (None for none), else raise.
 
     It must be a whole number at least as large as the number of answers.
@@ -189,9 +189,9 @@ def check_population(population: object, n_responses: int) -> int | None:
     from npskit._core.validation import check_positive_int
 
     size = check_positive_int("population", population)
-    if size < n_responses:
+    if size < n:
         raise ValueError(
-            f"population must be at least the number of answers ({n_responses}), got {population!r}"
+            f"population must be at least the number of answers ({n}), got {population!r}"
         )
     return size
 

@@ -223,7 +223,7 @@ def nps_test(
         )
     counts = _as_tally(data, weights, scale, nan_policy)
     estimate = counts.nps
-    population = check_population(population, counts.n_responses)
+    population = check_population(population, counts.n)
     effective = effective_counts(counts, population)
     if effective.census:
         statistic = math.copysign(math.inf, estimate - null) if estimate != null else 0.0
@@ -237,7 +237,7 @@ def nps_test(
         value=null,
         alternative=side,
         method=chosen,
-        n=counts.n_responses,
+        n=counts.n,
         effective_n=counts.effective_n,
         n_missing=counts.n_missing,
         population=population,

@@ -1,6 +1,6 @@
 """Fast streaming of large CSV and Parquet files for the command line, via pyarrow.
 
-The stdlib reader in :mod:`npskit._csv` is exact about every error but parses
+The stdlib reader in :mod:`npskit._io.csv_file` is exact about every error but parses
 about 0.6 million records a second. When pyarrow is installed, large CSV
 files are read by ``pyarrow.csv.open_csv`` instead: blocks of about 1 MiB are
 parsed in C++ (answers and weights straight to float64, key columns to text
@@ -197,7 +197,7 @@ class _Counter:
                 self.counts[row] += [part.detractors, part.passives, part.promoters, part.n_missing]
             else:
                 self.counts[row, 3] += part.n_missing
-                self.counts[row, 0] += part.n_responses  # see StreamCounts
+                self.counts[row, 0] += part.n  # see StreamCounts
                 self.weights[row] += [
                     part.detractors,
                     part.passives,

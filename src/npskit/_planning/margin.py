@@ -2,8 +2,8 @@
 
 Both functions evaluate the interval a method actually gives at counts
 ``n * (d, s, p)`` for expected shares ``(d, s, p)``, through the same kernel
-as :func:`npskit.confidence_interval` (:func:`npskit._methods.interval_from_counts`
-and the finite-population correction of :func:`npskit._methods.effective_counts`).
+as :func:`npskit.confidence_interval` (:func:`npskit._intervals.methods.interval_from_counts`
+and the finite-population correction of :func:`npskit._intervals.methods.effective_counts`).
 """
 
 from __future__ import annotations
@@ -518,7 +518,7 @@ def _expected_shares(expected: object) -> tuple[Shares, bool]:
     if expected is None:
         return WORST_CASE, True
     if isinstance(expected, Tally):
-        if expected.n <= 0:
+        if expected.weight_sum <= 0:
             raise ValueError(f"expected must be a Tally with answers, got {expected!r}")
         return expected.shares, False
     if isinstance(expected, (str, bytes)) or not isinstance(expected, Sequence):

@@ -35,7 +35,7 @@ _CHUNK = 1_000_000
 def _shares(name: str, value: Any) -> Shares3:
     """Expected shares (detractors, passives, promoters) from a Tally or three numbers."""
     if isinstance(value, Tally):
-        total = float(value.n)
+        total = float(value.weight_sum)
         if total <= 0:
             raise ValueError(f"{name} must be a Tally with answers, got {value!r}")
         return (value.detractors / total, value.passives / total, value.promoters / total)

@@ -169,7 +169,7 @@ def draw_distribution(
 
 
 def _distribution_title(summary: Tally, nps: float) -> str:
-    title = f"NPS {nps:+.1f} from {summary.n_responses} answers"
+    title = f"NPS {nps:+.1f} from {summary.n} answers"
     if summary.is_weighted:
         title += f" (weighted, effective n {summary.effective_n:.0f})"
     return title
@@ -276,16 +276,16 @@ def plot_shares(
     if isinstance(segments, Breakdown):
         labels = [key_label(row.key) for row in segments.rows]
         counts = np.array([row.counts for row in segments.rows], dtype=np.float64).reshape(-1, 3)
-        answers = [row.n_responses for row in segments.rows]
+        answers = [row.n for row in segments.rows]
         names, whole = segments.names, segments.total
         grand = (*map(float, (whole.detractors, whole.passives, whole.promoters)),)
-        grand_n = whole.n_responses
+        grand_n = whole.n
     elif isinstance(segments, GroupedTally):
         labels = [key_label(key) for key in segments.keys]
         counts = np.asarray(segments.counts, dtype=np.float64).reshape(-1, 3)
         answers = [int(n) for n in segments.responses]
         names, whole_tally = segments.names, segments.total
-        grand, grand_n = _counts(whole_tally), whole_tally.n_responses
+        grand, grand_n = _counts(whole_tally), whole_tally.n
     else:
         raise TypeError(
             "segments must be a npskit.Breakdown or a npskit.GroupedTally (from breakdown() "

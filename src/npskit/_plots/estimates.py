@@ -180,7 +180,7 @@ def plot_forest(
             )
     style_axes(ax)
     ax.grid(axis="x", color="#E6E6E6", linewidth=0.8)
-    labels = [f"{key_label(r.key)}  n={r.n_responses}" for r in rows]
+    labels = [f"{key_label(r.key)}  n={r.n}" for r in rows]
     ax.set_yticks(y, labels)
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_xlim(*_limits(np.append(values[:, 1], total.low), np.append(values[:, 2], total.high)))

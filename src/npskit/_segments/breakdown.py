@@ -13,7 +13,11 @@ from npskit._core.errors import EmptyDataError
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._counting.tally_by import GroupedTally, tally_by
-from npskit._intervals.arrays import compare_arrays, effective_arrays, interval_arrays
+from npskit._intervals.arrays import (
+    compare_arrays,
+    effective_arrays,
+    interval_arrays,
+)
 from npskit._intervals.methods import DEFAULT_METHOD
 from npskit._stats.multiplicity import adjust_pvalues
 from npskit.typing import (
@@ -257,7 +261,7 @@ def breakdown(
             missing_keys=missing_keys,
         )
     total = grouped.total
-    if total.n <= 0:
+    if total.weight_sum <= 0:
         raise EmptyDataError(
             f"breakdown needs answers, got none ({total.n_missing} missing left out"
             + (", or weights summing to 0)" if grouped.is_weighted else ")")
@@ -365,8 +369,8 @@ def _rows(
         BreakdownRow(
             key=key,
             key_names=names,
-            n=n_i,
-            n_responses=responses,
+            weight_sum=n_i,
+            n=responses,
             effective_n=effective_n,
             n_missing=missing,
             detractors=d,
@@ -488,8 +492,8 @@ def _total(grouped: GroupedTally, level: float, method: IntervalMethod, rng: Any
     )
     shares = t.shares
     return BreakdownTotal(
+        weight_sum=t.weight_sum,
         n=t.n,
-        n_responses=t.n_responses,
         effective_n=t.effective_n,
         n_missing=t.n_missing,
         detractors=t.detractors,

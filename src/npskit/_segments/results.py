@@ -34,11 +34,10 @@ class BreakdownRow:
     key_names : tuple of str
         The names under which :meth:`to_dict` puts the key values (the key
         column names, see :func:`breakdown`).
-    n : int or float
-        Answers in the segment, missing ones left out (sum of weights when
-        weighted).
-    n_responses : int
-        Answers, unweighted.
+    n : int
+        Answers in the segment, missing ones left out (unweighted).
+    weight_sum : int or float
+        Sum of the weights of those answers; ``n`` when unweighted.
     effective_n : float
         Kish's effective number of answers; ``n`` when unweighted.
     n_missing : int
@@ -76,8 +75,8 @@ class BreakdownRow:
 
     key: tuple[Any, ...]
     key_names: tuple[str, ...] = field(repr=False, compare=False)
-    n: int | float
-    n_responses: int
+    n: int
+    weight_sum: int | float
     effective_n: float
     n_missing: int
     detractors: int | float
@@ -144,8 +143,8 @@ class BreakdownTotal:
     counts, shares, and the NPS with its interval (in points).
     """
 
-    n: int | float
-    n_responses: int
+    n: int
+    weight_sum: int | float
     effective_n: float
     n_missing: int
     detractors: int | float

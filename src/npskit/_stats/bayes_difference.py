@@ -10,7 +10,7 @@ baseline, as shares) is the convolution of the two posteriors of
    ``[-1, 1]``). ``delta`` is written through two independent Beta shares
    (aggregation property of the Dirichlet law): the detractor share
    ``t ~ Beta(a_d, a_s + a_p)`` and ``p / (1 - t) ~ Beta(a_p, a_s)`` (as in
-   :mod:`npskit._bayes`), its mirror image with promoters first, or the
+   :mod:`npskit._stats.bayes`), its mirror image with promoters first, or the
    non-passive share ``u = p + d ~ Beta(a_p + a_d, a_s)`` and
    ``p / u ~ Beta(a_p, a_d)``, with ``delta = u (2 p/u - 1)``. One outer
    share is integrated out by Gauss-Legendre quadrature after the sine
@@ -31,13 +31,13 @@ Large periods. The cost of step 1 grows with the counts (``betainc`` with
 huge shape parameters). A period all of whose posterior parameters are at
 least ``LARGE_COUNT`` (10^6, the threshold of the one-sample intervals)
 is instead described by the closed-form mean, variance and third central
-moment of its ``delta`` (:func:`npskit._bayes._posterior_cumulants`):
+moment of its ``delta`` (:func:`npskit._stats.bayes._posterior_cumulants`):
 
 - both periods large: the moments of ``delta_1 - delta_0`` are the
   differences of the means, the sums of the variances and the differences
   of the third central moments (the posteriors are independent); the
   quantiles come from the first-order Cornish-Fisher expansion
-  (:func:`npskit._quantiles.cornish_fisher_quantile`) and ``P(> 0)`` from
+  (:func:`npskit._stats.quantiles.cornish_fisher_quantile`) and ``P(> 0)`` from
   inverting that same expansion (:func:`cornish_fisher_cdf`, which agrees
   with the first-order Edgeworth series), so the credible interval
   excludes 0 exactly when the tail probability is below its level. No
@@ -133,7 +133,7 @@ def cornish_fisher_cdf(
 ) -> np.ndarray[Any, Any]:
     """``P(X <= x)`` by inverting the first-order Cornish-Fisher expansion.
 
-    :func:`npskit._quantiles.cornish_fisher_quantile` maps the normal
+    :func:`npskit._stats.quantiles.cornish_fisher_quantile` maps the normal
     quantile ``z`` to ``mean + sd (z + g (z^2 - 1))`` with ``g`` the skewness
     over 6. Solving ``z + g (z^2 - 1) = w`` for ``w = (x - mean) / sd`` on
     the increasing branch, ``z = 2 (g + w) / (1 + sqrt(1 + 4 g (g + w)))``,

@@ -504,7 +504,7 @@ def trend(
         n_missing_period = 0
         for (key,), part in grouped:
             if key is None:
-                n_missing_period = part.n_responses + part.n_missing
+                n_missing_period = part.n + part.n_missing
                 continue
             labels.append(key)
             starts.append(None)
@@ -518,10 +518,10 @@ def trend(
         n_missing_period = 0
         for (key,), part in grouped:
             if key == size:
-                n_missing_period = part.n_responses + part.n_missing
+                n_missing_period = part.n + part.n_missing
             else:
                 tallies[key] = part
-    if not any(t.n_responses for t in tallies):
+    if not any(t.n for t in tallies):
         raise EmptyDataError(
             "no answer has both a value and a period, so there is no trend to compute"
         )
@@ -570,7 +570,7 @@ def trend_from_tallies(
     if freq is not None:
         freq = check_choice("freq", freq, get_args(Frequency))
     labels, starts, merged, n_missing_period = merge_periods(keys, tallies, freq)
-    if not any(t.n_responses for t in merged):
+    if not any(t.n for t in merged):
         raise EmptyDataError(
             "no answer has both a value and a period, so there is no trend to compute"
         )
@@ -596,7 +596,7 @@ def merge_periods(
     """
     absent = [k is None or k == "" for k in keys]
     n_missing_period = sum(
-        t.n_responses + t.n_missing for t, gone in zip(tallies, absent, strict=True) if gone
+        t.n + t.n_missing for t, gone in zip(tallies, absent, strict=True) if gone
     )
     kept = [(k, t) for k, t, gone in zip(keys, tallies, absent, strict=True) if not gone]
     labels: list[Any]
@@ -674,7 +674,7 @@ def _build(
     used_method = method
     last: int | None = None
     for i, part in enumerate(tallies):
-        if part.n <= 0:
+        if part.weight_sum <= 0:
             continue
         ci = confidence_interval(part, method=interval, confidence_level=level)
         nps[i] = ci.estimate
@@ -698,7 +698,7 @@ def _build(
             TrendRow(
                 period=labels[i],
                 start=starts[i],
-                n=part.n_responses,
+                n=part.n,
                 n_missing=part.n_missing,
                 detractors=part.detractors,
                 passives=part.passives,
@@ -742,8 +742,8 @@ def _series_tests(tallies: list[Tally], level: float) -> tuple[OmnibusTest, Line
     """Cochran's heterogeneity Q and the weighted least-squares slope (see :func:`trend`)."""
     from scipy.special import chdtrc, ndtr, ndtri
 
-    index = np.array([i for i, t in enumerate(tallies) if t.n > 0], dtype=np.float64)
-    present = [t for t in tallies if t.n > 0]
+    index = np.array([i for i, t in enumerate(tallies) if t.weight_sum > 0], dtype=np.float64)
+    present = [t for t in tallies if t.weight_sum > 0]
     nan = math.nan
     if len(present) < 2:
         return (
