@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from npskit._core.grouped import GroupedTally, _json_value, _label
+from npskit._core.grouped import GroupedTally, _label
+from npskit._core.results import json_value as _json_value
 from npskit._core.tally import Tally
 
 __all__ = ["Decomposition", "DecompositionRow", "decompose"]

@@ -6,9 +6,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from npskit._core.grouped import _json_value, _label
+from npskit._core.grouped import _label
 from npskit._core.interval import Interval
 from npskit._core.results import Table, format_cell
+from npskit._core.results import json_value as _json_value
 
 from .shrinkage import ShrinkageResult
 

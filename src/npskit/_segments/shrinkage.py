@@ -10,8 +10,9 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from npskit._core.grouped import GroupedTally, _json_value, _label
+from npskit._core.grouped import GroupedTally, _label
 from npskit._core.interval import Interval
+from npskit._core.results import json_value as _json_value
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level
 

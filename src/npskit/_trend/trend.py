@@ -19,8 +19,9 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.errors import EmptyDataError
-from npskit._core.grouped import GroupedTally, _json_value
+from npskit._core.grouped import GroupedTally
 from npskit._core.results import Table
+from npskit._core.results import json_value as _json_value
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level
