@@ -115,7 +115,8 @@ def test_result_protocol(name: str) -> None:
     else:  # NamedTuples (Shares, Interval) are immutable by construction
         assert isinstance(result, tuple)
     text = repr(result)
-    assert len(text.splitlines()) <= 25 and len(text) <= 2500, f"{name} repr is not one screen"
+    assert len(text.splitlines()) <= 25, f"{name} repr is not one screen"
+    assert len(text) <= 2500, f"{name} repr is not one screen"
     assert str(result)
     to_dict = getattr(result, "to_dict", None) or result._asdict
     json.dumps(to_dict(), allow_nan=False)
