@@ -375,7 +375,9 @@ def find_key(
     candidates.append((key,))
     for candidate in candidates:
         try:
-            found = index.get(_hashable(candidate))
+            found = index.get(candidate)
+            if found is None:
+                found = index.get(_hashable(candidate))
         except TypeError:  # an unhashable key matches no row
             return None
         if found is not None:
