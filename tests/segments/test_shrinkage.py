@@ -13,7 +13,7 @@ from scipy.stats import spearmanr
 
 import npskit
 from npskit import Tally, shrink, tally_by
-from npskit._segments.shrinkage import dirichlet_difference_quantiles, fit_dirichlet
+from npskit._stats.dirichlet import dirichlet_difference_quantiles, fit_dirichlet
 
 
 def _tallies(counts: np.ndarray) -> list[Tally]:
@@ -117,7 +117,7 @@ def test_shrink_matches_the_posterior_formula_and_ranks() -> None:
     fit = fit_dirichlet(counts.astype(float))
     assert fit.alpha is not None
     assert result.prior == pytest.approx(tuple(fit.alpha))
-    for i, segment in enumerate(result.segments):
+    for i, segment in enumerate(result.rows):
         d, s, q = counts[i] + fit.alpha
         assert segment.shrunk_nps == pytest.approx(100 * (q - d) / (d + s + q), rel=1e-12)
         assert segment.interval.low <= segment.shrunk_nps <= segment.interval.high
@@ -137,7 +137,7 @@ def test_rule_of_thumb_hand_values() -> None:
         "c": Tally(detractors=10, passives=10, promoters=5),
     }
     result = shrink(groups)
-    values = {s.key[0]: s.rule_of_thumb for s in result.segments}
+    values = {s.key[0]: s.rule_of_thumb for s in result.rows}
     assert values == pytest.approx({"a": 20.0, "b": 14.0, "c": -52.0})
     assert [s.key[0] for s in result.rank("rule-of-thumb")] == ["a", "b", "c"]
     assert [s.key[0] for s in result.rank("raw")] == ["a", "b", "c"]
@@ -176,7 +176,7 @@ def test_identical_segments_pool_fully() -> None:
     assert result.pooled
     assert result.concentration == math.inf
     assert result.prior is None
-    for segment in result.segments:
+    for segment in result.rows:
         assert segment.shrunk_nps == pytest.approx(-25.0)
         assert segment.interval.low == segment.interval.high == pytest.approx(-25.0)
     assert json.loads(json.dumps(result.to_dict()))["concentration"] is None
@@ -185,7 +185,7 @@ def test_identical_segments_pool_fully() -> None:
 def test_single_category_and_too_few_segments() -> None:
     only_promoters = shrink([Tally(detractors=0, passives=0, promoters=k) for k in (1, 5)])
     assert only_promoters.pooled
-    assert [s.shrunk_nps for s in only_promoters.segments] == [100.0, 100.0]
+    assert [s.shrunk_nps for s in only_promoters.rows] == [100.0, 100.0]
     with pytest.raises(ValueError, match="at least two segments"):
         shrink([Tally(detractors=1, passives=2, promoters=3)])
     with pytest.raises(ValueError, match="at least two segments"):
@@ -205,8 +205,8 @@ def test_from_tally_by_outputs_and_empty_segment() -> None:
     scores = [10, 9, 0, 7, 10, 3, 8, 9, 9, None]
     agents = ["a", "a", "a", "b", "b", "b", "c", "c", "c", "d"]
     result = shrink(tally_by(scores, agents, data=None))
-    assert [s.key for s in result.segments] == [("a",), ("b",), ("c",), ("d",)]
-    empty = result.segments[3]
+    assert [s.key for s in result.rows] == [("a",), ("b",), ("c",), ("d",)]
+    empty = result.rows[3]
     assert empty.n == 0
     assert math.isnan(empty.raw_nps)
     # a segment without answers gets the prior: posterior = prior
@@ -229,7 +229,7 @@ def test_weighted_segments_use_effective_counts() -> None:
     agents = list("aaabbbcccddd")
     plain = shrink(tally_by(scores, agents))
     weighted = shrink(tally_by(scores, agents, weights=[2.0] * len(scores)))
-    for a, b in zip(plain.segments, weighted.segments, strict=True):
+    for a, b in zip(plain.rows, weighted.rows, strict=True):
         assert b.counts == pytest.approx(a.counts)
         assert b.shrunk_nps == pytest.approx(a.shrunk_nps, rel=1e-6, abs=1e-9)
 
@@ -237,3 +237,24 @@ def test_weighted_segments_use_effective_counts() -> None:
 def test_public_names() -> None:
     assert npskit.shrink is shrink
     assert npskit.ShrinkageResult.__name__ == "ShrinkageResult"
+
+
+def test_shrinkage_result_is_a_table_looked_up_by_key() -> None:
+    groups = {
+        "agent 7": Tally(detractors=1, passives=2, promoters=7),
+        "agent 8": Tally(detractors=5, passives=2, promoters=3),
+        "agent 9": Tally(detractors=2, passives=4, promoters=4),
+    }
+    result = shrink(groups)
+    assert result["agent 7"] is result.rows[0]
+    assert result[("agent 9",)] is result.rows[2]
+    with pytest.raises(KeyError, match="agent 1"):
+        result["agent 1"]
+    assert len(repr(result).splitlines()) <= 25
+    json.dumps(result.to_dict(), allow_nan=False)
+    assert result.to_csv().splitlines()[0].startswith("key,n,")
+
+
+def test_shrink_says_it_needs_several_segments_for_one_tally() -> None:
+    with pytest.raises(TypeError, match="got one Tally"):
+        shrink(Tally(detractors=1, passives=2, promoters=3))  # type: ignore[arg-type]

@@ -364,7 +364,7 @@ def _rows(
     n = columns["n"].tolist() if grouped.is_weighted else counts.sum(axis=1).tolist()
     shares = columns["shares"]
     adjusted = columns["pvalue_adjusted"]
-    segments: list[Any] = list(fit.segments) if fit is not None else [None] * size
+    segments: list[Any] = list(fit.rows) if fit is not None else [None] * size
     return [
         BreakdownRow(
             key=key,
