@@ -26,11 +26,11 @@ from npskit.typing import (
     SortBy,
 )
 
-from .results import Breakdown, BreakdownRow, BreakdownTotal
+from .results import Breakdown
 from .shrinkage import shrink
 from .statistics import segment_rows, segment_statistics, sort_rows, total_row
 
-__all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal", "breakdown"]
+__all__ = ["breakdown"]
 
 
 def breakdown(
