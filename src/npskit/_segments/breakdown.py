@@ -28,7 +28,14 @@ from npskit.typing import (
 
 from .results import Breakdown
 from .shrinkage import shrink
-from .statistics import segment_rows, segment_statistics, sort_rows, total_row
+from .statistics import (
+    RESAMPLING_COMPARE,
+    RESAMPLING_INTERVAL,
+    segment_rows,
+    segment_statistics,
+    sort_rows,
+    total_row,
+)
 
 __all__ = ["breakdown"]
 
@@ -272,7 +279,10 @@ def breakdown(
             f"breakdown needs answers, got none ({total.n_missing} missing left out"
             + (", or weights summing to 0)" if grouped.is_weighted else ")")
         )
-    streams = generator.spawn(len(grouped.keys) + 1)  # one per segment, the last for the total
+    # One stream per segment, the last for the total; spawned only when a method
+    # resamples (spawning 10^5 generators would cost seconds for nothing).
+    resampling = chosen in RESAMPLING_INTERVAL or versus in RESAMPLING_COMPARE
+    streams = generator.spawn(len(grouped.keys) + 1) if resampling else [generator]
     columns = segment_statistics(
         grouped,
         level=level,

@@ -52,7 +52,11 @@ def segment_statistics(
     streams: list[np.random.Generator],
     n_resamples: int,
 ) -> dict[str, Floats]:
-    """Every per-segment statistic as arrays in key order (``streams``: one per segment)."""
+    """Every per-segment statistic as arrays in key order.
+
+    ``streams`` holds one generator per segment when a method resamples (it
+    is not used otherwise).
+    """
     counts = np.asarray(grouped.counts, dtype=np.float64)
     squares = grouped.squared_weights
     effective = effective_arrays(counts, squares)
