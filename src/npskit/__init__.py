@@ -8,6 +8,7 @@ scipy only by the functions that need it.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from ._core.errors import (
@@ -116,10 +117,25 @@ for _public in (
 del _public
 
 
+def _publish() -> None:
+    """Show every public class loaded so far as ``npskit.X`` (in reprs, tracebacks, docs).
+
+    The defining module is kept in ``_npskit_home`` (the doctest collector uses
+    it to find the class's examples in its own module).
+    """
+    for public, module in _LAZY.items():
+        loaded = sys.modules.get(f"{__name__}.{module}")
+        value = getattr(loaded, public, None)
+        if isinstance(value, type) and value.__module__ != __name__:
+            value._npskit_home = value.__module__  # type: ignore[attr-defined]
+            value.__module__ = __name__
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is not None:
         value = getattr(importlib.import_module(f".{module}", __name__), name)
+        _publish()
         globals()[name] = value  # later look-ups skip this function
         return value
     # __version__ is read from the package metadata on first use: importing

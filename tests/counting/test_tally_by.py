@@ -288,7 +288,7 @@ def test_outputs() -> None:
         "nps": pytest.approx(-200 / 3),
     }
     assert "4 groups by key" in str(g)
-    assert "GroupedTally(" in repr(g)
+    assert repr(g).startswith("<GroupedTally by key: 4 groups")
     rebuilt = GroupedTally.from_tallies(dict(g.items()), names=["key"])
     assert rebuilt.keys == g.keys
     assert rebuilt.total == g.total

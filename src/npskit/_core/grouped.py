@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,13 +10,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .cube import CountsCube
+from .results import TableDisplay, find_key, json_value
 from .tally import Tally
 
 __all__ = ["GroupedTally"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class GroupedTally:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class GroupedTally(CountsCube, TableDisplay):
     """Tallies of answers per group (segment), and of all answers together.
 
     Returned by :func:`tally_by`. Groups are in a fixed order (see
@@ -264,16 +265,7 @@ class GroupedTally:
         return self.tally_at(position)
 
     def _find(self, key: object) -> int | None:
-        candidates = [key] if isinstance(key, tuple) else []
-        candidates.append((key,))
-        for candidate in candidates:
-            try:
-                position = self._index.get(candidate)
-            except TypeError:  # an unhashable key cannot be a group's key
-                return None
-            if position is not None:
-                return position
-        return None
+        return find_key(self._index, lambda: self.keys, key)
 
     def tally_at(self, position: int) -> Tally:
         """The tally of the group at ``position`` (in the order of ``keys``)."""
@@ -331,24 +323,58 @@ class GroupedTally:
     # -- output ------------------------------------------------------------------
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        """One dictionary per group: key columns, counts, ``n``, ``n_missing`` and ``nps``.
+        """One dictionary per group: key columns, counts, sizes and ``nps``.
 
         ``nps`` is ``None`` for a group without answers; values are not rounded.
+        Key values are kept as they are (dates stay dates), so that
+        :meth:`to_pandas` and :meth:`to_polars` keep their types; :meth:`to_dict`
+        is the strict-JSON form.
         """
-        rows = []
-        for (key, value), nps in zip(self, self.nps, strict=True):
-            row: dict[str, Any] = dict(zip(self.names, key, strict=True))
-            row.update(
-                detractors=value.detractors,
-                passives=value.passives,
-                promoters=value.promoters,
-                n=value.n,
-                weight_sum=value.weight_sum,
-                n_missing=value.n_missing,
-                nps=None if math.isnan(nps) else float(nps),
-            )
-            rows.append(row)
-        return rows
+        return self._head(len(self.keys))
+
+    def _head(self, rows: int) -> list[dict[str, Any]]:
+        counts = self.counts[:rows].tolist()
+        sums = self.weight_sum[:rows].tolist()
+        nps = [None if math.isnan(v) else v for v in self.nps[:rows].tolist()]
+        columns = zip(
+            self.keys[:rows],
+            counts,
+            self.responses[:rows].tolist(),
+            sums,
+            self.n_missing[:rows].tolist(),
+            nps,
+            strict=True,
+        )
+        return [
+            {
+                **dict(zip(self.names, key, strict=True)),
+                "detractors": d,
+                "passives": s,
+                "promoters": p,
+                "n": n,
+                "weight_sum": total,
+                "n_missing": missing,
+                "nps": score,
+            }
+            for key, (d, s, p), n, total, missing, score in columns
+        ]
+
+    def _row_count(self) -> int:
+        return len(self.keys)
+
+    def _title(self) -> str:
+        total = self.total
+        score = f"NPS {total.nps:+.1f}" if total.weight_sum > 0 else "no answers"
+        by = ", ".join(self.names)
+        groups = len(self.keys)
+        return (
+            f"GroupedTally by {by}: {groups} group{'' if groups == 1 else 's'}; "
+            f"total {score} from {total.n} answers, {total.n_missing} missing"
+        )
+
+    def _empty_columns(self) -> Sequence[str]:
+        fixed = ("detractors", "passives", "promoters", "n", "weight_sum", "n_missing", "nps")
+        return (*self.names, *fixed)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dictionary: names, groups (key and tally) and total.
@@ -359,7 +385,7 @@ class GroupedTally:
         return {
             "names": list(self.names),
             "groups": [
-                {"key": [_json_value(v) for v in key], "tally": value.to_dict()}
+                {"key": [json_value(v) for v in key], "tally": value.to_dict()}
                 for key, value in self
             ],
             "total": self.total.to_dict(),
@@ -385,9 +411,6 @@ class GroupedTally:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        return f"GroupedTally(names={self.names!r}, groups={len(self.keys)}, total={self.total!r})"
-
     def __str__(self) -> str:
         shown = 20
         lines = [f"{len(self.keys)} groups by {', '.join(self.names)} (NPS rounded to 1 decimal)"]
@@ -405,15 +428,3 @@ class GroupedTally:
 
 def _label(key: tuple[Any, ...]) -> str:
     return " x ".join("(missing)" if v is None else str(v) for v in key)
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        if isinstance(value, np.datetime64):
-            return str(value)
-        return value.item()
-    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):  # pandas Timestamp and friends
-        return value.isoformat()
-    return value

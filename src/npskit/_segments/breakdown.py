@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from typing import Any, get_args
 
 import numpy as np
-import numpy.typing as npt
 
 from npskit._compare.compare import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
@@ -74,8 +72,8 @@ def breakdown(
         The segment of each answer: one key array, several (a cross
         breakdown such as channel x month), or column names of ``data``; see
         :func:`npskit.tally_by`. With a GroupedTally: the name (or names) of
-        its key columns to break down by, summing over the others; None
-        (default) for all of them.
+        its key columns to break down by, summing over the others (the
+        columns keep their order in the GroupedTally); None (default) for all.
     data : pandas.DataFrame, polars.DataFrame or mapping, optional
         Table to take named columns from.
     weights : array_like or str, optional
@@ -321,10 +319,7 @@ def breakdown(
 
 
 def _keep_columns(grouped: GroupedTally, by: object) -> GroupedTally:
-    """``grouped`` summed over every key column not named in ``by`` (None keeps all).
-
-    TODO(lead): becomes ``GroupedTally.sum_over`` / ``select`` once _core has them.
-    """
+    """``grouped`` summed over every key column not named in ``by`` (None keeps all)."""
     if by is None:
         return grouped
     wanted = (by,) if isinstance(by, str) else by
@@ -339,27 +334,5 @@ def _keep_columns(grouped: GroupedTally, by: object) -> GroupedTally:
             f"by must name distinct key columns of the GroupedTally, got {tuple(wanted)!r}; "
             f"its key columns are {grouped.names!r}"
         )
-    if tuple(wanted) == grouped.names:
-        return grouped
-    positions = [grouped.names.index(name) for name in wanted]
-    subkeys = [tuple(key[i] for i in positions) for key in grouped.keys]
-    unique = list(dict.fromkeys(subkeys))
-    with contextlib.suppress(TypeError):  # keys that cannot be compared keep their order
-        unique.sort(key=lambda key: tuple((value is None, value) for value in key))
-    index = {key: i for i, key in enumerate(unique)}
-    inverse = np.array([index[key] for key in subkeys], dtype=np.intp)
-
-    def summed(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        out = np.zeros((len(unique), *values.shape[1:]), dtype=values.dtype)
-        np.add.at(out, inverse, values)
-        return out
-
-    squares = grouped.squared_weights
-    return GroupedTally.from_arrays(
-        tuple(wanted),
-        unique,
-        summed(grouped.counts),
-        summed(grouped.n_missing),
-        summed(grouped.responses),
-        None if squares is None else summed(squares),
-    )
+    others = [name for name in grouped.names if name not in wanted]
+    return grouped.sum_over(*others) if others else grouped

@@ -333,7 +333,7 @@ def _check_lengths(scores: Any, periods: Any) -> None:
 
 
 def _period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any], list[Tally]]:
-    """Each group's period value and tally (other key columns are summed by the merging)."""
+    """Each period's value and tally, summed over the other key columns."""
     if period is None:
         if len(grouped.names) != 1:
             raise TypeError(
@@ -347,7 +347,10 @@ def _period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any]
             f"columns are {grouped.names!r}"
         )
     else:
-        position = grouped.names.index(period)
+        others = [name for name in grouped.names if name != period]
+        if others:
+            grouped = grouped.sum_over(*others)
+        position = 0
     return [key[position] for key in grouped.keys], list(grouped.tallies)
 
 
