@@ -13,21 +13,19 @@ from typing import Any, get_args
 
 import numpy as np
 
-from npskit._compare.compare import DEFAULT_COMPARE_METHOD, compare
+from npskit._compare.compare import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._counting.tally_by import tally_by
-from npskit._intervals.confidence_interval import confidence_interval
 from npskit._intervals.methods import DEFAULT_METHOD
-from npskit._stats.multiplicity import adjust_pvalues
 from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
 
+from .build import build_trend
 from .calendar import bucket, calendar, empty_tally, merge_periods
-from .results import Trend, TrendRow
-from .series_tests import series_tests
+from .results import Trend
 
 __all__ = ["trend", "trend_from_tallies"]
 
@@ -249,7 +247,7 @@ def trend(
         raise EmptyDataError(
             "no answer has both a value and a period, so there is no trend to compute"
         )
-    return _build(
+    return build_trend(
         labels,
         starts,
         tallies,
@@ -305,7 +303,7 @@ def trend_from_tallies(
         raise EmptyDataError(
             "no answer has both a value and a period, so there is no trend to compute"
         )
-    return _build(
+    return build_trend(
         labels,
         starts,
         merged,
@@ -352,89 +350,3 @@ def _period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any]
             grouped = grouped.sum_over(*others)
         position = 0
     return [key[position] for key in grouped.keys], list(grouped.tallies)
-
-
-def _build(
-    labels: list[Any],
-    starts: list[_dt.date | None],
-    tallies: list[Tally],
-    *,
-    freq: Frequency | None,
-    compare_method: CompareMethod,
-    level: float,
-    interval: IntervalMethod,
-    adjust: PAdjustMethod,
-    n_missing_period: int,
-    generator: np.random.Generator,
-    n_resamples: int,
-) -> Trend:
-    k = len(tallies)
-    streams = generator.spawn(k)  # one independent stream per period (about 60 us each)
-    nps: list[float | None] = [None] * k
-    bounds: list[tuple[float | None, float | None]] = [(None, None)] * k
-    previous: list[int | None] = [None] * k
-    changes: list[Any] = [None] * k
-    last: int | None = None
-    for i, part in enumerate(tallies):
-        if part.weight_sum <= 0:
-            continue
-        ci = confidence_interval(
-            part,
-            method=interval,
-            confidence_level=level,
-            rng=streams[i],
-            n_resamples=n_resamples,
-        )
-        nps[i] = ci.estimate
-        bounds[i] = (ci.low, ci.high)
-        if last is not None:
-            changes[i] = compare(
-                tallies[last],
-                part,
-                method=compare_method,
-                confidence_level=level,
-                rng=streams[i],
-                n_resamples=n_resamples,
-            )
-            previous[i] = last
-        last = i
-    raw = np.array([np.nan if c is None else float(c.pvalue) for c in changes])
-    adjusted = adjust_pvalues(raw, method=adjust)
-    rows = []
-    for i, part in enumerate(tallies):
-        result = changes[i]
-        row_previous = previous[i]
-        rows.append(
-            TrendRow(
-                period=labels[i],
-                start=starts[i],
-                n=part.n,
-                n_missing=part.n_missing,
-                detractors=part.detractors,
-                passives=part.passives,
-                promoters=part.promoters,
-                nps=nps[i],
-                low=bounds[i][0],
-                high=bounds[i][1],
-                previous=None if row_previous is None else labels[row_previous],
-                change=None if result is None else float(result.difference),
-                change_low=None if result is None else float(result.low),
-                change_high=None if result is None else float(result.high),
-                pvalue=None if result is None else float(result.pvalue),
-                pvalue_adjusted=None if result is None else float(adjusted[i]),
-                significant=None if result is None else bool(adjusted[i] < 1.0 - level),
-                tally=part,
-            )
-        )
-    omnibus, linear = series_tests(tallies, level)
-    return Trend(
-        tuple(rows),
-        freq=freq,
-        compare_method=compare_method if any(c is not None for c in changes) else None,
-        interval_method=interval,
-        confidence_level=level,
-        p_adjust=adjust,
-        n_missing_period=n_missing_period,
-        omnibus=omnibus,
-        linear_trend=linear,
-    )
