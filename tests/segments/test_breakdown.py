@@ -447,6 +447,8 @@ def test_validation() -> None:
         breakdown(npskit.tally_by(scores, keys), [1, 2])
     with pytest.raises(TypeError, match="weights must be None"):
         breakdown(npskit.tally_by(scores, keys), weights=[1, 1, 1])
+    with pytest.raises(TypeError, match="got one Tally"):
+        breakdown(Tally(detractors=1, passives=2, promoters=3))
     with pytest.raises(TypeError, match="by is required"):
         breakdown(scores)
     with pytest.raises(npskit.EmptyDataError):

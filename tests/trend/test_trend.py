@@ -253,6 +253,8 @@ def test_errors() -> None:
         trend([1, 2, 3], [1, 2, 3], p_adjust="fdr")  # type: ignore[arg-type]
     with pytest.raises(EmptyDataError):
         trend([None, None], ["2026-01-01", None], freq="day")
+    with pytest.raises(TypeError, match="got one Tally"):
+        trend(Tally(detractors=1, passives=2, promoters=3))
 
 
 def test_holm_keeps_false_flags_rare_in_a_stable_series() -> None:

@@ -11,6 +11,7 @@ from npskit._compare.compare import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_METHOD
@@ -253,6 +254,11 @@ def breakdown(
     for name, flag in (("ascending", ascending), ("shrinkage", shrinkage)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
+    if isinstance(scores, Tally):
+        raise TypeError(
+            "scores must be answers (with by=) or a GroupedTally counted per segment, got one "
+            "Tally: a breakdown needs the counts of each segment"
+        )
     if isinstance(scores, GroupedTally):
         if data is not None or weights is not None:
             raise TypeError(

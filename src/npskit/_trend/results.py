@@ -259,10 +259,13 @@ class Trend(Table[TrendRow]):
             for row in self.rows
         ]
         widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-        lines = [
-            f"NPS {what}: {self.interval_method} intervals; changes vs the previous period "
-            f"({self.compare_method or 'none'}), p-values adjusted ({self.p_adjust})"
-        ]
+        changes = (
+            f"changes vs the previous period ({self.compare_method}), p-values adjusted "
+            f"({self.p_adjust})"
+            if self.compare_method is not None
+            else "no two periods with answers to compare"
+        )
+        lines = [f"NPS {what}: {self.interval_method} intervals; {changes}"]
         for r in table:
             cells = [r[0].ljust(widths[0])]
             cells += [c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)]

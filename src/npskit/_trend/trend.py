@@ -194,6 +194,11 @@ def trend(
     generator = np.random.default_rng(rng)  # TODO(lead): npskit._core.validation.check_rng
     if freq is not None:
         freq = check_choice("freq", freq, get_args(Frequency))
+    if isinstance(scores, Tally):
+        raise TypeError(
+            "scores must be answers (with periods) or a GroupedTally counted per period, got "
+            "one Tally: a trend needs the counts of each period"
+        )
     if isinstance(scores, GroupedTally):
         if periods is not None or weights is not None:
             raise TypeError(
