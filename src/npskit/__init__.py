@@ -38,18 +38,20 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._planning.power import power, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
     from ._plots.estimates import plot_forest, plot_trend
-    from ._segments.breakdown import Breakdown, BreakdownRow, BreakdownTotal, breakdown
+    from ._segments.breakdown import breakdown
     from ._segments.decompose import Decomposition, DecompositionRow, decompose
+    from ._segments.results import Breakdown, BreakdownRow, BreakdownTotal
     from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
     from ._stats.multiplicity import adjust_pvalues
-    from ._trend.trend import LinearTrendTest, OmnibusTest, Trend, TrendRow, trend
+    from ._trend.results import LinearTrendTest, OmnibusTest, Trend, TrendRow
+    from ._trend.trend import trend
 
 # Where each public name lives; the module is imported when the name is first
 # used, so `import npskit` itself loads neither numpy nor scipy.
 _LAZY = {
-    "Breakdown": "_segments.breakdown",
-    "BreakdownRow": "_segments.breakdown",
-    "BreakdownTotal": "_segments.breakdown",
+    "Breakdown": "_segments.results",
+    "BreakdownRow": "_segments.results",
+    "BreakdownTotal": "_segments.results",
     "Category": "_core.scale",
     "Comparison": "_compare.compare",
     "ConfidenceInterval": "_intervals.confidence_interval",
@@ -57,11 +59,11 @@ _LAZY = {
     "DecompositionRow": "_segments.decompose",
     "GroupedTally": "_counting.tally_by",
     "Interval": "_core.interval",
-    "LinearTrendTest": "_trend.trend",
+    "LinearTrendTest": "_trend.results",
     "MarginOfError": "_planning.margin",
     "MarginalHomogeneityTest": "_compare.paired",
     "NpsTestResult": "_intervals.nps_test",
-    "OmnibusTest": "_trend.trend",
+    "OmnibusTest": "_trend.results",
     "PairedComparison": "_compare.paired",
     "STANDARD_SCALE": "_core.scale",
     "SampleSize": "_planning.margin",
@@ -70,8 +72,8 @@ _LAZY = {
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
     "Tally": "_core.tally",
-    "Trend": "_trend.trend",
-    "TrendRow": "_trend.trend",
+    "Trend": "_trend.results",
+    "TrendRow": "_trend.results",
     "adjust_pvalues": "_stats.multiplicity",
     "breakdown": "_segments.breakdown",
     "classify": "_counting.tally",

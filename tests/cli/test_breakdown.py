@@ -190,7 +190,7 @@ def test_formats_and_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert options["sort"] == "shrunk"
     assert options["shrinkage"] is True
     assert (options["min_n"], options["p_adjust"]) == (50, "benjamini-hochberg")
-    assert (options["method"], options["compare_method"]) == ("agresti-min", "wald")
+    assert (options["interval_method"], options["compare_method"]) == ("agresti-min", "wald")
     assert options["confidence_level"] == 0.9
     shrunk = [r["shrunk_nps"] for r in payload["rows"]]
     assert shrunk == sorted(shrunk, reverse=True)

@@ -108,7 +108,7 @@ def test_hand_example() -> None:
     channel = ["chat"] * 45 + ["phone"] * 35 + ["email"] * 20
     result = breakdown(scores, channel)
     assert [row.key for row in result] == [("chat",), ("email",), ("phone",)]
-    chat = result[0]
+    chat = result["chat"]
     assert chat.n == 45
     assert chat.counts == (0, 0, 45)
     assert chat.shares == (0.0, 0.0, 1.0)
@@ -117,7 +117,7 @@ def test_hand_example() -> None:
     assert chat.impact == pytest.approx(40.0 + 500.0 / 55.0)
     assert chat.impact == pytest.approx(0.45 * chat.difference)
     assert chat.share_of_total == pytest.approx(0.45)
-    phone = result[2]
+    phone = result["phone"]
     # Rest of phone: 45 promoters of 65, NPS 69.23; difference -83.52.
     assert phone.difference == pytest.approx(-500.0 / 35.0 - 4500.0 / 65.0)
     assert result.total.nps == pytest.approx(40.0)
@@ -179,7 +179,7 @@ def test_other_compare_methods_match_compare(compare_method: str) -> None:
 @pytest.mark.filterwarnings("ignore::npskit.SmallSampleWarning")  # small segments, "wald"
 def test_segment_intervals_match_confidence_interval(method: str) -> None:
     scores, keys = _survey(seed=11, n=400)
-    result = breakdown(scores, keys, method=method)  # type: ignore[arg-type]
+    result = breakdown(scores, keys, interval_method=method)  # type: ignore[arg-type]
     for row in result:
         ci = confidence_interval(_count(scores, keys, only=row.key[0]), method=method)  # type: ignore[arg-type]
         assert (row.low, row.high) == pytest.approx((ci.low, ci.high), abs=1e-9)
@@ -240,7 +240,7 @@ def test_compare_to_total_scales_the_rest_difference() -> None:
 
 def test_whole_population_and_empty_segments_have_no_test() -> None:
     one = breakdown([9, 10, 3, 8], ["a"] * 4)
-    row = one[0]
+    row = one["a"]
     assert math.isnan(row.difference)
     assert math.isnan(row.pvalue)
     assert math.isnan(row.pvalue_adjusted)
@@ -252,7 +252,7 @@ def test_whole_population_and_empty_segments_have_no_test() -> None:
     scores: list[Any] = [10] * 40 + [2] * 40 + [None, None]
     keys = ["a"] * 40 + ["b"] * 40 + ["c", "c"]
     result = breakdown(scores, keys)
-    c = result[2]
+    c = result["c"]
     assert c.n == 0
     assert c.n_missing == 2
     assert math.isnan(c.nps)
@@ -260,7 +260,7 @@ def test_whole_population_and_empty_segments_have_no_test() -> None:
     assert math.isnan(c.pvalue)
     assert math.isnan(c.pvalue_adjusted)
     assert c.impact == pytest.approx(0.0)  # without "c" the total is the same
-    a, b = result[0], result[1]
+    a, b = result["a"], result["b"]
     assert a.pvalue_adjusted == pytest.approx(min(1.0, 2 * min(a.pvalue, b.pvalue)))
 
 
@@ -363,11 +363,11 @@ def test_shrinkage_columns_come_from_shrink() -> None:
     scores, keys = _survey(seed=8, n=600)
     result = breakdown(scores, keys, shrinkage=True)
     fit = shrink(npskit.tally_by(scores, keys))
-    for row, segment in zip(result, fit.segments, strict=True):
+    for row, segment in zip(result, fit.rows, strict=True):
         assert row.key == segment.key
         assert row.shrunk_nps == segment.shrunk_nps
         assert (row.shrunk_low, row.shrunk_high) == (segment.interval.low, segment.interval.high)
-    assert breakdown(scores, keys)[0].shrunk_nps is None
+    assert breakdown(scores, keys).rows[0].shrunk_nps is None
 
 
 def test_data_frames_and_key_names() -> None:
@@ -395,7 +395,7 @@ def test_outputs() -> None:
     result = breakdown(scores, keys, shrinkage=True, sort="nps")
     payload = json.loads(json.dumps(result.to_dict()))
     assert payload["options"] == {
-        "method": "adjusted-wald",
+        "interval_method": "adjusted-wald",
         "compare_method": "mover",
         "compare_to": "rest",
         "confidence_level": 0.95,
@@ -426,7 +426,7 @@ def test_outputs() -> None:
 def test_validation() -> None:
     scores, keys = [10, 3, 8], ["a", "b", "a"]
     for options, error in [
-        ({"method": "Wald"}, ValueError),
+        ({"interval_method": "Wald"}, ValueError),
         ({"compare_method": "tango"}, ValueError),
         ({"compare_to": "others"}, ValueError),
         ({"p_adjust": "BH"}, ValueError),
@@ -441,8 +441,14 @@ def test_validation() -> None:
             breakdown(scores, keys, **options)
     with pytest.raises(ValueError, match="compare_to must be one of 'rest', 'total'; got 'x'"):
         breakdown(scores, keys, compare_to="x")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="by must be None"):
+    with pytest.raises(ValueError, match="by must name distinct key columns"):
         breakdown(npskit.tally_by(scores, keys), keys)
+    with pytest.raises(TypeError, match="by must name key columns"):
+        breakdown(npskit.tally_by(scores, keys), [1, 2])
+    with pytest.raises(TypeError, match="weights must be None"):
+        breakdown(npskit.tally_by(scores, keys), weights=[1, 1, 1])
+    with pytest.raises(TypeError, match="got one Tally"):
+        breakdown(Tally(detractors=1, passives=2, promoters=3))
     with pytest.raises(TypeError, match="by is required"):
         breakdown(scores)
     with pytest.raises(npskit.EmptyDataError):
@@ -503,3 +509,61 @@ def test_impact_is_total_minus_total_without_the_segment(
             assert row.impact == pytest.approx(total.nps - rest.nps, abs=1e-9)
             if row.n > 0:
                 assert row.impact == pytest.approx(row.share_of_total * row.difference, abs=1e-9)
+
+
+def test_grouped_tally_broken_down_by_one_of_its_key_columns() -> None:
+    # channel x month counted once; breakdown by channel sums over month, and
+    # must equal the breakdown of the answers by channel alone.
+    scores = [10, 9, 3, 8, 0, 10, 7, 6, 10, 2]
+    channel = ["web", "web", "app", "app", "web", "app", "web", "app", "web", "app"]
+    month = ["05", "06", "05", "06", "05", "05", "06", "06", "05", "06"]
+    table = {"answer": scores, "channel": channel, "month": month}
+    cube = npskit.tally_by("answer", ["channel", "month"], data=table)
+    by_channel = breakdown(cube, by="channel")
+    direct = breakdown(scores, channel)
+    assert by_channel.names == ("channel",)
+    assert [r.key for r in by_channel] == [r.key for r in direct]
+    for got, want in zip(by_channel, direct, strict=True):
+        assert got.counts == want.counts
+        assert got.nps == pytest.approx(want.nps)
+        assert got.pvalue == pytest.approx(want.pvalue)
+    assert breakdown(cube)[("web", "05")].n == 3  # answers 1, 5 and 9
+    assert breakdown(cube, by=["month", "channel"])[("web", "05")].n == 3  # columns keep order
+    assert by_channel["web"].n == 5
+
+
+def test_int_seed_reproduces_and_segments_get_independent_streams() -> None:
+    # Two segments with identical counts: under a resampling method their
+    # bootstrap intervals come from independent streams, so they differ (the
+    # chance that 200 resamples give equal percentiles by luck is negligible);
+    # the same int seed gives the same table, and a Generator is accepted.
+    scores = [10, 9, 3, 8, 0, 10, 7, 6] * 5
+    keys = ["a"] * 40 + ["b"] * 40
+    scores = scores + scores
+    options: dict[str, Any] = {
+        "interval_method": "bootstrap-percentile",
+        "compare_method": "permutation",
+        "n_resamples": 200,
+    }
+    first = breakdown(scores, keys, rng=7, **options)
+    again = breakdown(scores, keys, rng=7, **options)
+    assert first.to_dicts() == again.to_dicts()
+    assert first.total.low == again.total.low
+    a, b = first["a"], first["b"]
+    assert a.counts == b.counts
+    assert (a.low, a.high) != (b.low, b.high)
+    generated = breakdown(scores, keys, rng=np.random.default_rng(7), **options)
+    assert generated.to_dicts() == first.to_dicts()  # default_rng(7) spawns the same children
+    other = breakdown(scores, keys, rng=8, **options)
+    assert other.to_dicts() != first.to_dicts()
+
+
+def test_breakdown_table_protocol() -> None:
+    result = breakdown([10, 9, 3, 8, 0, 10], ["x", "y", "x", "y", "x", None])
+    assert result[None] is result.rows[2]
+    with pytest.raises(KeyError, match="no row with key 'z'"):
+        result["z"]
+    text = repr(result)
+    assert len(text.splitlines()) <= 25
+    assert len(text) <= 2000
+    json.dumps(result.to_dict(), allow_nan=False)

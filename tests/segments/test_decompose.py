@@ -28,7 +28,7 @@ def test_hand_example_pure_mix() -> None:
         "chat": Tally(detractors=10, passives=20, promoters=70),
     }
     d = decompose(before, after)
-    assert (d.baseline_nps, d.current_nps, d.change) == pytest.approx((45.0, 37.5, -7.5))
+    assert (d.nps_baseline, d.nps_current, d.change) == pytest.approx((45.0, 37.5, -7.5))
     phone, chat = d.rows
     assert phone.mix == pytest.approx(7.5)
     assert chat.mix == pytest.approx(-15.0)
@@ -79,7 +79,7 @@ def test_entry_and_exit() -> None:
     assert by_key["N"].status == "entered"
     assert by_key["X"].entry_exit == pytest.approx(25.0)
     assert by_key["N"].entry_exit == pytest.approx(35.0)
-    assert math.isnan(by_key["N"].baseline_nps)
+    assert math.isnan(by_key["N"].nps_baseline)
     assert d.change == pytest.approx(60.0)
     assert d.mix + d.rate + d.entry_exit == pytest.approx(d.change)
 
@@ -89,11 +89,11 @@ def test_grouped_tally_input_and_outputs() -> None:
     now = tally_by([10, 0, 0, 9, 8, 9], ["a", "a", "b", "b", "c", "c"])
     d = decompose(base, now)
     assert isinstance(d, Decomposition)
-    assert d.baseline_nps == pytest.approx(npskit.nps([10, 9, 0, 7, 3]))
-    assert d.current_nps == pytest.approx(npskit.nps([10, 0, 0, 9, 8, 9]))
+    assert d.nps_baseline == pytest.approx(npskit.nps([10, 9, 0, 7, 3]))
+    assert d.nps_current == pytest.approx(npskit.nps([10, 0, 0, 9, 8, 9]))
     data = json.loads(json.dumps(d.to_dict()))
     assert data["method"] == "kitagawa"
-    assert data["rows"][2]["baseline_nps"] is None
+    assert data["rows"][2]["nps_baseline"] is None
     rows = d.to_dicts()
     assert rows[0]["key"] == "a"
     assert "**total**" in d.to_markdown()
@@ -104,8 +104,10 @@ def test_grouped_tally_input_and_outputs() -> None:
 
 def test_errors() -> None:
     t = Tally(detractors=1, passives=0, promoters=1)
-    with pytest.raises(ValueError, match="no answers"):
+    with pytest.raises(npskit.EmptyDataError, match="no answers"):
         decompose({"a": Tally(detractors=0, passives=0, promoters=0)}, {"a": t})
+    with pytest.raises(TypeError, match="got one Tally"):
+        decompose(t, {"a": t})  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="baseline must be"):
         decompose([t], {"a": t})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="same keys"):
@@ -167,3 +169,20 @@ def test_property_identical_periods_give_zeros(spec: dict[str, Any]) -> None:
     assert d.change == 0.0
     for row in d.rows:
         assert row.mix == row.rate == row.entry_exit == 0.0
+
+
+def test_rows_looked_up_by_key_with_answers_and_weight_sums() -> None:
+    # web: 3 answers weighing 2 + 2 + 1 = 5 before, 2 answers weighing 1 + 1 = 2 after.
+    before = tally_by([10, 0, 9, 7], ["web", "web", "web", "app"], weights=[2, 2, 1, 1])
+    after = tally_by([10, 10, 3], ["web", "web", "app"], weights=[1, 1, 4])
+    d = decompose(before, after)
+    web = d["web"]
+    assert web is d.rows[1]
+    assert d[("app",)] is d.rows[0]
+    assert (web.n_baseline, web.n_current) == (3, 2)
+    assert (web.weight_sum_baseline, web.weight_sum_current) == pytest.approx((5.0, 2.0))
+    assert (web.share_baseline, web.share_current) == pytest.approx((5 / 6, 2 / 6))
+    with pytest.raises(KeyError, match="chat"):
+        d["chat"]
+    json.dumps(d.to_dict(), allow_nan=False)
+    assert len(repr(d).splitlines()) <= 25

@@ -7,67 +7,15 @@ import math
 
 import numpy as np
 import pytest
-from scipy.special import gammaln
-from scipy.stats import beta as beta_law
 from scipy.stats import spearmanr
 
 import npskit
 from npskit import Tally, shrink, tally_by
-from npskit._segments.shrinkage import dirichlet_difference_quantiles, fit_dirichlet
+from npskit._stats.dirichlet import fit_dirichlet
 
 
 def _tallies(counts: np.ndarray) -> list[Tally]:
     return [Tally(detractors=int(d), passives=int(s), promoters=int(p)) for d, s, p in counts]
-
-
-def _log_likelihood(alpha: np.ndarray, counts: np.ndarray) -> float:
-    """Dirichlet-multinomial log-likelihood written out per segment (independent code)."""
-    total = 0.0
-    a = float(alpha.sum())
-    for row in counts:
-        n = float(row.sum())
-        total += gammaln(a) - gammaln(n + a)
-        for k in range(3):
-            total += gammaln(row[k] + alpha[k]) - gammaln(alpha[k])
-    return float(total)
-
-
-def test_fit_recovers_known_alpha_within_its_sampling_error() -> None:
-    rng = np.random.default_rng(20240501)
-    alpha_true = np.array([2.0, 3.0, 5.0])
-    segments = 1500
-    p = rng.dirichlet(alpha_true, segments)
-    counts = np.array([rng.multinomial(40, q) for q in p], dtype=float)
-    fit = fit_dirichlet(counts)
-    assert fit.alpha is not None
-    theta = np.log(fit.alpha)
-    # Standard errors of log(alpha) from the observed information: the Hessian of
-    # the independent log-likelihood above in theta = log(alpha), by central
-    # finite differences.
-    h = 1e-3
-
-    def ll(t: np.ndarray) -> float:
-        return _log_likelihood(np.exp(t), counts)
-
-    hessian = np.zeros((3, 3))
-    for i in range(3):
-        for j in range(3):
-            e_i, e_j = np.eye(3)[i] * h, np.eye(3)[j] * h
-            hessian[i, j] = (
-                ll(theta + e_i + e_j)
-                - ll(theta + e_i - e_j)
-                - ll(theta - e_i + e_j)
-                + ll(theta - e_i - e_j)
-            ) / (4 * h * h)
-    se = np.sqrt(np.diag(np.linalg.inv(-hessian)))
-    # the maximum: the independent likelihood is not higher a step away
-    for i in range(3):
-        step = np.eye(3)[i] * 0.01
-        assert ll(theta) >= ll(theta + step)
-        assert ll(theta) >= ll(theta - step)
-    # 4 standard errors: a false failure has probability about 2e-4 per parameter
-    assert np.all(np.abs(theta - np.log(alpha_true)) < 4 * se), (theta, se)
-    assert se.max() < 0.15  # the data are informative enough for the check to bite
 
 
 def _simulate(seed: int, alpha_true: np.ndarray, agents: int = 60) -> tuple[np.ndarray, ...]:
@@ -117,7 +65,7 @@ def test_shrink_matches_the_posterior_formula_and_ranks() -> None:
     fit = fit_dirichlet(counts.astype(float))
     assert fit.alpha is not None
     assert result.prior == pytest.approx(tuple(fit.alpha))
-    for i, segment in enumerate(result.segments):
+    for i, segment in enumerate(result.rows):
         d, s, q = counts[i] + fit.alpha
         assert segment.shrunk_nps == pytest.approx(100 * (q - d) / (d + s + q), rel=1e-12)
         assert segment.interval.low <= segment.shrunk_nps <= segment.interval.high
@@ -137,34 +85,10 @@ def test_rule_of_thumb_hand_values() -> None:
         "c": Tally(detractors=10, passives=10, promoters=5),
     }
     result = shrink(groups)
-    values = {s.key[0]: s.rule_of_thumb for s in result.segments}
+    values = {s.key[0]: s.rule_of_thumb for s in result.rows}
     assert values == pytest.approx({"a": 20.0, "b": 14.0, "c": -52.0})
     assert [s.key[0] for s in result.rank("rule-of-thumb")] == ["a", "b", "c"]
     assert [s.key[0] for s in result.rank("raw")] == ["a", "b", "c"]
-
-
-def test_credible_interval_against_seeded_dirichlet_draws() -> None:
-    # The posterior probability below each bound, estimated from 400 000 seeded
-    # Dirichlet draws, is within 4 binomial standard errors of 2.5% and 97.5%.
-    rng = np.random.default_rng(11)
-    draws = 400_000
-    for alpha in ([3.2, 2.1, 5.5], [30.5, 12.0, 60.25], [0.7, 4.0, 1.3]):
-        low, high = dirichlet_difference_quantiles(np.array(alpha), 0.025)
-        sample = rng.dirichlet(alpha, draws)
-        difference = sample[:, 2] - sample[:, 0]
-        tolerance = 4 * math.sqrt(0.025 * 0.975 / draws)
-        assert abs(np.mean(difference <= low) - 0.025) < tolerance
-        assert abs(np.mean(difference <= high) - 0.975) < tolerance
-
-
-def test_two_category_quantiles_are_beta_quantiles() -> None:
-    # no passives: p - d = 2p - 1 with p ~ Beta(a_p, a_d)
-    low, high = dirichlet_difference_quantiles(np.array([2.0, 0.0, 3.0]), 0.05)
-    assert low == pytest.approx(2 * beta_law.ppf(0.05, 3.0, 2.0) - 1)
-    assert high == pytest.approx(2 * beta_law.ppf(0.95, 3.0, 2.0) - 1)
-    # no detractors: p - d = p ~ Beta(a_p, a_s)
-    low, high = dirichlet_difference_quantiles(np.array([0.0, 2.0, 3.0]), 0.05)
-    assert (low, high) == pytest.approx((beta_law.ppf(0.05, 3, 2), beta_law.ppf(0.95, 3, 2)))
 
 
 def test_identical_segments_pool_fully() -> None:
@@ -176,7 +100,7 @@ def test_identical_segments_pool_fully() -> None:
     assert result.pooled
     assert result.concentration == math.inf
     assert result.prior is None
-    for segment in result.segments:
+    for segment in result.rows:
         assert segment.shrunk_nps == pytest.approx(-25.0)
         assert segment.interval.low == segment.interval.high == pytest.approx(-25.0)
     assert json.loads(json.dumps(result.to_dict()))["concentration"] is None
@@ -185,7 +109,7 @@ def test_identical_segments_pool_fully() -> None:
 def test_single_category_and_too_few_segments() -> None:
     only_promoters = shrink([Tally(detractors=0, passives=0, promoters=k) for k in (1, 5)])
     assert only_promoters.pooled
-    assert [s.shrunk_nps for s in only_promoters.segments] == [100.0, 100.0]
+    assert [s.shrunk_nps for s in only_promoters.rows] == [100.0, 100.0]
     with pytest.raises(ValueError, match="at least two segments"):
         shrink([Tally(detractors=1, passives=2, promoters=3)])
     with pytest.raises(ValueError, match="at least two segments"):
@@ -205,8 +129,8 @@ def test_from_tally_by_outputs_and_empty_segment() -> None:
     scores = [10, 9, 0, 7, 10, 3, 8, 9, 9, None]
     agents = ["a", "a", "a", "b", "b", "b", "c", "c", "c", "d"]
     result = shrink(tally_by(scores, agents, data=None))
-    assert [s.key for s in result.segments] == [("a",), ("b",), ("c",), ("d",)]
-    empty = result.segments[3]
+    assert [s.key for s in result.rows] == [("a",), ("b",), ("c",), ("d",)]
+    empty = result.rows[3]
     assert empty.n == 0
     assert math.isnan(empty.raw_nps)
     # a segment without answers gets the prior: posterior = prior
@@ -229,7 +153,7 @@ def test_weighted_segments_use_effective_counts() -> None:
     agents = list("aaabbbcccddd")
     plain = shrink(tally_by(scores, agents))
     weighted = shrink(tally_by(scores, agents, weights=[2.0] * len(scores)))
-    for a, b in zip(plain.segments, weighted.segments, strict=True):
+    for a, b in zip(plain.rows, weighted.rows, strict=True):
         assert b.counts == pytest.approx(a.counts)
         assert b.shrunk_nps == pytest.approx(a.shrunk_nps, rel=1e-6, abs=1e-9)
 
@@ -237,3 +161,24 @@ def test_weighted_segments_use_effective_counts() -> None:
 def test_public_names() -> None:
     assert npskit.shrink is shrink
     assert npskit.ShrinkageResult.__name__ == "ShrinkageResult"
+
+
+def test_shrinkage_result_is_a_table_looked_up_by_key() -> None:
+    groups = {
+        "agent 7": Tally(detractors=1, passives=2, promoters=7),
+        "agent 8": Tally(detractors=5, passives=2, promoters=3),
+        "agent 9": Tally(detractors=2, passives=4, promoters=4),
+    }
+    result = shrink(groups)
+    assert result["agent 7"] is result.rows[0]
+    assert result[("agent 9",)] is result.rows[2]
+    with pytest.raises(KeyError, match="agent 1"):
+        result["agent 1"]
+    assert len(repr(result).splitlines()) <= 25
+    json.dumps(result.to_dict(), allow_nan=False)
+    assert result.to_csv().splitlines()[0].startswith("key,n,")
+
+
+def test_shrink_says_it_needs_several_segments_for_one_tally() -> None:
+    with pytest.raises(TypeError, match="got one Tally"):
+        shrink(Tally(detractors=1, passives=2, promoters=3))  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -45,7 +46,7 @@ def test_months_of_the_example_match_brute_force(example: dict[str, np.ndarray])
         ci = npskit.confidence_interval(expected)
         assert (row.low, row.high) == pytest.approx((ci.low, ci.high))
         assert row.start == dt.date.fromisoformat(row.period + "-01")
-    assert t.method == npskit.compare(t[0].tally, t[1].tally).method
+    assert t.compare_method == npskit.compare(t.rows[0].tally, t.rows[1].tally).method
 
 
 def test_changes_use_compare_and_holm(example: dict[str, np.ndarray]) -> None:
@@ -63,9 +64,9 @@ def test_changes_use_compare_and_holm(example: dict[str, np.ndarray]) -> None:
     adjusted = adjust_pvalues(raw, method="holm")
     assert [row.pvalue_adjusted for row in t.rows[1:]] == pytest.approx(list(adjusted))
     assert [row.significant for row in t.rows[1:]] == [bool(p < 0.1) for p in adjusted]
-    assert t[0].change is None
-    assert t[0].previous is None
-    assert t[0].significant is None
+    assert t.rows[0].change is None
+    assert t.rows[0].previous is None
+    assert t.rows[0].significant is None
     bh = trend(example["answer"], example["date"], freq="month", p_adjust="benjamini-hochberg")
     assert bh.p_adjust == "benjamini-hochberg"
     assert [r.pvalue_adjusted for r in bh.rows[1:]] == pytest.approx(
@@ -134,12 +135,12 @@ def test_gaps_empty_periods_and_missing_dates() -> None:
     assert [r.n for r in t] == [3, 0, 1, 0, 3]
     assert [r.n_missing for r in t] == [0, 0, 2, 0, 0]
     assert t.n_missing_period == 1
-    assert t[1].nps is None
-    assert t[1].low is None
-    assert t[1].change is None
-    assert t[2].previous == "2026-01"
-    assert t[4].previous == "2026-03"
-    assert t[3].previous is None
+    assert t.rows[1].nps is None
+    assert t.rows[1].low is None
+    assert t.rows[1].change is None
+    assert t.rows[2].previous == "2026-01"
+    assert t.rows[4].previous == "2026-03"
+    assert t.rows[3].previous is None
     # The trend index is calendar time: periods 0, 2, 4 carry the answers.
     assert t.omnibus.df == 2
     assert "2 answers" not in str(t)
@@ -216,10 +217,10 @@ def test_keys_without_freq_and_weights() -> None:
     t = trend(scores, waves, weights=weights)
     assert [r.period for r in t] == ["w1", "w2", "w3"]
     assert t.n_missing_period == 1
-    w1 = t[0].tally
+    w1 = t.rows[0].tally
     assert w1.promoters == 2.0
     assert w1.detractors == 1.5
-    assert t[0].start is None
+    assert t.rows[0].start is None
     assert t.freq is None
 
 
@@ -252,6 +253,8 @@ def test_errors() -> None:
         trend([1, 2, 3], [1, 2, 3], p_adjust="fdr")  # type: ignore[arg-type]
     with pytest.raises(EmptyDataError):
         trend([None, None], ["2026-01-01", None], freq="day")
+    with pytest.raises(TypeError, match="got one Tally"):
+        trend(Tally(detractors=1, passives=2, promoters=3))
 
 
 def test_holm_keeps_false_flags_rare_in_a_stable_series() -> None:
@@ -267,3 +270,72 @@ def test_holm_keeps_false_flags_rare_in_a_stable_series() -> None:
         t = trend(scores, periods)
         flagged += any(r.significant for r in t)
     assert flagged / reps <= 0.05 + 3 * 0.0126
+
+
+def test_lookup_by_period_repr_and_strict_json() -> None:
+    example = npskit.load_example()
+    t = trend(example["answer"], example["date"], freq="month")
+    assert t["2026-05"] is t.rows[4]
+    assert t[("2026-05",)] is t.rows[4]
+    with pytest.raises(KeyError, match="2027-01"):
+        t["2027-01"]
+    text = repr(t)
+    assert len(text.splitlines()) <= 25
+    assert len(text) <= 2000
+    json.dumps(t.to_dict(), allow_nan=False)
+    assert t.to_dict()["compare_method"] == "mover"
+
+
+def test_compare_method_is_none_without_a_comparison() -> None:
+    # One period with answers: nothing is compared, so no comparison method.
+    t = trend([10, 9, 0], ["2026-01-03"] * 3, freq="month")
+    assert t.compare_method is None
+    assert t.to_dict()["compare_method"] is None
+    assert "None" not in json.dumps(t.to_dict())
+    assert trend([10, 0, 9, 3], [1, 1, 2, 2], compare_method="wald").compare_method == "wald"
+
+
+def test_grouped_tally_with_a_period_column() -> None:
+    # agent x month counted once: the trend of the month column sums over agents
+    # and equals the trend of the answers by month.
+    scores = [10, 9, 3, 8, 0, 10, 7, 6, 10, 2, 9, 9]
+    agent = ["a", "b"] * 6
+    month = ["2026-01"] * 4 + ["2026-02"] * 4 + ["2026-03"] * 4
+    cube = npskit.tally_by(
+        "answer", ["agent", "month"], data={"answer": scores, "agent": agent, "month": month}
+    )
+    direct = trend(scores, month)
+    by_month = trend(cube, period="month")
+    assert [r.period for r in by_month] == ["2026-01", "2026-02", "2026-03"]
+    assert by_month.to_dicts() == direct.to_dicts()
+    with pytest.raises(TypeError, match="period must name the period column"):
+        trend(cube)
+    with pytest.raises(ValueError, match="'week'"):
+        trend(cube, period="week")
+    with pytest.raises(TypeError, match="period names the period column"):
+        trend(scores, month, period="month")
+
+
+def test_int_seed_reproduces_and_periods_get_independent_streams() -> None:
+    # Two periods with identical answers under a bootstrap interval: independent
+    # streams give them different percentile bounds (equal by luck with
+    # negligible probability at 200 resamples); an int seed reproduces the table.
+    answers = [10, 9, 3, 8, 0, 10, 7, 6] * 5
+    scores = answers + answers
+    periods = [1] * 40 + [2] * 40
+    options: dict[str, Any] = {
+        "interval_method": "bootstrap-percentile",
+        "compare_method": "permutation",
+        "n_resamples": 200,
+    }
+    first = trend(scores, periods, rng=3, **options)
+    assert first.to_dicts() == trend(scores, periods, rng=3, **options).to_dicts()
+    one, two = first[1], first[2]
+    assert (one.detractors, one.passives, one.promoters) == (
+        two.detractors,
+        two.passives,
+        two.promoters,
+    )
+    assert (one.low, one.high) != (two.low, two.high)
+    generated = trend(scores, periods, rng=np.random.default_rng(3), **options)
+    assert generated.to_dicts() == first.to_dicts()

@@ -180,7 +180,7 @@ def _run_breakdown(args: argparse.Namespace) -> int:
         "ascending": args.ascending,
     }
     if args.method is not None:
-        options["method"] = args.method
+        options["interval_method"] = args.method
     if args.compare_method is not None:
         options["compare_method"] = args.compare_method
     try:

@@ -236,7 +236,7 @@ def _period_tallies(
     by_text = tally_csv_by(file, score, column, weight=args.weight, nan_policy=args.nan_policy)
     if freq is None:
         return {k: v for k, v in by_text.items() if k != ""}
-    from npskit._trend.trend import merge_periods
+    from npskit._trend.calendar import merge_periods
 
     try:
         labels, _, tallies, _ = merge_periods(
@@ -367,7 +367,7 @@ def _run_trend(args: argparse.Namespace) -> int:
             list(by_text),
             list(by_text.values()),
             freq=freq,  # type: ignore[arg-type]
-            method=args.method,
+            **({} if args.method is None else {"compare_method": args.method}),
             confidence_level=args.confidence_level,
             interval_method=args.interval_method,
             p_adjust=args.p_adjust,

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit._counting.inputs import as_numeric, is_chunk_stream
 from npskit._counting.tally import tally
+from npskit._segments.results import Breakdown
 from npskit.typing import NanPolicy
 
 from .style import (
@@ -269,8 +271,6 @@ def plot_shares(
     9
     >>> plt.close(ax.figure)
     """
-    from npskit import Breakdown, GroupedTally  # the public classes, wherever they are defined
-
     if sort is not None:
         sort = check_choice("sort", sort, ("nps", "n"))
     if isinstance(segments, Breakdown):

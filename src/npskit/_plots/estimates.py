@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from npskit._core.grouped import GroupedTally
 from npskit._core.validation import check_choice
+from npskit._segments.breakdown import breakdown as make_breakdown
+from npskit._segments.results import Breakdown
+from npskit._trend.results import Trend
 
 from .style import (
     FOREST_WIDTH,
@@ -124,9 +128,6 @@ def plot_forest(
     'NPS by channel, 95% intervals, total +24.9'
     >>> plt.close(ax.figure)
     """
-    from npskit import Breakdown, GroupedTally
-    from npskit import breakdown as make_breakdown
-
     if isinstance(breakdown, GroupedTally):
         breakdown = make_breakdown(breakdown)
     if not isinstance(breakdown, Breakdown):
@@ -289,8 +290,6 @@ def plot_trend(trend: Any, *, ax: Axes | None = None) -> Axes:
     'NPS by month, 95% intervals'
     >>> plt.close(ax.figure)
     """
-    from npskit import Trend
-
     if not isinstance(trend, Trend):
         raise TypeError(
             f"trend must be a npskit.Trend (from npskit.trend()), got {type(trend).__name__}"

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from typing import Any, get_args
 
 import numpy as np
-import numpy.typing as npt
 
 from npskit._compare.compare import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
+from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
-from npskit._counting.tally_by import GroupedTally, tally_by
-from npskit._intervals.arrays import (
-    compare_arrays,
-    effective_arrays,
-    interval_arrays,
-)
+from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_METHOD
-from npskit._stats.multiplicity import adjust_pvalues
 from npskit.typing import (
     CompareMethod,
     CompareTo,
@@ -30,15 +25,18 @@ from npskit.typing import (
     SortBy,
 )
 
-from .results import (
-    _VALUE_FIELDS,
-    Breakdown,
-    BreakdownRow,
-    BreakdownTotal,
+from .results import Breakdown
+from .shrinkage import shrink
+from .statistics import (
+    RESAMPLING_COMPARE,
+    RESAMPLING_INTERVAL,
+    segment_rows,
+    segment_statistics,
+    sort_rows,
+    total_row,
 )
-from .shrinkage import ShrinkageResult, shrink
 
-__all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal", "breakdown"]
+__all__ = ["breakdown"]
 
 
 def breakdown(
@@ -48,7 +46,7 @@ def breakdown(
     data: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    method: IntervalMethod = DEFAULT_METHOD,
+    interval_method: IntervalMethod = DEFAULT_METHOD,
     compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
     compare_to: CompareTo = "rest",
     p_adjust: PAdjustMethod = "holm",
@@ -60,6 +58,7 @@ def breakdown(
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
+    n_resamples: int = 10_000,
 ) -> Breakdown:
     """NPS per segment, each compared with the rest, with multiplicity control.
 
@@ -67,13 +66,15 @@ def breakdown(
     ----------
     scores : array_like, str or GroupedTally
         Answers (as for :func:`npskit.tally_by`), a column name of ``data``,
-        or a :class:`npskit.GroupedTally` already counted (then ``by``,
-        ``data``, ``weights``, ``missing_keys``, ``scale`` and ``nan_policy``
-        are not used, and ``by`` must be None).
+        or a :class:`npskit.GroupedTally` already counted (then ``data``,
+        ``weights``, ``missing_keys``, ``scale`` and ``nan_policy`` are not
+        used).
     by : array_like, sequence of array_like, str or sequence of str
         The segment of each answer: one key array, several (a cross
         breakdown such as channel x month), or column names of ``data``; see
-        :func:`npskit.tally_by`.
+        :func:`npskit.tally_by`. With a GroupedTally: the name (or names) of
+        its key columns to break down by, summing over the others (the
+        columns keep their order in the GroupedTally); None (default) for all.
     data : pandas.DataFrame, polars.DataFrame or mapping, optional
         Table to take named columns from.
     weights : array_like or str, optional
@@ -81,8 +82,8 @@ def breakdown(
     confidence_level : float, default 0.95
         Level of every interval. A segment is ``significant`` when its
         adjusted p-value is below ``1 - confidence_level``.
-    method : str, default "adjusted-wald"
-        Interval method of each segment's NPS (see
+    interval_method : str, default "adjusted-wald"
+        Interval method of each segment's NPS and of the total (see
         :func:`npskit.confidence_interval`).
     compare_method : str, default "mover"
         Method of the comparison of each segment with the rest (see
@@ -112,9 +113,14 @@ def breakdown(
         raise.
     scale, nan_policy
         As for :func:`npskit.tally`.
-    rng : int or numpy.random.Generator, optional
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Seed or generator for the resampling methods (``"permutation"`` and
-        ``"bootstrap"`` comparisons, bootstrap intervals).
+        bootstrap comparisons, bootstrap intervals). Each segment (and the
+        total) draws from its own independent stream spawned from it, so an
+        integer seed gives the same table run after run and no two segments
+        share draws.
+    n_resamples : int, default 10000
+        Resamples of every resampling method.
 
     Returns
     -------
@@ -132,13 +138,13 @@ def breakdown(
         for with fewer than two segments with answers, or as for
         :func:`npskit.tally_by`.
     TypeError
-        If an option has the wrong type, or ``by`` is given with a
-        GroupedTally.
+        If an option has the wrong type, or ``data`` or ``weights`` is given
+        with a GroupedTally.
 
     Warns
     -----
     DegenerateSampleWarning
-        With ``method="wald"`` or a bootstrap interval when a segment has all
+        With ``interval_method="wald"`` or a bootstrap interval when a segment has all
         its answers in one category.
 
     Notes
@@ -226,7 +232,7 @@ def breakdown(
     total  100   +40.0   [+23.4, +54.3]
     (points rounded to 1 decimal, p-values to 3 significant digits;
      * adjusted p-value below 0.05; small: effective n below 30)
-    >>> row = result[2]
+    >>> row = result["phone"]
     >>> row.key, row.counts, round(row.nps, 2), round(row.difference, 2)
     (('phone',), (20, 0, 15), -14.29, -83.52)
     >>> round(row.impact, 2), round(result.total.nps, 2)
@@ -235,19 +241,30 @@ def breakdown(
     ['chat', 'email', 'phone']
     """
     level = check_confidence_level(confidence_level)
-    chosen: IntervalMethod = check_choice("method", method, get_args(IntervalMethod))
+    chosen: IntervalMethod = check_choice(
+        "interval_method", interval_method, get_args(IntervalMethod)
+    )
     versus: CompareMethod = check_choice("compare_method", compare_method, get_args(CompareMethod))
     against: CompareTo = check_choice("compare_to", compare_to, get_args(CompareTo))
     adjust: PAdjustMethod = check_choice("p_adjust", p_adjust, get_args(PAdjustMethod))
     threshold = check_positive_int("min_n", min_n, minimum=0)
     order: SortBy | None = None if sort is None else check_choice("sort", sort, get_args(SortBy))
+    resamples = check_positive_int("n_resamples", n_resamples)
+    generator = np.random.default_rng(rng)  # TODO(lead): npskit._core.validation.check_rng
     for name, flag in (("ascending", ascending), ("shrinkage", shrinkage)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
+    if isinstance(scores, Tally):
+        raise TypeError(
+            "scores must be answers (with by=) or a GroupedTally counted per segment, got one "
+            "Tally: a breakdown needs the counts of each segment"
+        )
     if isinstance(scores, GroupedTally):
-        if by is not None:
-            raise TypeError("by must be None when scores is a GroupedTally (already grouped)")
-        grouped = scores
+        if data is not None or weights is not None:
+            raise TypeError(
+                "data and weights must be None when scores is a GroupedTally (already counted)"
+            )
+        grouped = _keep_columns(scores, by)
     else:
         if by is None:
             raise TypeError("by is required: the segment of each answer, or column names")
@@ -266,17 +283,36 @@ def breakdown(
             f"breakdown needs answers, got none ({total.n_missing} missing left out"
             + (", or weights summing to 0)" if grouped.is_weighted else ")")
         )
-    columns = _stats(grouped, level, chosen, versus, against, adjust, rng)
+    # One stream per segment, the last for the total; spawned only when a method
+    # resamples (spawning 10^5 generators would cost seconds for nothing).
+    resampling = chosen in RESAMPLING_INTERVAL or versus in RESAMPLING_COMPARE
+    streams = generator.spawn(len(grouped.keys) + 1) if resampling else [generator]
+    columns = segment_statistics(
+        grouped,
+        level=level,
+        interval_method=chosen,
+        compare_method=versus,
+        against=against,
+        adjust=adjust,
+        streams=streams[:-1],
+        n_resamples=resamples,
+    )
     fit = shrink(grouped, confidence_level=level) if shrinkage or order == "shrunk" else None
-    rows = _rows(grouped, columns, level, threshold, fit)
+    rows = segment_rows(grouped, columns, level=level, threshold=threshold, fit=fit)
     if order is not None:
-        rows = _sorted(rows, order, ascending)
+        rows = sort_rows(rows, order, ascending)
     return Breakdown(
         rows=tuple(rows),
         names=grouped.names,
-        total=_total(grouped, level, chosen, rng),
+        total=total_row(
+            grouped,
+            level=level,
+            interval_method=chosen,
+            stream=streams[-1],
+            n_resamples=resamples,
+        ),
         weighted=grouped.is_weighted,
-        method=chosen,
+        interval_method=chosen,
         compare_method=versus,
         compare_to=against,
         confidence_level=level,
@@ -288,221 +324,21 @@ def breakdown(
     )
 
 
-_Floats = npt.NDArray[np.float64]
-
-
-def _stats(
-    grouped: GroupedTally,
-    level: float,
-    method: IntervalMethod,
-    versus: CompareMethod,
-    against: CompareTo,
-    adjust: PAdjustMethod,
-    rng: Any,
-) -> dict[str, _Floats]:
-    """Every per-segment statistic as arrays in key order."""
-    counts = np.asarray(grouped.counts, dtype=np.float64)
-    squares = grouped.squared_weights
-    effective = effective_arrays(counts, squares)
-    n = counts.sum(axis=1)
-    t = grouped.total
-    total_counts = np.array([t.detractors, t.passives, t.promoters], dtype=np.float64)
-    total_n = float(total_counts.sum())
-    total_nps = 100.0 * float(total_counts[2] - total_counts[0]) / total_n
-    rest = total_counts[None, :] - counts
-    rest_squares = None
-    if squares is not None:  # floating sums: clear the rounding residue of absent answers
-        rest[rest < 1e-9 * total_n] = 0.0
-        rest_squares = np.array(t._squares(), dtype=np.float64)[None, :] - squares
-        rest_squares[rest == 0.0] = 0.0
-    rest_n = rest.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nps = np.where(n > 0, 100.0 * (counts[:, 2] - counts[:, 0]) / n, np.nan)
-        rest_nps = np.where(rest_n > 0, 100.0 * (rest[:, 2] - rest[:, 0]) / rest_n, np.nan)
-        shares = np.where(n[:, None] > 0, counts / n[:, None], np.nan)
-    low, high = interval_arrays(effective, confidence_level=level, method=method, rng=rng)
-    d_low, d_high, _, pvalue = compare_arrays(
-        effective_arrays(rest, rest_squares),
-        effective,
-        method=versus,
-        confidence_level=level,
-        rng=rng,
-    )
-    difference = nps - rest_nps
-    weight = n / total_n
-    if against == "total":
-        factor = 1.0 - weight
-        difference, d_low, d_high = difference * factor, d_low * factor, d_high * factor
-    difference = np.where(np.isnan(pvalue), np.nan, difference)
-    return {
-        "n": n,
-        "effective_n": effective.sum(axis=1),
-        "shares": shares,
-        "share_of_total": weight,
-        "nps": nps,
-        "low": low,
-        "high": high,
-        "difference": difference,
-        "difference_low": d_low,
-        "difference_high": d_high,
-        "pvalue": pvalue,
-        "pvalue_adjusted": adjust_pvalues(pvalue, method=adjust),
-        "impact": total_nps - rest_nps,
-    }
-
-
-def _rows(
-    grouped: GroupedTally,
-    columns: dict[str, _Floats],
-    level: float,
-    threshold: int,
-    fit: ShrinkageResult | None,
-) -> list[BreakdownRow]:
-    names = _unique_key_names(grouped.names)
-    counts = grouped.counts
-    size = len(grouped.keys)
-    n = columns["n"].tolist() if grouped.is_weighted else counts.sum(axis=1).tolist()
-    shares = columns["shares"]
-    adjusted = columns["pvalue_adjusted"]
-    segments: list[Any] = list(fit.segments) if fit is not None else [None] * size
-    return [
-        BreakdownRow(
-            key=key,
-            key_names=names,
-            weight_sum=n_i,
-            n=responses,
-            effective_n=effective_n,
-            n_missing=missing,
-            detractors=d,
-            passives=s,
-            promoters=p,
-            share_detractors=share_d,
-            share_passives=share_s,
-            share_promoters=share_p,
-            share_of_total=share,
-            nps=nps,
-            low=low,
-            high=high,
-            difference=difference,
-            difference_low=difference_low,
-            difference_high=difference_high,
-            pvalue=pvalue,
-            pvalue_adjusted=pvalue_adjusted,
-            significant=significant,
-            small=small,
-            impact=impact,
-            shrunk_nps=None if segment is None else segment.shrunk_nps,
-            shrunk_low=None if segment is None else segment.interval.low,
-            shrunk_high=None if segment is None else segment.interval.high,
+def _keep_columns(grouped: GroupedTally, by: object) -> GroupedTally:
+    """``grouped`` summed over every key column not named in ``by`` (None keeps all)."""
+    if by is None:
+        return grouped
+    wanted = (by,) if isinstance(by, str) else by
+    if not (isinstance(wanted, Sequence) and wanted and all(isinstance(n, str) for n in wanted)):
+        raise TypeError(
+            "by must name key columns of the GroupedTally (a str or a sequence of str) or be "
+            f"None for all of them, got {by!r}"
         )
-        for (
-            key,
-            n_i,
-            responses,
-            effective_n,
-            missing,
-            d,
-            s,
-            p,
-            share_d,
-            share_s,
-            share_p,
-            share,
-            nps,
-            low,
-            high,
-            difference,
-            difference_low,
-            difference_high,
-            pvalue,
-            pvalue_adjusted,
-            significant,
-            small,
-            impact,
-            segment,
-        ) in zip(
-            grouped.keys,
-            n,
-            grouped.responses.tolist(),
-            columns["effective_n"].tolist(),
-            grouped.n_missing.tolist(),
-            counts[:, 0].tolist(),
-            counts[:, 1].tolist(),
-            counts[:, 2].tolist(),
-            shares[:, 0].tolist(),
-            shares[:, 1].tolist(),
-            shares[:, 2].tolist(),
-            columns["share_of_total"].tolist(),
-            columns["nps"].tolist(),
-            columns["low"].tolist(),
-            columns["high"].tolist(),
-            columns["difference"].tolist(),
-            columns["difference_low"].tolist(),
-            columns["difference_high"].tolist(),
-            columns["pvalue"].tolist(),
-            adjusted.tolist(),
-            (adjusted < 1.0 - level).tolist(),  # False for NaN
-            (columns["effective_n"] < threshold).tolist(),
-            columns["impact"].tolist(),
-            segments,
-            strict=True,
+    unknown = [name for name in wanted if name not in grouped.names]
+    if unknown or len(set(wanted)) != len(wanted):
+        raise ValueError(
+            f"by must name distinct key columns of the GroupedTally, got {tuple(wanted)!r}; "
+            f"its key columns are {grouped.names!r}"
         )
-    ]
-
-
-def _unique_key_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Key column names for the rows' dictionaries; ``key_<name>`` for a clash."""
-    taken = set(_VALUE_FIELDS)
-    result = []
-    for name in names:
-        label = name
-        while label in taken:
-            label = f"key_{label}"
-        taken.add(label)
-        result.append(label)
-    return tuple(result)
-
-
-def _sorted(rows: list[BreakdownRow], by: SortBy, ascending: bool) -> list[BreakdownRow]:
-    """Rows sorted by one value (stable; NaN and missing values last)."""
-
-    def value(row: BreakdownRow) -> float:
-        found = {
-            "nps": row.nps,
-            "n": float(row.n),
-            "impact": row.impact,
-            "lower": row.low,
-            "shrunk": row.shrunk_nps,
-        }[by]
-        return math.nan if found is None else float(found)
-
-    values = np.array([value(row) for row in rows], dtype=np.float64)
-    absent = np.isnan(values)
-    primary = np.where(absent, 0.0, values if ascending else -values)
-    order = np.lexsort((primary, absent))
-    return [rows[i] for i in order.tolist()]
-
-
-def _total(grouped: GroupedTally, level: float, method: IntervalMethod, rng: Any) -> BreakdownTotal:
-    t = grouped.total
-    counts = np.array([[t.detractors, t.passives, t.promoters]], dtype=np.float64)
-    squares = None if not t.is_weighted else np.array([t._squares()], dtype=np.float64)
-    low, high = interval_arrays(
-        effective_arrays(counts, squares), confidence_level=level, method=method, rng=rng
-    )
-    shares = t.shares
-    return BreakdownTotal(
-        weight_sum=t.weight_sum,
-        n=t.n,
-        effective_n=t.effective_n,
-        n_missing=t.n_missing,
-        detractors=t.detractors,
-        passives=t.passives,
-        promoters=t.promoters,
-        share_detractors=shares[0],
-        share_passives=shares[1],
-        share_promoters=shares[2],
-        nps=t.nps,
-        low=float(low[0]),
-        high=float(high[0]),
-    )
+    others = [name for name in grouped.names if name not in wanted]
+    return grouped.sum_over(*others) if others else grouped

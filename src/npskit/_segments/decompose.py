@@ -4,18 +4,38 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
+from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally, _label
-from npskit._core.results import json_value as _json_value
+from npskit._core.results import Table, json_value, none_if_nan
 from npskit._core.tally import Tally
+
+from .shrinkage import unique_key_names
 
 __all__ = ["Decomposition", "DecompositionRow", "decompose"]
 
 SegmentStatus = Literal["both", "entered", "exited"]
+
+
+_VALUE_FIELDS = (
+    "status",
+    "n_baseline",
+    "n_current",
+    "weight_sum_baseline",
+    "weight_sum_current",
+    "share_baseline",
+    "share_current",
+    "nps_baseline",
+    "nps_current",
+    "mix",
+    "rate",
+    "entry_exit",
+    "contribution",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,14 +46,19 @@ class DecompositionRow:
     ----------
     key : tuple
         The segment's key.
+    key_names : tuple of str
+        The names under which :meth:`to_dict` puts the key values.
     status : {"both", "entered", "exited"}
         Whether the segment has answers in both periods, only in the current
         one, or only in the baseline.
-    baseline_n, current_n : float
-        Answers (weight sums when weighted) in each period.
-    baseline_share, current_share : float
-        The segment's share of all answers in each period (0 when absent).
-    baseline_nps, current_nps : float
+    n_baseline, n_current : int
+        Answers in each period (unweighted), missing ones left out.
+    weight_sum_baseline, weight_sum_current : int or float
+        Sums of the weights of those answers; the ``n`` when unweighted.
+    share_baseline, share_current : float
+        The segment's share of all answers in each period (of the weight when
+        weighted; 0 when absent).
+    nps_baseline, nps_current : float
         The segment's NPS in points; NaN in a period without answers.
     mix : float
         Mix effect in points: ``(r0 + r1) / 2 * (w1 - w0)``.
@@ -47,52 +72,52 @@ class DecompositionRow:
     """
 
     key: tuple[Any, ...]
+    key_names: tuple[str, ...] = field(repr=False, compare=False)
     status: SegmentStatus
-    baseline_n: float
-    current_n: float
-    baseline_share: float
-    current_share: float
-    baseline_nps: float
-    current_nps: float
+    n_baseline: int
+    n_current: int
+    weight_sum_baseline: int | float
+    weight_sum_current: int | float
+    share_baseline: float
+    share_current: float
+    nps_baseline: float
+    nps_current: float
     mix: float
     rate: float
     entry_exit: float
     contribution: float
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dictionary (NaN becomes ``None``)."""
-        return {
-            "key": [_json_value(v) for v in self.key],
-            "status": self.status,
-            "baseline_n": self.baseline_n,
-            "current_n": self.current_n,
-            "baseline_share": self.baseline_share,
-            "current_share": self.current_share,
-            "baseline_nps": _none_if_nan(self.baseline_nps),
-            "current_nps": _none_if_nan(self.current_nps),
-            "mix": self.mix,
-            "rate": self.rate,
-            "entry_exit": self.entry_exit,
-            "contribution": self.contribution,
+        """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
+        record: dict[str, Any] = {
+            name: json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
         }
+        for name in _VALUE_FIELDS:
+            record[name] = json_value(getattr(self, name))
+        return record
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Decomposition:
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class Decomposition(Table[DecompositionRow]):
     """The change of the total NPS split into mix, rate and entry/exit effects.
+
+    A table: iterate over its :class:`DecompositionRow` rows, look one up by
+    its key (``d["web"]``; positions are ``d.rows[i]``), or convert with
+    ``to_dicts()``, ``to_pandas()``, ``to_polars()``, ``to_csv()`` and
+    :meth:`to_markdown`.
 
     Attributes
     ----------
-    names : tuple of str
-        Names of the key columns.
     rows : tuple of DecompositionRow
         One row per segment: baseline segments in their order, then segments
         new in the current period in theirs. A segment without answers in
         either period (only missing ones) has no row.
-    baseline_nps, current_nps : float
+    names : tuple of str
+        Names of the key columns.
+    nps_baseline, nps_current : float
         Total NPS in each period, in points.
     change : float
-        ``current_nps - baseline_nps``.
+        ``nps_current - nps_baseline``.
     mix, rate, entry_exit : float
         Sums of the segments' effects; ``mix + rate + entry_exit == change``
         up to floating-point rounding.
@@ -101,86 +126,67 @@ class Decomposition:
     """
 
     names: tuple[str, ...]
-    rows: tuple[DecompositionRow, ...]
-    baseline_nps: float
-    current_nps: float
+    nps_baseline: float
+    nps_current: float
     change: float
     mix: float
     rate: float
     entry_exit: float
     method: Literal["kitagawa"] = "kitagawa"
 
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """One flat dictionary per segment, key columns first; unrounded, NaN as ``None``."""
-        rows = []
-        for row in self.rows:
-            flat: dict[str, Any] = dict(zip(self.names, row.key, strict=True))
-            flat.update({k: v for k, v in row.to_dict().items() if k != "key"})
-            rows.append(flat)
-        return rows
+    def _row_key(self, row: DecompositionRow) -> tuple[Any, ...]:
+        return row.key
+
+    def _empty_columns(self) -> tuple[str, ...]:
+        return (*self.names, *_VALUE_FIELDS)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dictionary of the totals and rows."""
+        """A JSON-serialisable dictionary of the totals and rows (NaN as ``None``)."""
         return {
             "names": list(self.names),
-            "rows": [row.to_dict() for row in self.rows],
-            "baseline_nps": self.baseline_nps,
-            "current_nps": self.current_nps,
-            "change": self.change,
-            "mix": self.mix,
-            "rate": self.rate,
-            "entry_exit": self.entry_exit,
+            "rows": self.to_dicts(),
+            "nps_baseline": none_if_nan(self.nps_baseline),
+            "nps_current": none_if_nan(self.nps_current),
+            "change": none_if_nan(self.change),
+            "mix": none_if_nan(self.mix),
+            "rate": none_if_nan(self.rate),
+            "entry_exit": none_if_nan(self.entry_exit),
             "method": self.method,
         }
 
-    def to_pandas(self) -> Any:
-        """The rows as a pandas DataFrame (pandas is imported here)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.to_dicts())
-
-    def to_polars(self) -> Any:
-        """The rows as a polars DataFrame (polars is imported here)."""
-        import polars as pl
-
-        return pl.DataFrame(self.to_dicts())
-
-    def to_markdown(self) -> str:
-        """A Markdown table with a total row; shares in % and points rounded to 1 decimal."""
+    def to_markdown(self, *, digits: int = 1) -> str:
+        """A Markdown table with a total row; shares in % and points rounded to ``digits``."""
+        f = digits
         lines = [
             f"| {' x '.join(self.names)} | share before | share after | NPS before | "
             "NPS after | mix | rate | entry/exit | contribution |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         lines.extend(
-            f"| {_label(row.key)} | {100 * row.baseline_share:.1f}% | "
-            f"{100 * row.current_share:.1f}% | {_points(row.baseline_nps)} | "
-            f"{_points(row.current_nps)} | {row.mix:+.1f} | {row.rate:+.1f} | "
-            f"{row.entry_exit:+.1f} | {row.contribution:+.1f} |"
+            f"| {_label(row.key)} | {100 * row.share_baseline:.{f}f}% | "
+            f"{100 * row.share_current:.{f}f}% | {_points(row.nps_baseline, f)} | "
+            f"{_points(row.nps_current, f)} | {row.mix:+.{f}f} | {row.rate:+.{f}f} | "
+            f"{row.entry_exit:+.{f}f} | {row.contribution:+.{f}f} |"
             for row in self.rows
         )
         lines.append(
-            f"| **total** | 100.0% | 100.0% | {_points(self.baseline_nps)} | "
-            f"{_points(self.current_nps)} | {self.mix:+.1f} | {self.rate:+.1f} | "
-            f"{self.entry_exit:+.1f} | {self.change:+.1f} |"
+            f"| **total** | {100:.{f}f}% | {100:.{f}f}% | {_points(self.nps_baseline, f)} | "
+            f"{_points(self.nps_current, f)} | {self.mix:+.{f}f} | {self.rate:+.{f}f} | "
+            f"{self.entry_exit:+.{f}f} | {self.change:+.{f}f} |"
         )
         return "\n".join(lines)
 
     def __str__(self) -> str:
         head = (
-            f"NPS moved {self.change:+.1f} points ({_points(self.baseline_nps)} -> "
-            f"{_points(self.current_nps)}): mix {self.mix:+.1f}, rate {self.rate:+.1f}, "
+            f"NPS moved {self.change:+.1f} points ({_points(self.nps_baseline)} -> "
+            f"{_points(self.nps_current)}): mix {self.mix:+.1f}, rate {self.rate:+.1f}, "
             f"entry/exit {self.entry_exit:+.1f} (Kitagawa decomposition; rounded to 1 decimal)"
         )
         return head + "\n" + self.to_markdown()
 
 
-def _points(value: float) -> str:
-    return "-" if math.isnan(value) else f"{value:+.1f}"
-
-
-def _none_if_nan(value: float) -> float | None:
-    return None if math.isnan(value) else value
+def _points(value: float, digits: int = 1) -> str:
+    return "-" if math.isnan(value) else f"{value:+.{digits}f}"
 
 
 def decompose(
@@ -208,10 +214,13 @@ def decompose(
 
     Raises
     ------
+    EmptyDataError
+        If either period has no answers.
     ValueError
-        If either period has no answers, or the key column names differ.
+        If the key column names differ.
     TypeError
-        If a period is not a GroupedTally or a mapping of Tally.
+        If a period is not a GroupedTally or a mapping of Tally (for example
+        one Tally).
 
     Notes
     -----
@@ -255,10 +264,12 @@ def decompose(
     >>> after = {"phone": Tally(detractors=60, passives=90, promoters=150),
     ...          "chat": Tally(detractors=10, passives=20, promoters=70)}
     >>> d = decompose(before, after)
-    >>> d.baseline_nps, d.current_nps, d.change
+    >>> d.nps_baseline, d.nps_current, d.change
     (45.0, 37.5, -7.5)
     >>> round(d.mix, 6), round(d.rate, 6)
     (-7.5, 0.0)
+    >>> d["phone"].n_baseline, d["phone"].n_current, round(d["phone"].mix, 6)
+    (100, 300, 7.5)
     """
     before = _as_grouped(baseline, "baseline")
     after = _as_grouped(current, "current")
@@ -272,7 +283,10 @@ def decompose(
     total0, total1 = math.fsum(n0.values()), math.fsum(n1.values())
     for label, total in (("baseline", total0), ("current", total1)):
         if total <= 0:
-            raise ValueError(f"{label} has no answers, so its NPS is undefined")
+            raise EmptyDataError(f"{label} has no answers, so its NPS is undefined")
+    answers0 = dict(zip(before.keys, before.responses.tolist(), strict=True))
+    answers1 = dict(zip(after.keys, after.responses.tolist(), strict=True))
+    key_names = unique_key_names(before.names, _VALUE_FIELDS)
     keys = list(before.keys) + [key for key in after.keys if key not in before]
     rows = []
     for key in keys:
@@ -293,34 +307,46 @@ def decompose(
         rows.append(
             DecompositionRow(
                 key=key,
+                key_names=key_names,
                 status=status,
-                baseline_n=size0,
-                current_n=size1,
-                baseline_share=w0,
-                current_share=w1,
-                baseline_nps=nps0,
-                current_nps=nps1,
+                n_baseline=answers0.get(key, 0),
+                n_current=answers1.get(key, 0),
+                weight_sum_baseline=_whole(size0, before.is_weighted),
+                weight_sum_current=_whole(size1, after.is_weighted),
+                share_baseline=w0,
+                share_current=w1,
+                nps_baseline=nps0,
+                nps_current=nps1,
                 mix=mix,
                 rate=rate,
                 entry_exit=entry_exit,
                 contribution=mix + rate + entry_exit,
             )
         )
-    baseline_nps = _total_nps(before)
-    current_nps = _total_nps(after)
+    nps_baseline = _total_nps(before)
+    nps_current = _total_nps(after)
     return Decomposition(
-        names=before.names,
         rows=tuple(rows),
-        baseline_nps=baseline_nps,
-        current_nps=current_nps,
-        change=current_nps - baseline_nps,
+        names=before.names,
+        nps_baseline=nps_baseline,
+        nps_current=nps_current,
+        change=nps_current - nps_baseline,
         mix=math.fsum(row.mix for row in rows),
         rate=math.fsum(row.rate for row in rows),
         entry_exit=math.fsum(row.entry_exit for row in rows),
     )
 
 
+def _whole(size: float, weighted: bool) -> int | float:
+    return size if weighted else round(size)
+
+
 def _as_grouped(period: object, role: str) -> GroupedTally:
+    if isinstance(period, Tally):
+        raise TypeError(
+            f"{role} must be a GroupedTally or a mapping of key to Tally (the segments of one "
+            "period), got one Tally; decompose splits a change between segments"
+        )
     if isinstance(period, GroupedTally):
         return period
     if isinstance(period, Mapping):

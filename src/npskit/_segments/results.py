@@ -8,8 +8,7 @@ from typing import Any
 
 from npskit._core.grouped import _label
 from npskit._core.interval import Interval
-from npskit._core.results import Table, format_cell
-from npskit._core.results import json_value as _json_value
+from npskit._core.results import Table, format_cell, json_value, none_if_nan
 
 from .shrinkage import ShrinkageResult
 
@@ -17,10 +16,6 @@ __all__ = ["Breakdown", "BreakdownRow", "BreakdownTotal"]
 
 
 _SHOWN = 50  # rows printed by str()
-
-
-def _none_if_nan(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,11 +120,10 @@ class BreakdownRow:
     def to_dict(self) -> dict[str, Any]:
         """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
         record: dict[str, Any] = {
-            name: _json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
+            name: json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
         }
         for name in _VALUE_FIELDS:
-            value = getattr(self, name)
-            record[name] = _none_if_nan(value) if isinstance(value, float) else value
+            record[name] = json_value(getattr(self, name))
         return record
 
 
@@ -164,16 +158,20 @@ class BreakdownTotal:
         return Interval(self.low, self.high)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dictionary."""
-        return {name: getattr(self, name) for name in BreakdownTotal.__dataclass_fields__}
+        """A JSON-serialisable dictionary (NaN becomes ``None``)."""
+        return {
+            name: json_value(getattr(self, name)) for name in BreakdownTotal.__dataclass_fields__
+        }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Breakdown(Table[BreakdownRow]):
     """NPS per segment with intervals, vs-rest tests, multiplicity control and impact.
 
     Returned by :func:`breakdown`. A table: iterate over its
-    :class:`BreakdownRow` rows, index them, or convert with ``to_dicts()``,
+    :class:`BreakdownRow` rows, look one up by its key (``result["email"]``,
+    or a tuple for several key columns; positions are ``result.rows[i]``),
+    or convert with ``to_dicts()``,
     ``to_pandas()``, ``to_polars()``, :meth:`to_markdown` and ``to_csv()``
     (one column per key column, then the row's values); :meth:`to_dict`
     gives the whole result, options included, as JSON-ready data.
@@ -188,7 +186,7 @@ class Breakdown(Table[BreakdownRow]):
         All answers together (not one of the rows).
     weighted : bool
         Whether counts are sums of survey weights.
-    method : str
+    interval_method : str
         Interval method of each segment's NPS and of the total.
     compare_method : str
         Method of the comparison of each segment with the rest.
@@ -212,7 +210,7 @@ class Breakdown(Table[BreakdownRow]):
     names: tuple[str, ...]
     total: BreakdownTotal
     weighted: bool
-    method: str
+    interval_method: str
     compare_method: str
     compare_to: str
     confidence_level: float
@@ -225,7 +223,7 @@ class Breakdown(Table[BreakdownRow]):
     def options(self) -> dict[str, Any]:
         """The options the breakdown was made with."""
         return {
-            "method": self.method,
+            "interval_method": self.interval_method,
             "compare_method": self.compare_method,
             "compare_to": self.compare_to,
             "confidence_level": self.confidence_level,
@@ -250,8 +248,8 @@ class Breakdown(Table[BreakdownRow]):
             else {
                 "method": fit.method,
                 "prior": None if fit.prior is None else list(fit.prior),
-                "prior_nps": fit.prior_nps,
-                "concentration": fit.concentration if math.isfinite(fit.concentration) else None,
+                "prior_nps": none_if_nan(fit.prior_nps),
+                "concentration": none_if_nan(fit.concentration),
                 "pooled": fit.pooled,
             },
         }
@@ -270,6 +268,9 @@ class Breakdown(Table[BreakdownRow]):
         cells = ["**total**" if c == first else format_cell(total.get(c), digits) for c in columns]
         lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
+
+    def _row_key(self, row: BreakdownRow) -> tuple[Any, ...]:
+        return row.key
 
     def _key_columns(self) -> list[str]:
         return list(self.rows[0].key_names) if self.rows else list(self.names)
@@ -322,7 +323,7 @@ class Breakdown(Table[BreakdownRow]):
         order = f", sorted by {self.sort}" if self.sort else ""
         lines = [
             f"NPS by {' x '.join(self.names)}: {len(self.rows)} segments{order}; "
-            f"{self.method} intervals",
+            f"{self.interval_method} intervals",
             f"each segment vs the {against} ({self.compare_method}), "
             f"p-values adjusted ({self.p_adjust})",
         ]

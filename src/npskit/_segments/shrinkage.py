@@ -3,27 +3,48 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-import numpy as np
-import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally, _label
 from npskit._core.interval import Interval
-from npskit._core.results import json_value as _json_value
+from npskit._core.results import Table, json_value, none_if_nan
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level
+from npskit._intervals.arrays import effective_arrays
+from npskit._stats.dirichlet import dirichlet_difference_quantiles, fit_dirichlet
 
-__all__ = ["RankBy", "ShrinkageResult", "ShrunkSegment", "shrink"]
+__all__ = ["RankBy", "ShrinkageResult", "ShrunkSegment", "shrink", "unique_key_names"]
 
 RankBy = Literal["shrunk", "lower", "raw", "rule-of-thumb"]
 """How :meth:`ShrinkageResult.rank` orders segments."""
 
-_POOLED_CONCENTRATION = 1e6  # a fitted prior worth more answers than this is full pooling
-_LOG_BOUNDS = (math.log(1e-8), math.log(1e9))
 _RULE_OF_THUMB = 160.0  # AskNicely's "NPS - 160 / sqrt(n)"
+_VALUE_FIELDS = (
+    "n",
+    "detractors",
+    "passives",
+    "promoters",
+    "raw_nps",
+    "shrunk_nps",
+    "low",
+    "high",
+    "rule_of_thumb",
+)
+
+
+def unique_key_names(names: Iterable[str], taken: Iterable[str]) -> tuple[str, ...]:
+    """Key column names for flat row dictionaries; ``key_<name>`` where one is ``taken``."""
+    used = set(taken)
+    result = []
+    for name in names:
+        label = name
+        while label in used:
+            label = f"key_{label}"
+        used.add(label)
+        result.append(label)
+    return tuple(result)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +72,7 @@ class ShrunkSegment:
     """
 
     key: tuple[Any, ...]
+    key_names: tuple[str, ...] = field(repr=False, compare=False)
     n: float
     counts: tuple[float, float, float]
     raw_nps: float
@@ -59,28 +81,39 @@ class ShrunkSegment:
     rule_of_thumb: float
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dictionary (NaN becomes ``None``)."""
-        return {
-            "key": [_json_value(v) for v in self.key],
-            "n": self.n,
-            "counts": list(self.counts),
-            "raw_nps": _finite_or_none(self.raw_nps),
-            "shrunk_nps": self.shrunk_nps,
-            "interval": self.interval.to_dict(),
-            "rule_of_thumb": _finite_or_none(self.rule_of_thumb),
+        """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
+        record: dict[str, Any] = {
+            name: json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
         }
+        record.update(
+            n=self.n,
+            detractors=self.counts[0],
+            passives=self.counts[1],
+            promoters=self.counts[2],
+            raw_nps=none_if_nan(self.raw_nps),
+            shrunk_nps=none_if_nan(self.shrunk_nps),
+            low=none_if_nan(self.interval.low),
+            high=none_if_nan(self.interval.high),
+            rule_of_thumb=none_if_nan(self.rule_of_thumb),
+        )
+        return record
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShrinkageResult:
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class ShrinkageResult(Table[ShrunkSegment]):
     """Segments' NPS shrunk towards a Dirichlet prior fitted across them.
+
+    A table: iterate over its :class:`ShrunkSegment` rows, look one up by its
+    key (``result["ana"]``; positions are ``result.rows[i]``), or convert
+    with ``to_dicts()``, ``to_pandas()``, ``to_polars()``, ``to_csv()`` and
+    :meth:`to_markdown`.
 
     Attributes
     ----------
+    rows : tuple of ShrunkSegment
+        One row per segment, in the input order.
     names : tuple of str
         Names of the key columns.
-    segments : tuple of ShrunkSegment
-        One row per segment, in the input order.
     prior : tuple of three floats, or None
         Fitted Dirichlet parameters (detractors, passives, promoters); None
         when the fit pooled fully (``pooled``).
@@ -103,7 +136,6 @@ class ShrinkageResult:
     """
 
     names: tuple[str, ...]
-    segments: tuple[ShrunkSegment, ...]
     prior: tuple[float, float, float] | None
     prior_mean: tuple[float, float, float]
     prior_nps: float
@@ -140,63 +172,42 @@ class ShrinkageResult:
             }[by]
             return -math.inf if math.isnan(value) else value
 
-        return tuple(sorted(self.segments, key=score, reverse=True))
-
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """One flat dictionary per segment (key columns, n, NPS, interval); unrounded."""
-        rows = []
-        for segment in self.segments:
-            row: dict[str, Any] = dict(zip(self.names, segment.key, strict=True))
-            row.update(
-                n=segment.n,
-                raw_nps=segment.raw_nps,
-                shrunk_nps=segment.shrunk_nps,
-                low=segment.interval.low,
-                high=segment.interval.high,
-                rule_of_thumb=segment.rule_of_thumb,
-            )
-            rows.append(row)
-        return rows
+        return tuple(sorted(self.rows, key=score, reverse=True))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dictionary; infinite concentration becomes ``None``."""
         return {
             "names": list(self.names),
-            "segments": [segment.to_dict() for segment in self.segments],
+            "rows": self.to_dicts(),
             "prior": None if self.prior is None else list(self.prior),
             "prior_mean": list(self.prior_mean),
-            "prior_nps": self.prior_nps,
-            "concentration": _finite_or_none(self.concentration),
+            "prior_nps": none_if_nan(self.prior_nps),
+            "concentration": none_if_nan(self.concentration),
             "pooled": self.pooled,
-            "log_likelihood": self.log_likelihood,
+            "log_likelihood": none_if_nan(self.log_likelihood),
             "confidence_level": self.confidence_level,
             "method": self.method,
         }
 
-    def to_pandas(self) -> Any:
-        """The segments as a pandas DataFrame (pandas is imported here)."""
-        import pandas as pd
+    def _row_key(self, row: ShrunkSegment) -> tuple[Any, ...]:
+        return row.key
 
-        return pd.DataFrame(self.to_dicts())
+    def _empty_columns(self) -> tuple[str, ...]:
+        return (*self.names, *_VALUE_FIELDS)
 
-    def to_polars(self) -> Any:
-        """The segments as a polars DataFrame (polars is imported here)."""
-        import polars as pl
-
-        return pl.DataFrame(self.to_dicts())
-
-    def to_markdown(self, *, by: RankBy = "shrunk") -> str:
-        """A Markdown table ranked ``by`` (NPS rounded to 1 decimal)."""
+    def to_markdown(self, *, digits: int = 1, by: RankBy = "shrunk") -> str:
+        """A Markdown table ranked ``by``; NPS rounded to ``digits`` decimals."""
         level = f"{100 * self.confidence_level:g}%"
         lines = [
             f"| rank | {' x '.join(self.names)} | n | raw NPS | shrunk NPS | {level} interval |",
             "|---:|---|---:|---:|---:|---|",
         ]
         for place, segment in enumerate(self.rank(by), start=1):
-            raw = "-" if math.isnan(segment.raw_nps) else f"{segment.raw_nps:+.1f}"
+            raw = "-" if math.isnan(segment.raw_nps) else f"{segment.raw_nps:+.{digits}f}"
+            low, high = segment.interval
             lines.append(
                 f"| {place} | {_label(segment.key)} | {segment.n:.6g} | {raw} | "
-                f"{segment.shrunk_nps:+.1f} | {segment.interval} |"
+                f"{segment.shrunk_nps:+.{digits}f} | [{low:.{digits}f}, {high:.{digits}f}] |"
             )
         return "\n".join(lines)
 
@@ -207,14 +218,10 @@ class ShrinkageResult:
             else f"prior worth {self.concentration:.3g} answers"
         )
         head = (
-            f"Empirical-Bayes shrinkage of {len(self.segments)} segments towards NPS "
+            f"Empirical-Bayes shrinkage of {len(self.rows)} segments towards NPS "
             f"{self.prior_nps:+.1f} ({prior}); ranked by shrunk NPS, rounded to 1 decimal"
         )
         return head + "\n" + self.to_markdown()
-
-
-def _finite_or_none(value: float) -> float | None:
-    return value if math.isfinite(value) else None
 
 
 def shrink(
@@ -249,7 +256,7 @@ def shrink(
         If fewer than two segments have answers, or ``confidence_level`` is
         not strictly between 0 and 1.
     TypeError
-        If ``groups`` is not one of the kinds above.
+        If ``groups`` is not one of the kinds above (for example one Tally).
 
     Notes
     -----
@@ -317,12 +324,14 @@ def shrink(
     ['ben', 'dev', 'ana', 'eve', 'cho']
     >>> [(s.key[0], round(s.shrunk_nps, 1)) for s in result.rank("shrunk")]
     [('dev', 35.2), ('ana', 27.8), ('ben', 27.8), ('eve', 16.8), ('cho', -1.6)]
-    >>> round(result.concentration, 1), result.segments[1].interval
+    >>> round(result.concentration, 1), result["ben"].interval
     (35.8, Interval(low=2.5, high=51.1))
     """
     level = check_confidence_level(confidence_level)
     grouped = _as_grouped(groups)
-    counts, n_effective = _effective_counts(grouped)
+    counts = effective_arrays(grouped.counts, grouped.squared_weights)
+    n_effective = counts.sum(axis=1)
+    key_names = unique_key_names(grouped.names, _VALUE_FIELDS)
     fit = fit_dirichlet(counts)
     tail = (1.0 - level) / 2.0
     segments = []
@@ -339,6 +348,7 @@ def shrink(
         segments.append(
             ShrunkSegment(
                 key=key,
+                key_names=key_names,
                 n=float(n),
                 counts=(float(x[0]), float(x[1]), float(x[2])),
                 raw_nps=raw,
@@ -348,8 +358,8 @@ def shrink(
             )
         )
     return ShrinkageResult(
+        rows=tuple(segments),
         names=grouped.names,
-        segments=tuple(segments),
         prior=None
         if fit.alpha is None
         else (float(fit.alpha[0]), float(fit.alpha[1]), float(fit.alpha[2])),
@@ -363,6 +373,11 @@ def shrink(
 
 
 def _as_grouped(groups: object) -> GroupedTally:
+    if isinstance(groups, Tally):
+        raise TypeError(
+            "groups must hold several segments (a GroupedTally, a mapping of key to Tally or "
+            "a sequence of Tally), got one Tally; shrinkage pulls segments towards each other"
+        )
     if isinstance(groups, GroupedTally):
         return groups
     if isinstance(groups, Mapping):
@@ -372,132 +387,4 @@ def _as_grouped(groups: object) -> GroupedTally:
     raise TypeError(
         "groups must be a GroupedTally, a mapping of key to Tally or a sequence of "
         f"Tally, got {type(groups).__name__}"
-    )
-
-
-def _effective_counts(
-    grouped: GroupedTally,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    counts = np.asarray(grouped.counts, dtype=np.float64)
-    n = counts.sum(axis=1)
-    if grouped.squared_weights is None:
-        return counts, n
-    squares = grouped.squared_weights.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n_effective = np.where(squares > 0, n * n / squares, 0.0)
-        scale = np.where(n > 0, n_effective / n, 0.0)
-    return counts * scale[:, None], n_effective
-
-
-@dataclass(frozen=True, slots=True)
-class DirichletFit:
-    """Result of :func:`fit_dirichlet` (``alpha`` is None when fully pooled)."""
-
-    alpha: npt.NDArray[np.float64] | None
-    mean: npt.NDArray[np.float64]
-    concentration: float
-    log_likelihood: float
-
-
-def fit_dirichlet(counts: npt.NDArray[np.float64]) -> DirichletFit:
-    """Maximum marginal-likelihood Dirichlet prior for rows of category counts."""
-    from scipy.optimize import minimize
-    from scipy.special import digamma, gammaln
-
-    x = np.asarray(counts, dtype=np.float64)
-    x = x[x.sum(axis=1) > 0]
-    if len(x) < 2:
-        raise ValueError(
-            f"shrinkage needs at least two segments with answers, got {len(x)}; "
-            "the spread between segments cannot be estimated from fewer"
-        )
-    pooled = x.sum(axis=0) / x.sum()
-    pooled_ll = float((x[:, pooled > 0] * np.log(pooled[pooled > 0])).sum())
-    active = pooled > 0
-    if active.sum() < 2:  # every answer in one category: nothing to shrink
-        return DirichletFit(None, pooled, math.inf, pooled_ll)
-    xa = x[:, active]
-    n = xa.sum(axis=1)
-
-    def negative(theta: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
-        alpha = np.exp(theta)
-        total = alpha.sum()
-        value = len(xa) * gammaln(total) - gammaln(n + total).sum()
-        value += (gammaln(xa + alpha) - gammaln(alpha)).sum()
-        common = len(xa) * digamma(total) - digamma(n + total).sum()
-        gradient = common + (digamma(xa + alpha) - digamma(alpha)).sum(axis=0)
-        return -float(value), -(gradient * alpha)
-
-    start = np.log(pooled[active] * _moment_concentration(xa))
-    bounds = [_LOG_BOUNDS] * int(active.sum())
-    found = minimize(negative, start, jac=True, method="L-BFGS-B", bounds=bounds)
-    alpha_active = np.exp(found.x)
-    ll = -float(found.fun)
-    concentration = float(alpha_active.sum())
-    if concentration >= _POOLED_CONCENTRATION or ll <= pooled_ll:
-        return DirichletFit(None, pooled, math.inf, pooled_ll)
-    alpha = np.zeros(3)
-    alpha[active] = alpha_active
-    return DirichletFit(alpha, alpha / concentration, concentration, ll)
-
-
-def _moment_concentration(x: npt.NDArray[np.float64]) -> float:
-    """A method-of-moments start for the concentration ``A``.
-
-    Under the Dirichlet-multinomial, ``sum_i n_i (p_ik - m_k)^2`` has
-    expectation about ``m_k (1 - m_k) sum_i (1 + (n_i - 1) rho)`` with
-    ``rho = 1 / (A + 1)``; solve for ``rho`` and average over categories.
-    """
-    n = x.sum(axis=1)
-    m = x.sum(axis=0) / n.sum()
-    shares = x / n[:, None]
-    spread = (n[:, None] * (shares - m) ** 2).sum(axis=0)
-    denominator = float((n - 1).sum())
-    if denominator <= 0:
-        return 10.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rho = (spread / (m * (1 - m)) - len(x)) / denominator
-    rho = rho[np.isfinite(rho)]
-    value = float(rho.mean()) if len(rho) else 0.1
-    value = min(max(value, 1e-6), 0.99)
-    return 1.0 / value - 1.0
-
-
-def dirichlet_difference_quantiles(
-    alpha: npt.NDArray[np.float64], tail: float
-) -> tuple[float, float]:
-    """The ``tail`` and ``1 - tail`` quantiles of ``p - d`` under ``Dirichlet(alpha)``.
-
-    ``alpha`` is ordered detractors, passives, promoters. Uses the
-    deterministic distribution function of npskit's Bayesian interval
-    (``_bayes``), inverted by Brent's method. A zero parameter means that
-    category has no mass, handled in closed form through the Beta law.
-    """
-    a_d, a_s, a_p = (float(v) for v in alpha)
-    if a_s == 0.0 or a_d == 0.0 or a_p == 0.0:
-        return _two_category_quantiles(a_d, a_s, a_p, tail)
-    from npskit._stats.bayes import _posterior_cdf
-    from npskit._stats.quantiles import invert_cdf
-
-    cdf = _posterior_cdf(a_d, a_s, a_p)
-    return invert_cdf(cdf, tail), invert_cdf(cdf, 1.0 - tail)
-
-
-def _two_category_quantiles(a_d: float, a_s: float, a_p: float, tail: float) -> tuple[float, float]:
-    from scipy.special import betaincinv
-
-    if a_d == 0.0 and a_p == 0.0:
-        return 0.0, 0.0
-    if a_d == 0.0:  # p - d = p ~ Beta(a_p, a_s)
-        if a_s == 0.0:
-            return 1.0, 1.0
-        return float(betaincinv(a_p, a_s, tail)), float(betaincinv(a_p, a_s, 1 - tail))
-    if a_p == 0.0:  # p - d = -d, d ~ Beta(a_d, a_s)
-        if a_s == 0.0:
-            return -1.0, -1.0
-        return -float(betaincinv(a_d, a_s, 1 - tail)), -float(betaincinv(a_d, a_s, tail))
-    # no passives: p - d = 2p - 1 with p ~ Beta(a_p, a_d)
-    return (
-        2.0 * float(betaincinv(a_p, a_d, tail)) - 1.0,
-        2.0 * float(betaincinv(a_p, a_d, 1 - tail)) - 1.0,
     )
