@@ -339,7 +339,7 @@ def test_property_one_group_equals_tally(scores: list[Any]) -> None:
 def test_many_rare_keys_overflow_the_hash_table(monkeypatch: pytest.MonkeyPatch) -> None:
     # 70% of rows share one key, the rest are distinct. With the table capped at
     # 2**10 slots, it fills up and most rare keys spill to the overflow path.
-    from npskit._counting import keys as _keys
+    from npskit._counting import factorize as _keys
 
     monkeypatch.setattr(_keys, "_MAX_TABLE_BITS", 10)
     n = 20_000
@@ -356,7 +356,7 @@ def test_many_rare_keys_overflow_the_hash_table(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_hash_collisions_are_split_exactly() -> None:
-    from npskit._counting import keys as _keys
+    from npskit._counting import factorize as _keys
 
     values = np.array(["b", "a", "b", "c", "a"], dtype=object)
 

@@ -20,6 +20,7 @@ from npskit._core.errors import (
     MissingAnswersError,
     ScoreTypeError,
 )
+from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
@@ -27,7 +28,7 @@ from npskit.typing import MissingKeys, NanPolicy
 
 from .counts_table import from_counts_table
 from .inputs import plural
-from .tally_by import GroupedTally
+from .keys import is_missing
 
 __all__ = ["tally_frame"]
 
@@ -299,8 +300,6 @@ def _total(values: list[Any]) -> int:
 
 
 def _null_key_rows(result: dict[str, list[Any]], key: str) -> int:
-    from .keys import is_missing
-
     rows = 0
     for position, value in enumerate(result[key]):
         if is_missing(value):

@@ -10,9 +10,10 @@ import numpy.typing as npt
 
 from npskit._compare.compare import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
+from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
-from npskit._counting.tally_by import GroupedTally, tally_by
+from npskit._counting.tally_by import tally_by
 from npskit._intervals.arrays import (
     compare_arrays,
     effective_arrays,
