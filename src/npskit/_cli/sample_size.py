@@ -1,8 +1,7 @@
 """The ``npskit sample-size`` subcommand.
 
-It follows the pattern of :mod:`npskit._cli.main`: ``add_sample_size`` adds the
-subcommand's arguments, ``_run_sample_size`` runs it. It reads no file: it
-plans a survey with :func:`npskit.sample_size`.
+``add_sample_size`` adds the subcommand's arguments, ``run_sample_size`` runs
+them. It reads no file: it plans a survey with :func:`npskit.sample_size`.
 """
 
 from __future__ import annotations
@@ -10,14 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import warnings
 from typing import Any
 
+from npskit._core.tally import Tally
+from npskit._counting.tally import tally
+from npskit._io.examples import load_example
 from npskit._planning.margin import PLANNING_METHODS, SampleSize, sample_size
 
-from .main import _add_format_option, _add_interval_options, _warn
+from .options import HelpFormatter, add_format_option, add_interval_options
 
-__all__ = ["add_sample_size"]
+__all__ = ["add_sample_size", "run_sample_size"]
 
 
 def add_sample_size(commands: Any) -> None:
@@ -43,7 +44,7 @@ def add_sample_size(commands: Any) -> None:
             "(0.2,0.3,0.5) or as percentages adding up to 100 (20,30,50); --example\n"
             "takes them from the bundled example survey."
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--margin",
@@ -59,48 +60,45 @@ def add_sample_size(commands: Any) -> None:
         metavar="D,S,P",
         help=(
             "expected detractors,passives,promoters as shares (sum 1) or percentages "
-            "(sum 100); default: the worst case"
+            "(sum 100) (default: the worst case)"
         ),
     )
-    _add_interval_options(parser, PLANNING_METHODS)
+    add_interval_options(parser, PLANNING_METHODS, what="the interval whose margin is planned")
     parser.add_argument(
         "--population",
         type=_population,
         default=None,
         metavar="N",
-        help="size of the population sampled without replacement (finite-population correction)",
+        help="size of the population sampled without replacement, for the "
+        "finite-population correction (default: infinite, no correction)",
     )
     parser.add_argument(
         "--example",
         action="store_true",
         help="expect the shares of the bundled example survey (instead of --expected)",
     )
-    _add_format_option(parser, ("text", "json", "markdown"))
-    parser.set_defaults(handler=_run_sample_size, parser=parser)
+    add_format_option(parser, ("text", "json", "markdown"))
+    parser.set_defaults(handler=run_sample_size, parser=parser)
 
 
-def _run_sample_size(args: argparse.Namespace) -> int:
+def run_sample_size(args: argparse.Namespace) -> int:
+    """Run ``npskit sample-size`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
     if args.example:
         if args.expected is not None:
             parser.error("give --expected or --example, not both")
-        from npskit._counting.tally import tally
-        from npskit._io.examples import load_example
-
         args.expected = tally(load_example()["answer"])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            plan = sample_size(
-                args.margin,
-                expected=args.expected,
-                confidence_level=args.confidence_level,
-                method=args.method,
-                population=args.population,
-            )
-        except ValueError as error:  # e.g. more than 10^15 answers needed
-            parser.error(str(error))
-    _warn(caught)
+    expected: Tally | tuple[float, float, float] | None = args.expected
+    try:
+        plan = sample_size(
+            args.margin,
+            expected=expected,
+            confidence_level=args.confidence_level,
+            method=args.interval_method,
+            population=args.population,
+        )
+    except ValueError as error:  # e.g. more than 10^15 answers needed
+        parser.error(str(error))
     if args.format == "json":
         print(json.dumps({"command": "sample-size", **plan.to_dict()}, indent=2))
     elif args.format == "markdown":
