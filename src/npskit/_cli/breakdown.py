@@ -9,7 +9,6 @@ counts go to :func:`npskit.breakdown`.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any, get_args
 
 from npskit._io.files import count_file
@@ -31,6 +30,7 @@ from .options import (
     add_source_options,
     count,
     data_file,
+    print_table,
     resampling,
     source,
 )
@@ -161,24 +161,19 @@ def run_breakdown(args: argparse.Namespace) -> int:
         raise DataFileError(f"{label}: {error}") from None
     if args.plot is not None:
         _plot_breakdown(args.plot, args.plot_kind, result)
-    if args.format == "json":
-        payload = {
+    weighted = f", weighted by column {args.weight!r}" if args.weight else ""
+    print_table(
+        result,
+        args.format,
+        {
             "command": "breakdown",
             "file": str(path),
             "score": score,
             "by": by,
             "weight": args.weight,
-            **result.to_dict(),
-        }
-        print(json.dumps(payload, indent=2, default=str, allow_nan=False))
-    elif args.format == "markdown":
-        print(result.to_markdown())
-    elif args.format == "csv":
-        print(result.to_csv(), end="")
-    else:
-        weighted = f", weighted by column {args.weight!r}" if args.weight else ""
-        print(f"Column {score!r} in {label}{weighted}")
-        print(result)
+        },
+        f"Column {score!r} in {label}{weighted}",
+    )
     return 0
 
 

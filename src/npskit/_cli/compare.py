@@ -63,8 +63,18 @@ def add_compare(commands: Any) -> None:
     add_source_options(parser, positional=False)
     add_answer_options(parser)
     add_period_options(parser, date_required=False)
-    parser.add_argument("--baseline", metavar="PERIOD", help="the earlier period, as labelled")
-    parser.add_argument("--current", metavar="PERIOD", help="the later period, as labelled")
+    parser.add_argument(
+        "--baseline",
+        metavar="PERIOD",
+        help="the earlier period, as labelled; required with one file "
+        "(default with --example: the second-to-last period)",
+    )
+    parser.add_argument(
+        "--current",
+        metavar="PERIOD",
+        help="the later period, as labelled; required with one file "
+        "(default with --example: the last period)",
+    )
     parser.add_argument(
         "--alternative",
         choices=get_args(Alternative),

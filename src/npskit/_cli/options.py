@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Protocol, get_args
 
 from npskit._compare.compare import DEFAULT_COMPARE_METHOD
 from npskit._intervals.confidence_interval import confidence_interval
@@ -43,6 +44,7 @@ __all__ = [
     "count",
     "data_file",
     "delimiter",
+    "print_table",
     "print_warnings",
     "resampling",
     "score_column",
@@ -54,6 +56,16 @@ EXAMPLE_LABEL = "the bundled example (contact_center.csv)"
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
 _N_RESAMPLES = inspect.signature(confidence_interval).parameters["n_resamples"].default
 """The library's number of resamples, read from its signature (named once, there)."""
+
+
+class TabularResult(Protocol):
+    """What :func:`print_table` needs of a result (Breakdown, Trend, ...)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def to_markdown(self) -> str: ...
+
+    def to_csv(self) -> str: ...
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -290,3 +302,21 @@ def print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
     """Print warnings as ``npskit: warning: ...`` lines on stderr, each message once."""
     for message in dict.fromkeys(" ".join(str(item.message).split()) for item in caught):
         print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def print_table(result: TabularResult, output: str, payload: dict[str, Any], heading: str) -> None:
+    """Print a tabular result in the --format asked for.
+
+    ``json``: ``payload`` (what was read, and how) followed by the result's
+    ``to_dict()``, strict JSON; ``markdown`` and ``csv``: the table alone;
+    ``text``: ``heading`` and the result as people read it.
+    """
+    if output == "json":
+        print(json.dumps({**payload, **result.to_dict()}, indent=2, default=str, allow_nan=False))
+    elif output == "markdown":
+        print(result.to_markdown())
+    elif output == "csv":
+        print(result.to_csv(), end="")
+    else:
+        print(heading)
+        print(result)

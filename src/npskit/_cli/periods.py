@@ -29,7 +29,8 @@ def add_period_options(parser: argparse.ArgumentParser, *, date_required: bool) 
     parser.add_argument(
         "--period",
         metavar="COLUMN",
-        help="column whose text names each answer's period (e.g. 2026-05 or 'wave 2')",
+        help="column whose text names each answer's period (e.g. 2026-05 or 'wave 2') "
+        "(default: none, periods from --date)",
     )
     parser.add_argument(
         "--date",

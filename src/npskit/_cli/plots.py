@@ -45,7 +45,7 @@ def add_plot_option(parser: argparse.ArgumentParser, what: str, kinds: Sequence[
         type=_plot_path,
         metavar="FILE.png",
         help=f"also draw {what} into FILE (.png, .svg or .pdf, {DPI} dpi); "
-        f"needs matplotlib: {INSTALL_HINT}",
+        f"needs matplotlib: {INSTALL_HINT} (default: no plot)",
     )
     if kinds:
         parser.add_argument(

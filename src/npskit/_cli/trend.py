@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from npskit._io.source import DataFileError
@@ -20,6 +19,7 @@ from .options import (
     add_p_adjust_option,
     add_resampling_options,
     add_source_options,
+    print_table,
     resampling,
     score_column,
     source,
@@ -88,21 +88,13 @@ def run_trend(args: argparse.Namespace) -> int:
         raise DataFileError(f"{label}: column {column!r}: {error}") from None
     if args.plot is not None:
         save_plot(args.plot, TREND_SIZE, lambda ax: plot_trend(series, ax=ax))
-    if args.format == "json":
-        payload = {
-            "command": "trend",
-            "file": str(path),
-            "score": score,
-            "weight": args.weight,
-            "period_column": column,
-            **series.to_dict(),
-        }
-        print(json.dumps(payload, indent=2))
-    elif args.format == "markdown":
-        print(series.to_markdown())
-    elif args.format == "csv":
-        print(series.to_csv(), end="")
-    else:
-        print(f"Column {score!r} of {label}, periods from column {column!r}")
-        print(series)
+    payload = {
+        "command": "trend",
+        "file": str(path),
+        "score": score,
+        "weight": args.weight,
+        "period_column": column,
+    }
+    heading = f"Column {score!r} of {label}, periods from column {column!r}"
+    print_table(series, args.format, payload, heading)
     return 0
