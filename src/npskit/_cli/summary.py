@@ -154,7 +154,7 @@ def _summary_csv(
         "low": interval.low,
         "high": interval.high,
         "confidence_level": interval.confidence_level,
-        "method": interval.method,
+        "interval_method": interval.method,
     }
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(record), lineterminator="\n")
