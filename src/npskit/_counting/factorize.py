@@ -5,13 +5,13 @@ missing key) whose order is the documented order of groups, and a way to get
 back the key value of a code. pandas and polars compute codes for their own
 objects (``cat.codes``, ``factorize``, ``replace_strict``); numpy integers,
 booleans and dates use an offset and need no search at all; text, wide
-integers, floats and Python objects go through :func:`_hash_factorize`, a
-vectorised open-addressing hash table. Nothing loops over rows in Python.
+integers and floats go through :func:`npskit._counting.hash_table.hash_factorize`,
+a vectorised open-addressing hash table; Python objects through a dict.
+Nothing loops over rows in Python.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,16 +19,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .hash_table import MIX, hash_factorize
 from .keys import is_missing, library
 
 __all__ = ["Factor", "factorize"]
 
 IntArray = npt.NDArray[np.intp]
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, for multiplicative hashing
-_BLOCK = 1 << 16
 _SMALL_RANGE = 1 << 22  # integer keys spanning at most this many values need no search
-_MAX_TABLE_BITS = 23  # largest hash table: 2**23 slots (128 MiB)
-_PROBES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +225,7 @@ def _factorize_ints(
             codes[missing] = -1
         return Factor(codes, high - low + 1, lambda levels: decode(levels.astype(np.int64) + low))
     words = values.astype(np.int64, copy=False).view(np.uint64)
-    raw, reps = _hash_factorize(len(words), lambda sel: words[sel], None)
+    raw, reps = hash_factorize(len(words), lambda sel: words[sel], None)
     factor = _sort_raw(raw, reps, lambda rows: values[rows].tolist())
     if missing is not None:
         factor.codes[missing] = -1
@@ -242,7 +239,7 @@ def _factorize_floats(values: npt.NDArray[np.float64], missing: npt.NDArray[np.b
     if missing.any():
         values = _fill_missing(values, missing)
     words = values.view(np.uint64)
-    raw, reps = _hash_factorize(n, lambda sel: words[sel], None)
+    raw, reps = hash_factorize(n, lambda sel: words[sel], None)
     factor = _sort_raw(raw, reps, lambda rows: values[rows].tolist())
     factor.codes[missing] = -1
     return factor
@@ -275,7 +272,7 @@ def _factorize_text(array: npt.NDArray[Any]) -> Factor:
         words = words_of(sel)
         h: npt.NDArray[np.uint64] = words[:, 0].copy()
         for j in range(1, width):
-            h *= _MIX
+            h *= MIX
             h ^= h >> np.uint64(29)
             h ^= words[:, j]
         return h
@@ -287,22 +284,13 @@ def _factorize_text(array: npt.NDArray[Any]) -> Factor:
             same &= mine[:, j] == theirs[:, j]
         return same
 
-    raw, reps = _hash_factorize(n, hash_of, None if width == 1 else check)
+    raw, reps = hash_factorize(n, hash_of, None if width == 1 else check)
     return _sort_raw(raw, reps, lambda rows: array[rows].tolist())
 
 
 def _factorize_objects(array: npt.NDArray[Any]) -> Factor:
     """Python objects in a numpy object array: see :func:`_python_factor`."""
     return _python_factor(array.tolist())
-
-
-def _is_same(a: object, b: object) -> bool:
-    if a is b:
-        return True
-    try:
-        return bool(a == b)
-    except (TypeError, ValueError):
-        return False
 
 
 def _sort_raw(
@@ -334,114 +322,3 @@ def _sort_raw(
     mapping[used[order]] = np.arange(len(order), dtype=np.intp)
     ordered = [_plain(values[i]) for i in order]
     return Factor(mapping[raw], len(ordered), _from_list(ordered))
-
-
-def _hash_factorize(
-    n: int,
-    hash_of: Callable[[Any], npt.NDArray[np.uint64]],
-    check: Callable[[Any, IntArray], npt.NDArray[np.bool_]] | None,
-) -> tuple[IntArray, IntArray]:
-    """Group rows with equal keys through a vectorised open-addressing hash table.
-
-    ``hash_of(selection)`` gives 64-bit hashes of the selected rows (a slice or
-    positions). The table size comes from the number of distinct hashes in a
-    sample (eight slots per key, at most ``2**_MAX_TABLE_BITS``). Rows go in
-    blocks; each block looks its hashes up along linear probe sequences, and
-    rows meeting an empty slot claim it (one writer wins a contested slot, the
-    others probe on). Rows that find no slot within ``_PROBES`` probes are
-    grouped by sorting their hashes. Then ``check(block, representatives)``
-    compares every row with its group's representative row, so two keys that
-    share a 64-bit hash are caught; if any are, the column is grouped exactly
-    by :func:`_exact_factorize` (never silently merged). With ``check=None``
-    the hash is the key itself (8-byte keys), so no check is needed.
-
-    Returns a raw code per row and, per raw code, a representative row (-1 for
-    codes no row has).
-    """
-    if n == 0:
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    sample = np.linspace(0, n - 1, num=min(n, 1 << 14), dtype=np.intp)
-    distinct = len(np.unique(hash_of(sample)))
-    estimate = distinct if distinct < len(sample) // 4 else n
-    bits = min(max(10, math.ceil(math.log2(8 * estimate + 1))), _MAX_TABLE_BITS)
-    size = 1 << bits
-    mask = size - 1
-    shift = np.uint64(64 - bits)
-    table_row = np.full(size, -1, dtype=np.intp)
-    table_hash = np.zeros(size, dtype=np.uint64)
-    codes = np.empty(n, dtype=np.intp)
-    overflow: list[IntArray] = []
-    for start in range(0, n, _BLOCK):
-        stop = min(start + _BLOCK, n)
-        h = hash_of(slice(start, stop))
-        slot = ((h * _MIX) >> shift).astype(np.intp)
-        # First probe for the whole block at once: most rows end here.
-        empty = table_row[slot] < 0
-        if empty.any():
-            claim = slot[empty]
-            table_row[claim] = start + np.flatnonzero(empty)
-            table_hash[claim] = h[table_row[claim] - start]
-        found = table_hash[slot] == h
-        codes[start:stop] = slot
-        if found.all():
-            continue
-        pending = np.flatnonzero(~found)
-        for _ in range(_PROBES - 1):
-            slots = (slot[pending] + 1) & mask
-            slot[pending] = slots
-            empty = table_row[slots] < 0
-            if empty.any():
-                claim = slots[empty]
-                table_row[claim] = start + pending[empty]
-                table_hash[claim] = h[table_row[claim] - start]
-            found = table_hash[slots] == h[pending]
-            codes[start + pending[found]] = slots[found]
-            pending = pending[~found]
-            if len(pending) == 0:
-                break
-        if len(pending):
-            overflow.append(start + pending)
-    reps = table_row
-    if overflow:
-        rows = np.concatenate(overflow)
-        _, first, inverse = np.unique(hash_of(rows), return_index=True, return_inverse=True)
-        codes[rows] = size + inverse
-        reps = np.concatenate([table_row, rows[first]])
-    if check is not None:
-        for start in range(0, n, _BLOCK):
-            stop = min(start + _BLOCK, n)
-            if not check(slice(start, stop), reps[codes[start:stop]]).all():
-                return _exact_factorize(n, hash_of, check)
-    return codes, reps
-
-
-def _exact_factorize(
-    n: int,
-    hash_of: Callable[[Any], npt.NDArray[np.uint64]],
-    check: Callable[[Any, IntArray], npt.NDArray[np.bool_]],
-) -> tuple[IntArray, IntArray]:
-    """Fallback after a 64-bit hash collision: split each hash group until exact.
-
-    Rows are grouped by hash; each row is compared with its group's first row,
-    and the rows that differ form new groups in the next round, until every
-    row is placed. Collisions of a 64-bit hash are so rare that the few rounds
-    run over a handful of rows.
-    """
-    codes = np.full(n, -1, dtype=np.intp)
-    rows = np.arange(n, dtype=np.intp)
-    _, label = np.unique(hash_of(rows), return_inverse=True)
-    reps_parts: list[IntArray] = []
-    next_code = 0
-    while len(rows):
-        order = np.argsort(label, kind="stable")
-        rows, label = rows[order], label[order]
-        new_group = np.r_[True, label[1:] != label[:-1]]
-        starts = np.flatnonzero(new_group)
-        group_of = np.cumsum(new_group) - 1
-        first = rows[starts][group_of]
-        same = check(rows, first)
-        codes[rows[same]] = next_code + group_of[same]
-        reps_parts.append(rows[starts])
-        next_code += len(starts)
-        rows, label = rows[~same], label[~same]
-    return codes, np.concatenate(reps_parts)
