@@ -114,17 +114,8 @@ def _text(plan: SampleSize) -> str:
     else:
         d, s, p = (f"{100 * v:.4g}%" for v in plan.expected)
         shares = f"{d} detractors, {s} passives, {p} promoters"
-    rows = [
-        ("answers needed", str(plan.n)),
-        ("margin at that n", f"±{plan.margin:.2f} points"),
-        ("confidence level", f"{100 * plan.confidence_level:g}%"),
-        ("method", plan.method),
-        ("expected shares", shares),
-    ]
-    if plan.population is not None:
-        rows.append(("population", str(plan.population)))
     lines = [f"Sample size for an NPS margin of error of ±{plan.target:g} points"]
-    lines += [f"{name:<18}{value}" for name, value in rows]
+    lines += [f"{name:<18}{value}" for name, value in _rows(plan, shares)]
     lines.append("The margin is half the width of the two-sided interval, rounded to 2 decimals.")
     return "\n".join(lines)
 
@@ -138,6 +129,12 @@ def _markdown(plan: SampleSize) -> str:
         else " / ".join(f"{100 * v:.4g}%" for v in plan.expected)
         + " (detractors / passives / promoters)"
     )
+    lines += [f"| {name} | {value} |" for name, value in _rows(plan, expected)]
+    return "\n".join(lines)
+
+
+def _rows(plan: SampleSize, expected: str) -> list[tuple[str, str]]:
+    """The figures of the plan as (name, value) pairs, the margin to 2 decimals."""
     rows = [
         ("answers needed", str(plan.n)),
         ("margin at that n", f"±{plan.margin:.2f} points"),
@@ -147,8 +144,7 @@ def _markdown(plan: SampleSize) -> str:
     ]
     if plan.population is not None:
         rows.append(("population", str(plan.population)))
-    lines += [f"| {name} | {value} |" for name, value in rows]
-    return "\n".join(lines)
+    return rows
 
 
 def _margin(text: str) -> float:

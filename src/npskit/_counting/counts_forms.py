@@ -21,21 +21,12 @@ from npskit._core.errors import InvalidScoresError, InvalidWeightsError
 from npskit._core.scale import Scale
 
 from .inputs import as_numeric, describe_positions, plural
+from .keys import column_names
 
-__all__ = ["category_form", "column_names", "long_form", "three_columns"]
+__all__ = ["category_form", "long_form", "three_columns"]
 
 _SHOWN = 5
 _TOLERANCE = 1e-9  # relative slack of the checks between sums and sums of squares
-
-
-def column_names(role: str, value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        if len(set(value)) != len(value):
-            raise ValueError(f"{role} names a column twice: {value!r}")
-        return tuple(value)
-    raise TypeError(f"{role} must be a column name or a list of column names, got {value!r}")
 
 
 def three_columns(role: str, value: object) -> tuple[str, str, str]:

@@ -27,10 +27,10 @@ from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys
 
-from .counts_forms import category_form, column_names, long_form, three_columns
+from .counts_forms import category_form, long_form, three_columns
 from .factorize import factorize
 from .grouping import combine_codes, grouped_from_counts, missing_level
-from .keys import library
+from .keys import column_names, library
 
 __all__ = ["from_counts_table"]
 

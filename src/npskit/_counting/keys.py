@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["column_of", "is_missing", "key_columns", "library"]
+__all__ = ["column_names", "column_of", "is_missing", "key_columns", "library"]
 
 
 def library(obj: object) -> str:
@@ -92,6 +92,17 @@ def _series_name(column: Any, default: str) -> str:
         if isinstance(name, str) and name:
             return name
     return default
+
+
+def column_names(role: str, value: object) -> tuple[str, ...]:
+    """Parameter ``role`` as a tuple of distinct column names (one name or a list of them)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        if len(set(value)) != len(value):
+            raise ValueError(f"{role} names a column twice: {value!r}")
+        return tuple(value)
+    raise TypeError(f"{role} must be a column name or a list of column names, got {value!r}")
 
 
 def is_missing(value: object) -> bool:
