@@ -44,6 +44,7 @@ __all__ = [
     "count",
     "data_file",
     "delimiter",
+    "positive",
     "print_table",
     "print_warnings",
     "resampling",
@@ -203,7 +204,7 @@ def add_resampling_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--n-resamples",
-        type=_positive,
+        type=positive,
         default=None,
         metavar="N",
         help=f"resamples (or draws) of the resampling methods (default: {_N_RESAMPLES})",
@@ -265,7 +266,8 @@ def count(text: str) -> int:
     return value
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
+    """A whole number >= 1, for ``type=``."""
     value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")

@@ -16,7 +16,7 @@ from npskit._counting.tally import tally
 from npskit._io.examples import load_example
 from npskit._planning.margin import PLANNING_METHODS, SampleSize, sample_size
 
-from .options import HelpFormatter, add_format_option, add_interval_options
+from .options import HelpFormatter, add_format_option, add_interval_options, positive
 
 __all__ = ["add_sample_size", "run_sample_size"]
 
@@ -66,7 +66,7 @@ def add_sample_size(commands: Any) -> None:
     add_interval_options(parser, PLANNING_METHODS, what="the interval whose margin is planned")
     parser.add_argument(
         "--population",
-        type=_population,
+        type=positive,
         default=None,
         metavar="N",
         help="size of the population sampled without replacement, for the "
@@ -178,13 +178,3 @@ def _expected(text: str) -> tuple[float, float, float]:
             f"must add up to 1 (shares) or 100 (percentages), got {text!r} (sum {total:g})"
         )
     return (values[0], values[1], values[2])
-
-
-def _population(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
-    return value
