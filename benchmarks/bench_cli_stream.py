@@ -45,7 +45,7 @@ print(out.sort("channel"))
 
 STDLIB_SUMMARY = """
 import sys
-import npskit._io.arrow as stream
+import npskit._io.files as stream
 stream.ARROW_MIN_BYTES = 1 << 62
 from npskit.__main__ import main
 sys.exit(main(["summary", sys.argv[1], "--score", "answer"]))

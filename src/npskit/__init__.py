@@ -24,13 +24,14 @@ from ._core.warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleW
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._compare.compare import Comparison, compare
     from ._compare.paired import MarginalHomogeneityTest, PairedComparison
+    from ._core.grouped import GroupedTally
     from ._core.interval import Interval
     from ._core.scale import STANDARD_SCALE, Category, Scale
     from ._core.tally import Shares, Tally
     from ._counting.counts_table import from_counts_table
     from ._counting.frames import tally_frame
     from ._counting.tally import classify, nps, tally
-    from ._counting.tally_by import GroupedTally, tally_by
+    from ._counting.tally_by import tally_by
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
@@ -57,7 +58,7 @@ _LAZY = {
     "ConfidenceInterval": "_intervals.confidence_interval",
     "Decomposition": "_segments.decompose",
     "DecompositionRow": "_segments.decompose",
-    "GroupedTally": "_counting.tally_by",
+    "GroupedTally": "_core.grouped",
     "Interval": "_core.interval",
     "LinearTrendTest": "_trend.results",
     "MarginOfError": "_planning.margin",

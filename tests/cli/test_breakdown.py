@@ -23,8 +23,8 @@ import pytest
 import npskit
 from npskit import Tally, compare, example_path
 from npskit.__main__ import main
-from npskit._cli.breakdown import tally_csv_grouped
-from npskit._io.csv_file import CsvFile
+from npskit._io.files import count_file
+from npskit._io.source import DataFile
 
 
 def _category(score: int) -> int:
@@ -133,8 +133,8 @@ def test_cross_breakdown_and_weights(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_chunks_merge_to_the_whole_file(tmp_path: Path) -> None:
     # 7-row chunks of the example file give the same counts as one tally_by.
-    file = CsvFile(example_path(), chunk_rows=7)
-    grouped = tally_csv_grouped(file, "answer", ["queue", "channel"], weight="weight")
+    file = DataFile(example_path(), chunk_rows=7)
+    grouped = count_file(file, "answer", ["queue", "channel"], weight="weight")
     frame = npskit.load_example()
     whole = npskit.tally_by(
         frame["answer"], [frame["queue"], frame["channel"]], weights=frame["weight"]
@@ -179,7 +179,7 @@ def test_formats_and_options(capsys: pytest.CaptureFixture[str]) -> None:
         "50",
         "--p-adjust",
         "benjamini-hochberg",
-        "--method",
+        "--interval-method",
         "agresti-min",
         "--compare-method",
         "wald",

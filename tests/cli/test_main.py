@@ -21,7 +21,9 @@ import pytest
 
 import npskit
 from npskit._cli.main import main
-from npskit._io.csv_file import CsvDataError, CsvFile, tally_csv
+from npskit._io.csv_file import csv_chunks, csv_lines
+from npskit._io.files import tally_file
+from npskit._io.source import DataFile, DataFileError
 
 
 def _script() -> str | None:
@@ -494,26 +496,26 @@ def test_chunks_add_up_and_map_lines_across_chunks(tmp_path: Path) -> None:
     path = write_survey(tmp_path / "survey.csv", n=50, seed=13)
     expected = count_by_hand(path, "answer", "weight")
     for rows in (1, 4, 7, 50, 1000):
-        file = CsvFile(path, chunk_rows=rows)
-        chunks = list(file.chunks(["answer"]))
+        file = DataFile(path, chunk_rows=rows)
+        chunks = list(csv_chunks(file, ["answer"]))
         assert [c.start for c in chunks] == list(range(0, 50, rows))
         assert sum(len(c) for c in chunks) == 50
-        result = tally_csv(file, "answer", weight="weight")
+        result = tally_file(file, "answer", weight="weight")
         assert result.n_missing == expected["n_missing"]
         assert result.promoters == pytest.approx(expected["sums"]["promoters"], rel=1e-12)
     bad = _bad_value_file(tmp_path / "bad.csv")
     # Record 15 (0-based 14) sits in the fourth chunk of four records.
-    with pytest.raises(CsvDataError, match=r"line 17: answer '11'"):
-        tally_csv(CsvFile(bad, chunk_rows=4), "answer")
-    assert CsvFile(bad).lines([0, 2, 3, 14]) == [2, 4, 6, 17]
+    with pytest.raises(DataFileError, match=r"line 17: answer '11'"):
+        tally_file(DataFile(bad, chunk_rows=4), "answer")
+    assert csv_lines(DataFile(bad), [0, 2, 3, 14]) == [2, 4, 6, 17]
     gaps = tmp_path / "gaps.csv"
     gaps.write_text("id,answer\n1,10\n\n\n2,0\n3,11\n", encoding="utf-8")
     # One line per chunk: the two blank lines make chunks with no record, which
     # yield nothing; the records keep their indices 0, 1, 2 and their lines.
-    assert [c.start for c in CsvFile(gaps, chunk_rows=1).chunks(["answer"])] == [0, 1, 2]
+    assert [c.start for c in csv_chunks(DataFile(gaps, chunk_rows=1), ["answer"])] == [0, 1, 2]
     for rows in (1, 2, 3):
-        with pytest.raises(CsvDataError, match=r"line 6: answer '11'"):
-            tally_csv(CsvFile(gaps, chunk_rows=rows), "answer")
+        with pytest.raises(DataFileError, match=r"line 6: answer '11'"):
+            tally_file(DataFile(gaps, chunk_rows=rows), "answer")
 
 
 def test_closed_stdout_exits_quietly() -> None:

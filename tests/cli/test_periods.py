@@ -50,7 +50,7 @@ def test_compare_text_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "2026-04 (baseline) -> 2026-05 (current)" in text
     assert "p-value" in text
-    assert main(["compare", "--example", "--format", "markdown", "--method", "wald"]) == 0
+    assert main(["compare", "--example", "--format", "markdown", "--compare-method", "wald"]) == 0
     markdown = capsys.readouterr().out
     assert markdown.startswith("| | period | n | NPS |")
     assert "| change |" in markdown
@@ -172,7 +172,7 @@ def test_data_errors_exit_1_with_one_line(
         ["compare", "a.csv", "b.csv", "c.csv", "--score", "x"],
         ["compare", "a.csv", "--score", "x", "--period", "p"],
         ["compare", "a.csv", "b.csv", "--score", "x", "--period", "p"],
-        ["compare", "--example", "--method", "magic"],
+        ["compare", "--example", "--compare-method", "magic"],
         ["trend", "--example", "--confidence-level", "1.5"],
         ["trend", "--example", "--period", "channel", "--freq", "month"],
         ["trend", "survey.csv"],

@@ -1,4 +1,4 @@
-"""``npskit summary --method/--confidence-level`` and ``npskit sample-size``.
+"""``npskit summary --interval-method/--confidence-level`` and ``npskit sample-size``.
 
 Reference numbers are independent: the example CSV is counted with the csv
 module, the Wald and adjusted-Wald intervals are written out from their
@@ -62,7 +62,7 @@ def summary_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, An
 def test_summary_json_carries_the_wald_interval(capsys: pytest.CaptureFixture[str]) -> None:
     d, s, p, n = example_sums(weighted=False)
     assert (d, s, p) == (1427, 1517, 2880)
-    data = summary_json(capsys, "--method", "wald", "--confidence-level", "0.9")
+    data = summary_json(capsys, "--interval-method", "wald", "--confidence-level", "0.9")
     ci = data["confidence_interval"]
     low, high = wald_by_hand(d, s, p, n, 0.90)
     assert (ci["low"], ci["high"]) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
@@ -86,7 +86,9 @@ def test_summary_default_is_adjusted_wald(capsys: pytest.CaptureFixture[str]) ->
 
 def test_weighted_summary_uses_kish_effective_n(capsys: pytest.CaptureFixture[str]) -> None:
     d, s, p, n_eff = example_sums(weighted=True)
-    ci = summary_json(capsys, "--weight", "weight", "--method", "wald")["confidence_interval"]
+    ci = summary_json(capsys, "--weight", "weight", "--interval-method", "wald")[
+        "confidence_interval"
+    ]
     low, high = wald_by_hand(d, s, p, n_eff, 0.95)
     assert ci["effective_n"] == pytest.approx(n_eff, rel=1e-12)
     assert (ci["low"], ci["high"]) == (pytest.approx(low, abs=1e-8), pytest.approx(high, abs=1e-8))
@@ -95,23 +97,26 @@ def test_weighted_summary_uses_kish_effective_n(capsys: pytest.CaptureFixture[st
 def test_summary_text_prints_the_interval(capsys: pytest.CaptureFixture[str]) -> None:
     d, s, p, n = example_sums(weighted=False)
     low, high = wald_by_hand(d, s, p, n, 0.99)
-    assert main(["summary", "--example", "--method", "wald", "--confidence-level", "0.99"]) == 0
+    assert (
+        main(["summary", "--example", "--interval-method", "wald", "--confidence-level", "0.99"])
+        == 0
+    )
     out = capsys.readouterr().out
     expected = f"99% confidence interval [{low:+.1f}, {high:+.1f}] (wald, rounded to 1 decimal)"
     assert expected in out.splitlines()
 
 
 def test_summary_bootstrap_is_reproducible(capsys: pytest.CaptureFixture[str]) -> None:
-    first = summary_json(capsys, "--method", "bootstrap-bca")["confidence_interval"]
-    second = summary_json(capsys, "--method", "bootstrap-bca")["confidence_interval"]
+    first = summary_json(capsys, "--interval-method", "bootstrap-bca", "--seed", "0")
+    second = summary_json(capsys, "--interval-method", "bootstrap-bca", "--seed", "0")
     assert first == second
 
 
 @pytest.mark.parametrize(
     "args",
     [
-        ["--method", "Wald"],
-        ["--method", "mover"],
+        ["--interval-method", "Wald"],
+        ["--interval-method", "mover"],
         ["--confidence-level", "95"],
         ["--confidence-level", "0"],
         ["--confidence-level", "high"],
@@ -133,7 +138,7 @@ def sample_size_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str
 
 def test_sample_size_wald_worst_case(capsys: pytest.CaptureFixture[str]) -> None:
     # ceil(1.959964^2 / 0.05^2) = ceil(1536.58) = 1537.
-    data = sample_size_json(capsys, "--margin", "5", "--method", "wald")
+    data = sample_size_json(capsys, "--margin", "5", "--interval-method", "wald")
     assert data["command"] == "sample-size"
     assert data["n"] == 1537
     assert data["margin"] == pytest.approx(100 * z(0.95) / math.sqrt(1537), rel=1e-12)
@@ -146,24 +151,28 @@ def test_sample_size_expected_as_shares_or_percentages(
     capsys: pytest.CaptureFixture[str], expected: str
 ) -> None:
     # Variance 0.2 + 0.5 - 0.3^2 = 0.61: ceil(3.841459 * 0.61 / 0.0025) = ceil(937.32) = 938.
-    data = sample_size_json(capsys, "--margin", "5", "--expected", expected, "--method", "wald")
+    data = sample_size_json(
+        capsys, "--margin", "5", "--expected", expected, "--interval-method", "wald"
+    )
     assert data["n"] == 938
     assert data["expected"]["promoters"] == pytest.approx(0.5)
 
 
 def test_sample_size_population_and_level(capsys: pytest.CaptureFixture[str]) -> None:
     # Cochran: n0 = 1536.58, N = 2000: n0 / (1 + (n0 - 1)/N) = 869.21 -> 870.
-    data = sample_size_json(capsys, "--margin", "5", "--method", "wald", "--population", "2000")
+    data = sample_size_json(
+        capsys, "--margin", "5", "--interval-method", "wald", "--population", "2000"
+    )
     assert (data["n"], data["population"]) == (870, 2000)
     # z(0.90)^2 / 0.03^2 = 2.705543 / 0.0009 = 3006.16 -> 3007.
     data = sample_size_json(
-        capsys, "--margin", "3", "--method", "wald", "--confidence-level", "0.9"
+        capsys, "--margin", "3", "--interval-method", "wald", "--confidence-level", "0.9"
     )
     assert (data["n"], data["confidence_level"]) == (3007, 0.9)
 
 
 def test_sample_size_text(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sample-size", "--margin", "5", "--method", "wald"]) == 0
+    assert main(["sample-size", "--margin", "5", "--interval-method", "wald"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Sample size for an NPS margin of error of ±5 points"
     assert "answers needed    1537" in out
@@ -172,7 +181,10 @@ def test_sample_size_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_sample_size_degenerate_wald_warns_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sample-size", "--margin", "5", "--method", "wald", "--expected", "0,0,1"]) == 0
+    assert (
+        main(["sample-size", "--margin", "5", "--interval-method", "wald", "--expected", "0,0,1"])
+        == 0
+    )
     captured = capsys.readouterr()
     assert captured.err.startswith("npskit: warning: the expected shares put every answer")
     assert "answers needed    1" in captured.out.splitlines()
@@ -190,8 +202,8 @@ def test_sample_size_degenerate_wald_warns_on_stderr(capsys: pytest.CaptureFixtu
         (["--margin", "5", "--expected", "0.5,-0.1,0.6"], "three non-negative numbers"),
         (["--margin", "5", "--population", "0"], "at least 1"),
         (["--margin", "5", "--population", "1e3"], "whole number"),
-        (["--margin", "5", "--method", "bootstrap-bca"], "invalid choice"),
-        (["--margin", "1e-7", "--method", "wald"], "no sample size up to"),
+        (["--margin", "5", "--interval-method", "bootstrap-bca"], "invalid choice"),
+        (["--margin", "1e-7", "--interval-method", "wald"], "no sample size up to"),
     ],
 )
 def test_sample_size_usage_errors(
@@ -227,7 +239,7 @@ def test_sample_size_subprocess() -> None:
 
 def test_summary_subprocess_text() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "npskit", "summary", "--example", "--method", "tango"],
+        [sys.executable, "-m", "npskit", "summary", "--example", "--interval-method", "tango"],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -339,7 +339,7 @@ def test_property_one_group_equals_tally(scores: list[Any]) -> None:
 def test_many_rare_keys_overflow_the_hash_table(monkeypatch: pytest.MonkeyPatch) -> None:
     # 70% of rows share one key, the rest are distinct. With the table capped at
     # 2**10 slots, it fills up and most rare keys spill to the overflow path.
-    from npskit._counting import keys as _keys
+    from npskit._counting import hash_table as _keys
 
     monkeypatch.setattr(_keys, "_MAX_TABLE_BITS", 10)
     n = 20_000
@@ -356,7 +356,7 @@ def test_many_rare_keys_overflow_the_hash_table(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_hash_collisions_are_split_exactly() -> None:
-    from npskit._counting import keys as _keys
+    from npskit._counting import hash_table as _keys
 
     values = np.array(["b", "a", "b", "c", "a"], dtype=object)
 
@@ -364,7 +364,7 @@ def test_hash_collisions_are_split_exactly() -> None:
         return values[sel] == values[reps]
 
     # every row gets the same hash: only the check tells the keys apart
-    codes, reps = _keys._hash_factorize(
+    codes, reps = _keys.hash_factorize(
         len(values), lambda sel: np.zeros(len(np.arange(len(values))[sel]), np.uint64), check
     )
     groups = defaultdict(set)

@@ -16,8 +16,12 @@ from typing import Any
 
 import pytest
 
-import npskit._io.arrow as stream
+import npskit._io.files as files
+from npskit import STANDARD_SCALE
 from npskit.__main__ import main
+from npskit._io.arrow import arrow_csv_counts
+from npskit._io.chunks import merge_chunks
+from npskit._io.source import DataFile
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -43,9 +47,9 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def _both(
     args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
-    monkeypatch.setattr(stream, "ARROW_MIN_BYTES", 0)
+    monkeypatch.setattr(files, "ARROW_MIN_BYTES", 0)
     fast = _run(args, capsys)
-    monkeypatch.setattr(stream, "ARROW_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(files, "ARROW_MIN_BYTES", 1 << 62)
     slow = _run(args, capsys)
     return fast, slow
 
@@ -100,16 +104,16 @@ def test_unusual_files_agree(
     assert fast[0] == 0
 
 
-def test_fast_path_is_really_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from npskit._io.csv_file import CsvFile
-
+def test_fast_path_is_really_taken(tmp_path: Path) -> None:
     path = tmp_path / "survey.csv"
     path.write_text(CSV, encoding="utf-8")
-    monkeypatch.setattr(stream, "ARROW_MIN_BYTES", 0)
-    counts = stream.stream_counts(CsvFile(path), "answer", ["agent"])
+    parts = arrow_csv_counts(
+        DataFile(path), "answer", ["agent"], weight=None, nan_policy="omit", scale=STANDARD_SCALE
+    )
+    counts = merge_chunks(parts)
     assert counts is not None
     # Keys are stripped text; the blank answer of A1 is missing.
-    tallies = dict(zip([k for (k,) in counts.keys], counts.tallies(), strict=True))
+    tallies = dict(zip([k for (k,) in counts.keys], counts.tallies, strict=True))
     assert set(tallies) == {"A1", "A2", "A3", "A,4"}
     assert (tallies["A1"].promoters, tallies["A1"].n_missing) == (1, 1)
     assert (tallies["A2"].passives, tallies["A2"].detractors) == (1, 1)

@@ -1,50 +1,42 @@
-"""The ``npskit breakdown`` subcommand: NPS per segment of a CSV file.
+"""The ``npskit breakdown`` subcommand: NPS per segment of a CSV or Parquet file.
 
-It follows the pattern of :mod:`npskit._cli.main` (``add_breakdown`` adds the
-arguments, ``_run_breakdown`` runs them). The file is read chunk by chunk;
-each chunk is counted per segment in one pass by :func:`npskit.tally_by`, and
-the chunk counts are merged by key (:func:`tally_csv_grouped`), so only one
-row of counts per segment is held in memory.
+The file is counted per segment by the file dispatcher
+(:func:`npskit._io.files.count_file`: chunk by chunk, the chunks' counts
+merged by key), so only one row of counts per segment is held in memory; the
+counts go to :func:`npskit.breakdown`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Sequence
 from typing import Any, get_args
 
-import numpy as np
-import numpy.typing as npt
+from npskit._io.files import count_file
+from npskit._io.source import DataFileError
+from npskit._plots.answers import plot_shares
+from npskit._plots.estimates import plot_forest
+from npskit._plots.style import FOREST_WIDTH, SHARES_WIDTH, forest_height, shares_height
+from npskit._segments.breakdown import breakdown
+from npskit.typing import SortBy
 
-from npskit._core.errors import InvalidScoresError, InvalidWeightsError
-from npskit._core.scale import STANDARD_SCALE
-from npskit._counting.tally_by import GroupedTally
-from npskit._io.csv_file import CsvDataError, CsvFile, _score_problem, _weight_problem, _weights
-from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
-
-from .main import (
-    _add_answer_options,
-    _add_format_option,
-    _add_source_options,
-    _confidence_level,
-    _source,
+from .options import (
+    HelpFormatter,
+    add_answer_options,
+    add_compare_method_option,
+    add_format_option,
+    add_interval_options,
+    add_p_adjust_option,
+    add_resampling_options,
+    add_source_options,
+    count,
+    data_file,
+    print_table,
+    resampling,
+    source,
 )
 from .plots import add_plot_option, check_plot, save_plot
 
-__all__ = ["add_breakdown", "tally_csv_grouped"]
-
-_SORTS = ("nps", "n", "impact", "lower", "shrunk")
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
+__all__ = ["add_breakdown", "run_breakdown"]
 
 
 def _columns(text: str) -> list[str]:
@@ -82,10 +74,10 @@ def add_breakdown(commands: Any) -> None:
             "  npskit breakdown --example --by agent --sort nps --plot agents.png\n"
             "  npskit breakdown --example --plot shares.png --plot-kind shares"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    _add_source_options(parser)
-    _add_answer_options(parser)
+    add_source_options(parser)
+    add_answer_options(parser)
     parser.add_argument(
         "--by",
         type=_columns,
@@ -95,65 +87,48 @@ def add_breakdown(commands: Any) -> None:
     )
     parser.add_argument(
         "--min-n",
-        type=_count,
+        type=count,
         default=30,
         metavar="N",
-        help="flag segments with fewer (effective) answers as small (default: 30)",
+        help="flag segments with fewer (effective) answers as small",
     )
     parser.add_argument(
         "--rank",
         choices=("shrunk",),
         default=None,
-        help="add the empirical-Bayes shrunk NPS and rank by it (unless --sort says otherwise)",
+        help="add the empirical-Bayes shrunk NPS and rank by it (unless --sort says "
+        "otherwise) (default: no shrinkage)",
     )
     parser.add_argument(
         "--sort",
-        choices=_SORTS,
+        choices=get_args(SortBy),
         default=None,
-        help="sort segments by this value, largest first (default: by key)",
+        help="sort segments by this value, largest first (default: by key, or by the "
+        "shrunk NPS with --rank shrunk)",
     )
     parser.add_argument(
         "--ascending", action="store_true", help="sort from the smallest value instead"
     )
-    parser.add_argument(
-        "--method",
-        choices=get_args(IntervalMethod),
-        default=None,
-        help="interval method of each segment's NPS (default: npskit's, adjusted-wald)",
+    add_interval_options(parser, what="each segment's interval")
+    add_compare_method_option(parser, "each segment's comparison with the rest")
+    add_p_adjust_option(
+        parser, "the segments' p-values (adjusted p-values below 1 - LEVEL are flagged)"
     )
-    parser.add_argument(
-        "--compare-method",
-        choices=get_args(CompareMethod),
-        default=None,
-        help="method of each segment's comparison with the rest (default: mover)",
-    )
-    parser.add_argument(
-        "--confidence-level",
-        type=_confidence_level,
-        default=0.95,
-        metavar="LEVEL",
-        help="level of the intervals; adjusted p-values below 1 - LEVEL are flagged "
-        "(default: 0.95)",
-    )
-    parser.add_argument(
-        "--p-adjust",
-        choices=get_args(PAdjustMethod),
-        default="holm",
-        help="multiplicity adjustment over the segments (default: holm)",
-    )
-    _add_format_option(parser, ("text", "json", "markdown", "csv"))
+    add_resampling_options(parser)
+    add_format_option(parser, ("text", "json", "markdown", "csv"))
     add_plot_option(
         parser,
         "a forest plot of the segments' NPS with intervals (or, with --plot-kind shares, "
         "their category shares)",
         kinds=("forest", "shares"),
     )
-    parser.set_defaults(handler=_run_breakdown, parser=parser)
+    parser.set_defaults(handler=run_breakdown, parser=parser)
 
 
-def _run_breakdown(args: argparse.Namespace) -> int:
+def run_breakdown(args: argparse.Namespace) -> int:
+    """Run ``npskit breakdown`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
-    path, label = _source(parser, args)
+    path, label = source(parser, args)
     score = "answer" if args.score is None and args.example else args.score
     if score is None:
         parser.error("--score COLUMN is required: name the column that holds the answers")
@@ -164,13 +139,11 @@ def _run_breakdown(args: argparse.Namespace) -> int:
         by = ["channel"]
     if score in by or (args.weight is not None and args.weight in by):
         parser.error("--by must name columns other than --score and --weight")
-    from npskit._segments.breakdown import breakdown
-
     check_plot(args)
-    file = CsvFile(path, delimiter=args.delimiter, label=label)
-    grouped = tally_csv_grouped(file, score, by, weight=args.weight, nan_policy=args.nan_policy)
+    file = data_file(path, label, args)
+    grouped = count_file(file, score, by, weight=args.weight, nan_policy=args.nan_policy)
     if grouped.total.weight_sum <= 0:
-        raise CsvDataError(f"{label}: column {score!r} has no answers to break down")
+        raise DataFileError(f"{label}: column {score!r} has no answers to break down")
     options: dict[str, Any] = {
         "confidence_level": args.confidence_level,
         "p_adjust": args.p_adjust,
@@ -178,49 +151,37 @@ def _run_breakdown(args: argparse.Namespace) -> int:
         "shrinkage": args.rank == "shrunk",
         "sort": args.sort if args.sort is not None or args.rank is None else "shrunk",
         "ascending": args.ascending,
+        "interval_method": args.interval_method,
+        "compare_method": args.compare_method,
+        **resampling(args),
     }
-    if args.method is not None:
-        options["interval_method"] = args.method
-    if args.compare_method is not None:
-        options["compare_method"] = args.compare_method
     try:
         result = breakdown(grouped, **options)
     except ValueError as error:  # shrinkage with fewer than two segments
-        raise CsvDataError(f"{label}: {error}") from None
+        raise DataFileError(f"{label}: {error}") from None
     if args.plot is not None:
         _plot_breakdown(args.plot, args.plot_kind, result)
-    if args.format == "json":
-        payload = {
+    weighted = f", weighted by column {args.weight!r}" if args.weight else ""
+    print_table(
+        result,
+        args.format,
+        {
             "command": "breakdown",
             "file": str(path),
             "score": score,
             "by": by,
             "weight": args.weight,
-            **result.to_dict(),
-        }
-        print(json.dumps(payload, indent=2, default=str, allow_nan=False))
-    elif args.format == "markdown":
-        print(result.to_markdown())
-    elif args.format == "csv":
-        print(result.to_csv(), end="")
-    else:
-        weighted = f", weighted by column {args.weight!r}" if args.weight else ""
-        print(f"Column {score!r} in {label}{weighted}")
-        print(result)
+        },
+        f"Column {score!r} in {label}{weighted}",
+    )
     return 0
 
 
 def _plot_breakdown(path: str, kind: str, result: Any) -> None:
-    from npskit._plots.style import FOREST_WIDTH, SHARES_WIDTH, forest_height, shares_height
-
     if kind == "shares":
-        from npskit._plots.answers import plot_shares
-
         size = (SHARES_WIDTH, shares_height(len(result) + 1))
         save_plot(path, size, lambda ax: plot_shares(result, sort=None, ax=ax))
     else:
-        from npskit._plots.estimates import plot_forest
-
         size = (FOREST_WIDTH, forest_height(len(result)))
         shrunk = result.shrinkage is not None and result.sort == "shrunk"
         save_plot(
@@ -228,78 +189,3 @@ def _plot_breakdown(path: str, kind: str, result: Any) -> None:
             size,
             lambda ax: plot_forest(result, estimate="shrunk" if shrunk else "raw", ax=ax),
         )
-
-
-def tally_csv_grouped(
-    file: CsvFile,
-    score: str,
-    keys: Sequence[str],
-    *,
-    weight: str | None = None,
-    nan_policy: NanPolicy = "omit",
-) -> GroupedTally:
-    """Tally column ``score`` per combination of the key columns, chunk by chunk.
-
-    Key cells are text with surrounding spaces removed; a blank cell is a
-    missing key (``None``), a segment of its own. Each chunk is counted by
-    :func:`npskit.tally_by`; the counts of equal keys add up across chunks.
-    Segments come out sorted by key, column by column, missing keys last, as
-    :func:`npskit.tally_by` orders them.
-
-    Raises
-    ------
-    CsvDataError
-        For any problem with the file or its values, naming file and line.
-    """
-    from npskit._counting.tally_by import tally_by
-    from npskit._io.arrow import stream_counts
-
-    fast = stream_counts(file, score, keys, weight=weight, nan_policy=nan_policy)
-    if fast is not None:  # a Parquet file, or a large CSV file read by pyarrow
-        return fast.grouped(keys)
-    names = [score, *keys] + ([] if weight is None else [weight])
-    position: dict[tuple[Any, ...], int] = {}
-    width = 7 if weight is not None else 4  # counts, missing (and squared weights)
-    table = np.zeros((0, width))
-    responses = np.zeros(0, dtype=np.int64)
-    for chunk in file.chunks(names):
-        scores = chunk.columns[score]
-        columns = [np.char.strip(chunk.columns[key]) for key in keys]
-        weights = None if weight is None else _weights(chunk.columns[weight])
-        try:
-            part = tally_by(scores, columns, weights=weights, nan_policy=nan_policy)
-        except InvalidScoresError as error:
-            raise CsvDataError(_score_problem(file, chunk, score, STANDARD_SCALE, error)) from None
-        except InvalidWeightsError as error:
-            if weight is None or weights is None:  # pragma: no cover - no weights, no error
-                raise
-            message = _weight_problem(file, chunk, score, weight, weights) or str(error)
-            raise CsvDataError(message) from None
-        rows = np.array(
-            [position.setdefault(tuple(map(str, key)), len(position)) for key in part.keys],
-            dtype=np.intp,
-        )
-        if len(position) > len(table):
-            grow = len(position) - len(table)
-            table = np.vstack([table, np.zeros((grow, width))])
-            responses = np.concatenate([responses, np.zeros(grow, dtype=np.int64)])
-        values = [np.asarray(part.counts, dtype=np.float64), part.n_missing[:, None]]
-        if part.squared_weights is not None:
-            values.append(part.squared_weights)
-        np.add.at(table, rows, np.hstack(values))
-        np.add.at(responses, rows, part.responses)
-    found = [tuple(None if v == "" else v for v in key) for key in position]
-    order = sorted(range(len(found)), key=lambda i: [(v is None, v or "") for v in found[i]])
-    return _grouped(list(keys), [found[i] for i in order], table[order], responses[order], weight)
-
-
-def _grouped(
-    names: list[str],
-    keys: list[tuple[Any, ...]],
-    table: npt.NDArray[np.float64],
-    responses: npt.NDArray[np.int64],
-    weight: str | None,
-) -> GroupedTally:
-    counts, missing = table[:, :3], table[:, 3]
-    squares = None if weight is None else table[:, 4:]
-    return GroupedTally.from_arrays(names, keys, counts, missing, responses, squares)

@@ -14,19 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-
 from npskit._core.errors import NpskitError
-from npskit._core.scale import STANDARD_SCALE, Scale
-from npskit._counting.inputs import as_numeric
-from npskit._io.csv_file import CsvFile, _weights
 from npskit._plots.style import INSTALL_HINT
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["PlotError", "add_plot_option", "check_plot", "histogram_csv", "save_plot"]
+__all__ = ["PlotError", "add_plot_option", "check_plot", "save_plot"]
 
 DPI = 100
 _FORMATS = (".png", ".svg", ".pdf")
@@ -51,7 +45,7 @@ def add_plot_option(parser: argparse.ArgumentParser, what: str, kinds: Sequence[
         type=_plot_path,
         metavar="FILE.png",
         help=f"also draw {what} into FILE (.png, .svg or .pdf, {DPI} dpi); "
-        f"needs matplotlib: {INSTALL_HINT}",
+        f"needs matplotlib: {INSTALL_HINT} (default: no plot)",
     )
     if kinds:
         parser.add_argument(
@@ -85,22 +79,3 @@ def save_plot(path: str, size: tuple[float, float], draw: Callable[[Axes], Any])
     except OSError as error:
         reason = error.strerror or str(error)
         raise PlotError(f"cannot write the plot to {path}: {reason}") from None
-
-
-def histogram_csv(
-    file: CsvFile, score: str, weight: str | None, scale: Scale = STANDARD_SCALE
-) -> npt.NDArray[np.float64]:
-    """Answers (or their weights) per scale point, read chunk by chunk.
-
-    Run after :func:`npskit._io.csv_file.tally_csv` has read the same columns: the
-    values are known to be valid, so the only work left is counting.
-    """
-    names = [score] if weight is None else [score, weight]
-    counts = np.zeros(scale.n_points, dtype=np.float64)
-    for chunk in file.chunks(names):
-        values = as_numeric(chunk.columns[score])
-        present = ~np.isnan(values) if values.dtype.kind == "f" else np.ones(len(values), bool)
-        index = values[present].astype(np.intp) - scale.low
-        weights = None if weight is None else _weights(chunk.columns[weight])[present]
-        counts += np.bincount(index, weights=weights, minlength=scale.n_points)
-    return counts

@@ -1,8 +1,7 @@
 """The ``npskit sample-size`` subcommand.
 
-It follows the pattern of :mod:`npskit._cli.main`: ``add_sample_size`` adds the
-subcommand's arguments, ``_run_sample_size`` runs it. It reads no file: it
-plans a survey with :func:`npskit.sample_size`.
+``add_sample_size`` adds the subcommand's arguments, ``run_sample_size`` runs
+them. It reads no file: it plans a survey with :func:`npskit.sample_size`.
 """
 
 from __future__ import annotations
@@ -10,14 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import warnings
 from typing import Any
 
+from npskit._core.tally import Tally
+from npskit._counting.tally import tally
+from npskit._io.examples import load_example
 from npskit._planning.margin import PLANNING_METHODS, SampleSize, sample_size
 
-from .main import _add_format_option, _add_interval_options, _warn
+from .options import HelpFormatter, add_format_option, add_interval_options, positive
 
-__all__ = ["add_sample_size"]
+__all__ = ["add_sample_size", "run_sample_size"]
 
 
 def add_sample_size(commands: Any) -> None:
@@ -43,7 +44,7 @@ def add_sample_size(commands: Any) -> None:
             "(0.2,0.3,0.5) or as percentages adding up to 100 (20,30,50); --example\n"
             "takes them from the bundled example survey."
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--margin",
@@ -59,48 +60,45 @@ def add_sample_size(commands: Any) -> None:
         metavar="D,S,P",
         help=(
             "expected detractors,passives,promoters as shares (sum 1) or percentages "
-            "(sum 100); default: the worst case"
+            "(sum 100) (default: the worst case)"
         ),
     )
-    _add_interval_options(parser, PLANNING_METHODS)
+    add_interval_options(parser, PLANNING_METHODS, what="the interval whose margin is planned")
     parser.add_argument(
         "--population",
-        type=_population,
+        type=positive,
         default=None,
         metavar="N",
-        help="size of the population sampled without replacement (finite-population correction)",
+        help="size of the population sampled without replacement, for the "
+        "finite-population correction (default: infinite, no correction)",
     )
     parser.add_argument(
         "--example",
         action="store_true",
         help="expect the shares of the bundled example survey (instead of --expected)",
     )
-    _add_format_option(parser, ("text", "json", "markdown"))
-    parser.set_defaults(handler=_run_sample_size, parser=parser)
+    add_format_option(parser, ("text", "json", "markdown"))
+    parser.set_defaults(handler=run_sample_size, parser=parser)
 
 
-def _run_sample_size(args: argparse.Namespace) -> int:
+def run_sample_size(args: argparse.Namespace) -> int:
+    """Run ``npskit sample-size`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
     if args.example:
         if args.expected is not None:
             parser.error("give --expected or --example, not both")
-        from npskit._counting.tally import tally
-        from npskit._io.examples import load_example
-
         args.expected = tally(load_example()["answer"])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            plan = sample_size(
-                args.margin,
-                expected=args.expected,
-                confidence_level=args.confidence_level,
-                method=args.method,
-                population=args.population,
-            )
-        except ValueError as error:  # e.g. more than 10^15 answers needed
-            parser.error(str(error))
-    _warn(caught)
+    expected: Tally | tuple[float, float, float] | None = args.expected
+    try:
+        plan = sample_size(
+            args.margin,
+            expected=expected,
+            confidence_level=args.confidence_level,
+            method=args.interval_method,
+            population=args.population,
+        )
+    except ValueError as error:  # e.g. more than 10^15 answers needed
+        parser.error(str(error))
     if args.format == "json":
         print(json.dumps({"command": "sample-size", **plan.to_dict()}, indent=2))
     elif args.format == "markdown":
@@ -116,17 +114,8 @@ def _text(plan: SampleSize) -> str:
     else:
         d, s, p = (f"{100 * v:.4g}%" for v in plan.expected)
         shares = f"{d} detractors, {s} passives, {p} promoters"
-    rows = [
-        ("answers needed", str(plan.n)),
-        ("margin at that n", f"±{plan.margin:.2f} points"),
-        ("confidence level", f"{100 * plan.confidence_level:g}%"),
-        ("method", plan.method),
-        ("expected shares", shares),
-    ]
-    if plan.population is not None:
-        rows.append(("population", str(plan.population)))
     lines = [f"Sample size for an NPS margin of error of ±{plan.target:g} points"]
-    lines += [f"{name:<18}{value}" for name, value in rows]
+    lines += [f"{name:<18}{value}" for name, value in _rows(plan, shares)]
     lines.append("The margin is half the width of the two-sided interval, rounded to 2 decimals.")
     return "\n".join(lines)
 
@@ -140,6 +129,12 @@ def _markdown(plan: SampleSize) -> str:
         else " / ".join(f"{100 * v:.4g}%" for v in plan.expected)
         + " (detractors / passives / promoters)"
     )
+    lines += [f"| {name} | {value} |" for name, value in _rows(plan, expected)]
+    return "\n".join(lines)
+
+
+def _rows(plan: SampleSize, expected: str) -> list[tuple[str, str]]:
+    """The figures of the plan as (name, value) pairs, the margin to 2 decimals."""
     rows = [
         ("answers needed", str(plan.n)),
         ("margin at that n", f"±{plan.margin:.2f} points"),
@@ -149,8 +144,7 @@ def _markdown(plan: SampleSize) -> str:
     ]
     if plan.population is not None:
         rows.append(("population", str(plan.population)))
-    lines += [f"| {name} | {value} |" for name, value in rows]
-    return "\n".join(lines)
+    return rows
 
 
 def _margin(text: str) -> float:
@@ -184,13 +178,3 @@ def _expected(text: str) -> tuple[float, float, float]:
             f"must add up to 1 (shares) or 100 (percentages), got {text!r} (sum {total:g})"
         )
     return (values[0], values[1], values[2])
-
-
-def _population(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
-    return value

@@ -26,7 +26,7 @@ from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._core.warnings import DegenerateSampleWarning
 from npskit._counting.inputs import as_numeric
-from npskit._counting.tally import _check_options, _tally_values
+from npskit._counting.kernel import check_options, tally_values
 from npskit.typing import Alternative, NanPolicy, PairedMethod
 
 __all__ = [
@@ -397,7 +397,7 @@ def compare_paired(
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
     level = check_confidence_level(confidence_level)
     resamples = check_positive_int("n_resamples", n_resamples)
-    _check_options(scale, nan_policy)
+    check_options(scale, nan_policy)
     for name, value in (("baseline", baseline), ("current", current)):
         if isinstance(value, Tally):
             raise TypeError(
@@ -412,8 +412,8 @@ def compare_paired(
             f"per respondent, same order): got {len(before)} baseline answers and "
             f"{len(after)} current answers"
         )
-    _tally_values(before, None, scale, nan_policy, offset=0, chunk=None)
-    _tally_values(after, None, scale, nan_policy, offset=0, chunk=None)
+    tally_values(before, None, scale, nan_policy, offset=0, chunk=None)
+    tally_values(after, None, scale, nan_policy, offset=0, chunk=None)
     code_before, missing_before = _codes(before, scale)
     code_after, missing_after = _codes(after, scale)
     complete = ~(missing_before | missing_after)

@@ -20,22 +20,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from npskit._core.errors import InvalidScoresError, InvalidWeightsError
+from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys
 
-from .inputs import as_numeric, describe_positions, plural
-from .keys import factorize, library
-from .tally_by import GroupedTally, _combine, _grouped, _missing_level
+from .counts_forms import category_form, long_form, three_columns
+from .factorize import factorize
+from .grouping import combine_codes, grouped_from_counts, missing_level
+from .keys import column_names, library
 
 __all__ = ["from_counts_table"]
-
-_SHOWN = 5
-_TOLERANCE = 1e-9  # relative slack of the checks between sums and sums of squares
 
 
 def from_counts_table(
@@ -167,7 +164,7 @@ def from_counts_table(
     check_choice("missing_keys", missing_keys, ("group", "raise"))
     if not isinstance(scale, Scale):
         raise TypeError(f"scale must be an npskit.Scale, got {type(scale).__name__}")
-    keys = _names("by", by)
+    keys = column_names("by", by)
     get = _column_getter(table)
     if (score is None) == (categories is None):
         raise ValueError(
@@ -188,7 +185,7 @@ def from_counts_table(
                 f"n_missing={n_missing!r} is for the category form; in the long form a row "
                 "whose answer is null holds the missing answers"
             )
-        cells, sums, squares = _long_form(
+        cells, sums, squares = long_form(
             get, score, "count" if count is None else count, weight_sum, weight_sq_sum, scale
         )
     else:
@@ -197,8 +194,8 @@ def from_counts_table(
                 f"count={count!r} is for the long form; in the category form the "
                 "categories= columns hold the counts"
             )
-        cells, sums, squares = _category_form(
-            get, _three("categories", categories), n_missing, weight_sum, weight_sq_sum
+        cells, sums, squares = category_form(
+            get, three_columns("categories", categories), n_missing, weight_sum, weight_sq_sum
         )
     rows = len(cells)
     factors = []
@@ -209,9 +206,9 @@ def from_counts_table(
                 f"column {name!r} has {len(factor.codes)} values but the counts have {rows} "
                 "rows; all columns must have the same length"
             )
-        factors.append(_missing_level(factor, name, missing_keys))
+        factors.append(missing_level(factor, name, missing_keys))
     if factors:
-        codes, levels = _combine(factors, rows)
+        codes, levels = combine_codes(factors, rows)
         size = len(levels)
     else:
         codes, levels, size = np.zeros(rows, dtype=np.intp), np.zeros((1, 0), np.intp), 1
@@ -221,33 +218,14 @@ def from_counts_table(
     if weighted:
         np.add.at(weights, codes, np.column_stack([sums, squares]))
     if not factors:
-        return _grouped((), ((),), counts, weights, weighted=weighted).total
+        return grouped_from_counts((), ((),), counts, weights, weighted=weighted).total
     observed = np.flatnonzero(np.bincount(codes, minlength=size) > 0)
     key_values = [factor.values(levels[observed, j]) for j, factor in enumerate(factors)]
     found = tuple(zip(*key_values, strict=True))
-    return _grouped(keys, found, counts[observed], weights[observed], weighted=weighted)
+    return grouped_from_counts(keys, found, counts[observed], weights[observed], weighted=weighted)
 
 
 # -- arguments -------------------------------------------------------------------
-
-
-def _names(role: str, value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        if len(set(value)) != len(value):
-            raise ValueError(f"{role} names a column twice: {value!r}")
-        return tuple(value)
-    raise TypeError(f"{role} must be a column name or a list of column names, got {value!r}")
-
-
-def _three(role: str, value: object) -> tuple[str, str, str]:
-    names = _names(role, value) if not isinstance(value, str) else ()
-    if len(names) != 3:
-        raise ValueError(
-            f"{role} must name three columns (detractors, passives, promoters), got {value!r}"
-        )
-    return names[0], names[1], names[2]
 
 
 def _column_getter(table: Any) -> Any:
@@ -289,201 +267,3 @@ def _column_getter(table: Any) -> Any:
         return fetch(name)
 
     return get
-
-
-# -- the two layouts -----------------------------------------------------------------
-
-
-def _numbers(get: Any, name: str) -> npt.NDArray[Any]:
-    return as_numeric(get(name), name=f"column {name!r}")
-
-
-def _same_length(arrays: Mapping[str, npt.NDArray[Any]]) -> int:
-    lengths = {name: len(array) for name, array in arrays.items()}
-    if len(set(lengths.values())) > 1:
-        raise ValueError(f"the columns of the counts table differ in length: {lengths!r}")
-    return next(iter(lengths.values()))
-
-
-def _long_form(
-    get: Any,
-    score: str,
-    count: str,
-    weight_sum: object,
-    weight_sq_sum: object,
-    scale: Scale,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    answers = _numbers(get, score)
-    counts_column = _numbers(get, count)
-    arrays = {score: answers, count: counts_column}
-    weighted = weight_sum is not None
-    s_name = q_name = ""
-    if weighted:
-        sum_name = _names("weight_sum", weight_sum)
-        square_name = _names("weight_sq_sum", weight_sq_sum)
-        if len(sum_name) != 1 or len(square_name) != 1:
-            raise ValueError(
-                "in the long form, weight_sum and weight_sq_sum each name one column, got "
-                f"weight_sum={weight_sum!r}, weight_sq_sum={weight_sq_sum!r}"
-            )
-        s_name, q_name = sum_name[0], square_name[0]
-        arrays[s_name] = _numbers(get, s_name)
-        arrays[q_name] = _numbers(get, q_name)
-    rows = _same_length(arrays)
-    counts = _whole_counts(count, counts_column)
-    absent = np.isnan(answers) if answers.dtype.kind == "f" else np.zeros(rows, dtype=bool)
-    _check_answers(score, answers, absent, scale)
-    category = np.full(rows, 3, dtype=np.intp)
-    present = np.flatnonzero(~absent)
-    offsets = answers[present].astype(np.int64) - scale.low
-    category[present] = scale.categories().astype(np.intp)[offsets] + 1
-    cells = np.zeros((rows, 4), dtype=np.int64)
-    cells[np.arange(rows), category] = counts
-    sums = np.zeros((rows, 3))
-    squares = np.zeros((rows, 3))
-    if weighted:
-        row_sums, row_squares = arrays[s_name], arrays[q_name]
-        _check_weights([(s_name, row_sums, q_name, row_squares, counts)], ~absent)
-        mask = ~absent
-        sums[present, category[present]] = row_sums[mask]
-        squares[present, category[present]] = row_squares[mask]
-    return cells, sums, squares
-
-
-def _category_form(
-    get: Any,
-    categories: tuple[str, str, str],
-    n_missing: str | None,
-    weight_sum: object,
-    weight_sq_sum: object,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    arrays = {name: _numbers(get, name) for name in categories}
-    if n_missing is not None:
-        arrays[n_missing] = _numbers(get, n_missing)
-    weighted = weight_sum is not None
-    sum_names = square_names = categories
-    if weighted:
-        sum_names = _three("weight_sum", weight_sum)
-        square_names = _three("weight_sq_sum", weight_sq_sum)
-        for name in (*sum_names, *square_names):
-            arrays[name] = _numbers(get, name)
-    rows = _same_length(arrays)
-    cells = np.zeros((rows, 4), dtype=np.int64)
-    for k, name in enumerate(categories):
-        cells[:, k] = _whole_counts(name, arrays[name])
-    if n_missing is not None:
-        cells[:, 3] = _whole_counts(n_missing, arrays[n_missing])
-    sums = np.zeros((rows, 3))
-    squares = np.zeros((rows, 3))
-    if weighted:
-        _check_weights(
-            [
-                (
-                    sum_names[k],
-                    arrays[sum_names[k]],
-                    square_names[k],
-                    arrays[square_names[k]],
-                    cells[:, k],
-                )
-                for k in range(3)
-            ],
-            np.ones(rows, dtype=bool),
-        )
-        for k in range(3):
-            sums[:, k] = arrays[sum_names[k]]
-            squares[:, k] = arrays[square_names[k]]
-    return cells, sums, squares
-
-
-# -- validation ----------------------------------------------------------------------
-
-
-def _rows_message(bad: npt.NDArray[np.intp], values: npt.NDArray[Any]) -> str:
-    _, _, where = describe_positions(bad, list(values[bad[:_SHOWN]]))
-    return where.replace("position", "row")
-
-
-def _whole_counts(name: str, values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    if values.dtype.kind in "iu":
-        bad = np.flatnonzero(values < 0)
-        if len(bad):
-            raise ValueError(
-                f"column {name!r} holds counts of answers, which must be whole numbers >= 0; "
-                f"it has {plural(len(bad), 'negative count', 'negative counts')} "
-                f"({_rows_message(bad, values)})"
-            )
-        return values.astype(np.int64, copy=False)
-    with np.errstate(invalid="ignore"):
-        good = np.isfinite(values) & (values >= 0) & (np.floor(values) == values)
-    bad = np.flatnonzero(~good)
-    if len(bad):
-        raise ValueError(
-            f"column {name!r} holds counts of answers, which must be whole numbers >= 0; "
-            f"it has {plural(len(bad), 'bad count', 'bad counts')} (negative, fractional "
-            f"or missing; {_rows_message(bad, values)}); sums of weights go in weight_sum="
-        )
-    return values.astype(np.int64)
-
-
-def _check_answers(
-    name: str, answers: npt.NDArray[Any], absent: npt.NDArray[np.bool_], scale: Scale
-) -> None:
-    with np.errstate(invalid="ignore"):
-        inside = (answers >= scale.low) & (answers <= scale.high)
-        if answers.dtype.kind == "f":
-            inside &= np.floor(answers) == answers
-    bad = np.flatnonzero(~inside & ~absent)
-    if len(bad) == 0:
-        return
-    shown, values, where = describe_positions(bad, list(answers[bad[:_SHOWN]]))
-    raise InvalidScoresError(
-        f"column {name!r} holds answers, which must be whole numbers "
-        f"{scale.low}..{scale.high} (or null for missing answers); it has "
-        f"{plural(len(bad), 'invalid answer', 'invalid answers')} "
-        f"({where.replace('position', 'row')}); pass scale=npskit.Scale(...) if this "
-        "survey used another scale",
-        count=len(bad),
-        positions=shown,
-        values=values,
-    )
-
-
-def _check_weights(
-    groups: list[tuple[str, npt.NDArray[Any], str, npt.NDArray[Any], npt.NDArray[np.int64]]],
-    used: npt.NDArray[np.bool_],
-) -> None:
-    """Sums of weights and of squared weights: finite, >= 0, and consistent.
-
-    With ``c`` answers of weights ``w >= 0``, ``(sum w)**2 / c <= sum w**2 <=
-    (sum w)**2``; both sums are 0 together, and 0 when ``c`` is 0.
-    """
-    for sum_name, sums, square_name, squares, counts in groups:
-        for name, values in ((sum_name, sums), (square_name, squares)):
-            with np.errstate(invalid="ignore"):
-                bad = np.flatnonzero(used & ~(np.isfinite(values) & (values >= 0)))
-            if len(bad):
-                raise InvalidWeightsError(
-                    f"column {name!r} holds sums of (squared) weights, which must be finite "
-                    f"and >= 0; it has {plural(len(bad), 'bad value', 'bad values')} "
-                    f"({_rows_message(bad, values)})"
-                )
-        s = sums.astype(np.float64)
-        q = squares.astype(np.float64)
-        low = s * s / np.maximum(counts, 1)
-        high = s * s
-        wrong = used & (
-            ((counts == 0) & ((s > 0) | (q > 0)))
-            | (q < low * (1 - _TOLERANCE))
-            | (q > high * (1 + _TOLERANCE))
-        )
-        bad = np.flatnonzero(wrong)
-        if len(bad):
-            first = int(bad[0])
-            raise InvalidWeightsError(
-                f"columns {sum_name!r} and {square_name!r} are inconsistent on "
-                f"{plural(len(bad), 'row', 'rows')} (first at row {first}: "
-                f"{int(counts[first])} answers, sum of weights {float(s[first])!r}, sum of "
-                f"squared weights {float(q[first])!r}); with c answers of weights >= 0, "
-                "(sum w)**2 / c <= sum w**2 <= (sum w)**2, and both are 0 when c is 0; "
-                "check that the two columns are not swapped"
-            )

@@ -20,6 +20,7 @@ from npskit._core.errors import (
     MissingAnswersError,
     ScoreTypeError,
 )
+from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
@@ -27,7 +28,7 @@ from npskit.typing import MissingKeys, NanPolicy
 
 from .counts_table import from_counts_table
 from .inputs import plural
-from .tally_by import GroupedTally
+from .keys import column_names, is_missing
 
 __all__ = ["tally_frame"]
 
@@ -143,7 +144,7 @@ def tally_frame(
         raise TypeError(f"score must be a column name (str), got {score!r}")
     if weights is not None and not isinstance(weights, str):
         raise TypeError(f"weights must be a column name (str) or None, got {weights!r}")
-    keys = _key_names(by)
+    keys = column_names("by", by)
     try:
         import narwhals as nw
     except ImportError:
@@ -226,16 +227,6 @@ def tally_frame(
     return from_counts_table(result, by=keys, scale=scale, missing_keys="group", **options)
 
 
-def _key_names(by: object) -> tuple[str, ...]:
-    if isinstance(by, str):
-        return (by,)
-    if isinstance(by, (list, tuple)) and all(isinstance(b, str) for b in by):
-        if len(set(by)) != len(by):
-            raise ValueError(f"by names a column twice: {by!r}")
-        return tuple(by)
-    raise TypeError(f"by must be a column name or a list of column names, got {by!r}")
-
-
 def _check_numeric(role: str, name: str, dtype: Any) -> None:
     if not dtype.is_numeric():
         raise ScoreTypeError(
@@ -299,8 +290,6 @@ def _total(values: list[Any]) -> int:
 
 
 def _null_key_rows(result: dict[str, list[Any]], key: str) -> int:
-    from .keys import is_missing
-
     rows = 0
     for position, value in enumerate(result[key]):
         if is_missing(value):

@@ -1,43 +1,30 @@
 """Counting answers into tallies: ``tally``, ``nps`` and ``classify``.
 
-The counting kernel works block by block so that the several numpy passes over
-a block find it in cache; validation and counting share those passes. There is
-no Python loop over answers. Unweighted answers take a fast path that proves
-the data valid while counting; anything it cannot prove (and every weighted
-tally) goes through the checked kernel, which owns every data error message.
-See benchmarks/README.md for what this costs next to bare numpy.
+Inputs become numeric arrays (:mod:`npskit._counting.inputs`), are counted by
+the validated kernel (:mod:`npskit._counting.kernel`), and a stream of chunks
+is tallied one chunk at a time, the tallies adding up with ``+``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import zip_longest
-from typing import Any, NoReturn, get_args
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from npskit._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError
+from npskit._core.errors import InvalidWeightsError
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
-from .inputs import as_numeric, describe_positions, is_chunk_stream, plural
+from .inputs import as_numeric, is_chunk_stream
+from .kernel import check_options, tally_values
 
 __all__ = ["classify", "nps", "tally"]
 
-_BLOCK = 1 << 16
 _NO_WEIGHTS = object()
-
-
-def _check_options(scale: object, nan_policy: object) -> None:
-    if not isinstance(scale, Scale):
-        raise TypeError(f"scale must be a npskit.Scale, got {type(scale).__name__}")
-    if nan_policy not in get_args(NanPolicy):
-        raise ValueError(
-            f"nan_policy must be one of {', '.join(map(repr, get_args(NanPolicy)))}, "
-            f"got {nan_policy!r}"
-        )
 
 
 def tally(
@@ -97,7 +84,7 @@ def tally(
     >>> t.nps, round(t.effective_n, 4)
     (0.0, 2.6667)
     """
-    _check_options(scale, nan_policy)
+    check_options(scale, nan_policy)
     if not is_chunk_stream(scores):
         return _tally_array(scores, weights, scale, nan_policy, offset=0)
     if weights is not None and not is_chunk_stream(weights):
@@ -226,16 +213,13 @@ def classify(
     >>> classify([0, 6, 7, 8, 9, 10])
     array([-1, -1,  0,  0,  1,  1], dtype=int8)
     """
-    _check_options(scale, nan_policy)
+    check_options(scale, nan_policy)
     values = as_numeric(scores)
-    _tally_values(values, None, scale, nan_policy, offset=0, chunk=None)
+    tally_values(values, None, scale, nan_policy, offset=0, chunk=None)
     if values.dtype.kind == "f":
         values = values[~np.isnan(values)]
     index = values.astype(np.intp) - scale.low
     return scale.categories()[index]
-
-
-# -- the kernel ---------------------------------------------------------------
 
 
 def _tally_array(
@@ -249,318 +233,11 @@ def _tally_array(
 ) -> Tally:
     values = as_numeric(scores, offset=offset)
     if weights is None:
-        return _tally_values(values, None, scale, nan_policy, offset=offset, chunk=chunk)
+        return tally_values(values, None, scale, nan_policy, offset=offset, chunk=chunk)
     weight_values = as_numeric(weights, name="weights", offset=offset)
     if len(weight_values) != len(values):
         raise InvalidWeightsError(
             f"weights must have one weight per answer: got {len(values)} answers "
             f"and {len(weight_values)} weights"
         )
-    return _tally_values(values, weight_values, scale, nan_policy, offset=offset, chunk=chunk)
-
-
-def _tally_values(
-    values: npt.NDArray[Any],
-    weights: npt.NDArray[Any] | None,
-    scale: Scale,
-    nan_policy: NanPolicy,
-    *,
-    offset: int,
-    chunk: int | None,
-) -> Tally:
-    """Tally validated answers; raise on the first block with a problem.
-
-    Unweighted answers go through a fast path that only proves the data
-    valid; whenever it meets anything else (an invalid answer, a missing one
-    under ``nan_policy="raise"``, a scale too wide for its tricks) it hands
-    over to :func:`_tally_checked`, which finds the problem and raises the
-    same error, in the same order, as it always has.
-    """
-    if weights is None:
-        counts = _fast_counts(values, scale, nan_policy)
-        if counts is not None:
-            detractors, promoters, missing = counts
-            return Tally(
-                detractors=detractors,
-                passives=len(values) - missing - detractors - promoters,
-                promoters=promoters,
-                n_missing=missing,
-            )
-    return _tally_checked(values, weights, scale, nan_policy, offset=offset, chunk=chunk)
-
-
-# Block lengths of the fast path, tuned with benchmarks/bench_nps.py on a
-# 2-core AMD EPYC (2 MiB L2 per core, 32 MiB L3): long enough that numpy's
-# per-call overhead is small, short enough that a block and its buffers are
-# still in cache on the later passes. The optimum is broad (within ~15% from a
-# quarter to four times these lengths). Buffers are allocated per call, never
-# shared, so concurrent calls from several threads are safe.
-_INT_BLOCK_BYTES = 1 << 21
-_FLOAT_BLOCK = 1 << 18
-
-
-def _fast_counts(
-    values: npt.NDArray[Any], scale: Scale, nan_policy: NanPolicy
-) -> tuple[int, int, int] | None:
-    """``(detractors, promoters, missing)`` of valid answers, else ``None``.
-
-    ``None`` means "not proven valid": the caller falls back to the checked
-    kernel, which raises the right error (or, for a scale outside the fast
-    path's reach, counts the slow way).
-    """
-    if len(values) == 0:
-        return 0, 0, 0
-    if values.dtype.kind == "f":
-        return _fast_float_counts(values, scale, nan_policy)
-    counts = _fast_integer_counts(values, scale)
-    return None if counts is None else (counts[0], counts[1], 0)
-
-
-def _unsigned(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """The unsigned integer dtype of the same size and byte order."""
-    unsigned: np.dtype[Any] = np.dtype(dtype.str.replace("i", "u"))
-    return unsigned
-
-
-def _fast_integer_counts(values: npt.NDArray[Any], scale: Scale) -> tuple[int, int] | None:
-    # Integers are whole numbers, so validation is a range check: one max (and
-    # one min) per block, skipped where the dtype cannot leave the scale. With
-    # low == 0 a signed block viewed as unsigned turns negatives into numbers
-    # above the signed maximum, so a single max checks both ends. A block that
-    # passes is cast to the smallest integer dtype holding the scale, where the
-    # two comparisons are cheapest.
-    low, high = scale.low, scale.high
-    check_low, check_high = _bounds_to_check(values.dtype, scale)
-    one_max = check_low and check_high and low == 0
-    ranged = values.view(_unsigned(values.dtype)) if one_max else values
-    small = _exact_integer_dtype(scale)
-    if small is not None and small.itemsize >= values.dtype.itemsize:
-        small = None
-    size = min(_INT_BLOCK_BYTES // values.dtype.itemsize, len(values))
-    flags = np.empty(size, dtype=np.bool_)
-    narrow = np.empty(size if small is not None else 0, dtype=small)
-    dmax, pmin = scale.detractor_max, scale.promoter_min
-    detractors = promoters = 0
-    for start in range(0, len(values), size):
-        block = values[start : start + size]
-        if len(block) < size:
-            flags, narrow = flags[: len(block)], narrow[: len(block)]
-        if one_max:
-            if ranged[start : start + size].max() > high:
-                return None
-        elif (check_low and block.min() < low) or (check_high and block.max() > high):
-            return None
-        if small is not None:
-            np.copyto(narrow, block, casting="unsafe")
-            block = narrow
-        detractors += int(np.count_nonzero(np.less_equal(block, dmax, out=flags)))
-        promoters += int(np.count_nonzero(np.greater_equal(block, pmin, out=flags)))
-    return detractors, promoters
-
-
-def _exact_integer_dtype(scale: Scale) -> np.dtype[Any] | None:
-    """The smallest signed integer dtype that holds every answer of the scale."""
-    for candidate in (np.int8, np.int16, np.int32):
-        info = np.iinfo(candidate)
-        if info.min <= scale.low and scale.high <= info.max:
-            return np.dtype(candidate)
-    return None
-
-
-def _fast_float_counts(
-    values: npt.NDArray[Any], scale: Scale, nan_policy: NanPolicy
-) -> tuple[int, int, int] | None:
-    # Per block: cast to a small integer dtype (truncating; NaN, inf and huge
-    # values give arbitrary integers), cast back and compare with the block.
-    # Equal means "a whole number within the small dtype"; unequal means NaN or
-    # invalid, and the NaN count tells which. Range and categories are then
-    # read from the small integers, shifted so that the scale starts at 0 and
-    # viewed as unsigned (a value below the scale wraps to a large number), and
-    # with NaN positions zeroed (answer `low`, a detractor, taken off again).
-    small = _exact_integer_dtype(scale)
-    if small is None:
-        return None
-    low = scale.low
-    span = scale.high - low
-    dmax, pmin = scale.detractor_max - low, scale.promoter_min - low
-    size = min(_FLOAT_BLOCK, len(values))
-    ints = np.empty(size, dtype=small)
-    shifted = ints.view(_unsigned(small))
-    shift = np.array(low, dtype=small).view(shifted.dtype)
-    back = np.empty(size, dtype=values.dtype.newbyteorder("="))
-    same = np.empty(size, dtype=np.bool_)
-    flags = np.empty(size, dtype=np.bool_)
-    detractors = promoters = missing = 0
-    with np.errstate(invalid="ignore"):
-        for start in range(0, len(values), size):
-            block = values[start : start + size]
-            n = len(block)
-            if n < size:
-                ints, shifted, back = ints[:n], shifted[:n], back[:n]
-                same, flags = same[:n], flags[:n]
-            np.copyto(ints, block, casting="unsafe")
-            np.copyto(back, ints)
-            exact = int(np.count_nonzero(np.equal(back, block, out=same)))
-            absent = 0
-            if exact != n:
-                absent = int(np.count_nonzero(np.isnan(block, out=flags)))
-                if exact + absent != n or nan_policy == "raise":
-                    return None
-            if low:
-                np.subtract(shifted, shift, out=shifted)
-            if absent:
-                np.multiply(shifted, same, out=shifted)
-            if shifted.max() > span:
-                return None
-            detractors += int(np.count_nonzero(np.less_equal(shifted, dmax, out=flags))) - absent
-            promoters += int(np.count_nonzero(np.greater_equal(shifted, pmin, out=flags)))
-            missing += absent
-    return detractors, promoters, missing
-
-
-def _tally_checked(
-    values: npt.NDArray[Any],
-    weights: npt.NDArray[Any] | None,
-    scale: Scale,
-    nan_policy: NanPolicy,
-    *,
-    offset: int,
-    chunk: int | None,
-) -> Tally:
-    """The reference kernel: validation and counting in plain passes.
-
-    It serves weighted answers, raises every data error of the package (its
-    order decides which error a block with several problems gives: fractional
-    values, then missing ones under ``nan_policy="raise"``, then values out of
-    range or infinite), and stays the yardstick the fast path is tested
-    against.
-    """
-    is_float = values.dtype.kind == "f"
-    check_low, check_high = _bounds_to_check(values.dtype, scale)
-    low, high = scale.low, scale.high
-    dmax, pmin = scale.detractor_max, scale.promoter_min
-    detractors = promoters = missing = 0
-    sums = np.zeros(3)
-    squares = np.zeros(3)
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK]
-        present = len(block)
-        if is_float:
-            integral = np.count_nonzero(np.floor(block) == block)
-            absent = np.count_nonzero(np.isnan(block))
-            present -= absent
-            if integral != present:
-                _raise_invalid(values, scale, offset, chunk)
-            if absent and nan_policy == "raise":
-                _raise_missing(values, offset, chunk)
-            missing += absent
-            if present and (np.fmin.reduce(block) < low or np.fmax.reduce(block) > high):
-                _raise_invalid(values, scale, offset, chunk)
-        elif (check_low and block.min() < low) or (check_high and block.max() > high):
-            _raise_invalid(values, scale, offset, chunk)
-        is_detractor = block <= dmax
-        is_promoter = block >= pmin
-        if weights is None:
-            detractors += int(np.count_nonzero(is_detractor))
-            promoters += int(np.count_nonzero(is_promoter))
-            continue
-        block_weights = weights[start : start + _BLOCK]
-        is_present = ~np.isnan(block) if is_float else np.ones(len(block), dtype=bool)
-        _check_weights(block_weights, is_present, weights, values, offset)
-        is_passive = is_present & ~is_detractor & ~is_promoter
-        squared = block_weights * block_weights
-        for k, mask in enumerate((is_detractor, is_passive, is_promoter)):
-            sums[k] += np.sum(block_weights, where=mask)
-            squares[k] += np.sum(squared, where=mask)
-    if weights is None:
-        passives = len(values) - missing - detractors - promoters
-        return Tally(
-            detractors=detractors, passives=passives, promoters=promoters, n_missing=missing
-        )
-    return Tally(
-        detractors=float(sums[0]),
-        passives=float(sums[1]),
-        promoters=float(sums[2]),
-        n_missing=missing,
-        squared_weights=(float(squares[0]), float(squares[1]), float(squares[2])),
-        responses=len(values) - missing,
-    )
-
-
-def _bounds_to_check(dtype: np.dtype[Any], scale: Scale) -> tuple[bool, bool]:
-    if dtype.kind not in "iu":
-        return True, True
-    info = np.iinfo(dtype)
-    return bool(info.min < scale.low), bool(info.max > scale.high)
-
-
-def _where(chunk: int | None) -> str:
-    return "" if chunk is None else f" in chunk {chunk}"
-
-
-def _raise_invalid(
-    values: npt.NDArray[Any], scale: Scale, offset: int, chunk: int | None
-) -> NoReturn:
-    """Scan the whole array for every invalid answer and raise one error."""
-    with np.errstate(invalid="ignore"):
-        if values.dtype.kind == "f":
-            infinite = np.isinf(values)
-            fractional = ~infinite & ~np.isnan(values) & (np.floor(values) != values)
-        else:
-            infinite = fractional = np.zeros(len(values), dtype=bool)
-        outside = ~infinite & ~fractional & ((values < scale.low) | (values > scale.high))
-    bad = np.flatnonzero(infinite | fractional | outside)
-    kinds = [
-        (int(np.count_nonzero(outside)), f"outside {scale.low}..{scale.high}"),
-        (int(np.count_nonzero(fractional)), "not whole numbers"),
-        (int(np.count_nonzero(infinite)), "infinite"),
-    ]
-    what = ", ".join(f"{count} {label}" for count, label in kinds if count)
-    shown, shown_values, where = describe_positions(bad, list(values[bad[:5]]), offset)
-    hint = (
-        "pass scale=npskit.Scale(...) if this survey used another scale"
-        if kinds[0][0]
-        else "NPS answers are whole numbers on the scale"
-    )
-    raise InvalidScoresError(
-        f"scores contain {plural(len(bad), 'invalid value', 'invalid values')}"
-        f"{_where(chunk)} ({what}; {where}); {hint}",
-        count=len(bad),
-        positions=shown,
-        values=shown_values,
-    )
-
-
-def _raise_missing(values: npt.NDArray[Any], offset: int, chunk: int | None) -> NoReturn:
-    bad = np.flatnonzero(np.isnan(values))
-    shown, shown_values, where = describe_positions(bad, list(values[bad[:5]]), offset)
-    raise MissingAnswersError(
-        f"scores contain {plural(len(bad), 'missing answer', 'missing answers')}"
-        f"{_where(chunk)} ({where}) and nan_policy='raise'; pass nan_policy='omit' "
-        "to leave them out and count them",
-        count=len(bad),
-        positions=shown,
-        values=shown_values,
-    )
-
-
-def _check_weights(
-    block_weights: npt.NDArray[Any],
-    is_present: npt.NDArray[np.bool_],
-    weights: npt.NDArray[Any],
-    values: npt.NDArray[Any],
-    offset: int,
-) -> None:
-    with np.errstate(invalid="ignore"):
-        good = np.isfinite(block_weights) & (block_weights >= 0)
-    if np.all(good | ~is_present):
-        return
-    with np.errstate(invalid="ignore"):
-        present = ~np.isnan(values) if values.dtype.kind == "f" else True
-        bad = np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)) & present)
-    _, _, where = describe_positions(bad, list(weights[bad[:5]]), offset)
-    raise InvalidWeightsError(
-        f"weights contain {plural(len(bad), 'value', 'values')} that are negative, "
-        f"NaN or infinite where the answer is present ({where}); weights "
-        "must be finite and >= 0"
-    )
+    return tally_values(values, weight_values, scale, nan_policy, offset=offset, chunk=chunk)

@@ -1,9 +1,9 @@
-"""Counting answers per segment: ``tally_by`` and the ``GroupedTally`` it returns.
+"""Counting answers per segment: ``tally_by``, which returns a ``GroupedTally``.
 
 Everything happens in one vectorised pass. Each key column is turned into
 integer codes (pandas and polars do it themselves when their objects are
 passed; numpy integers go through an offset and ``bincount``; text, objects and
-wide integers through a vectorised hash table, see ``_keys.py``),
+wide integers through a vectorised hash table, see :mod:`npskit._counting.factorize`),
 several key columns are combined into one code by mixed radix, and one
 ``np.bincount`` over ``code * 4 + category`` (category 3 is "missing answer")
 counts every group at once. There is no Python loop over rows.
@@ -11,11 +11,9 @@ counts every group at once. There is no Python loop over rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from npskit._core.errors import InvalidWeightsError
 from npskit._core.grouped import GroupedTally
@@ -23,16 +21,13 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys, NanPolicy
 
-from .inputs import as_numeric, plural
-from .keys import Factor, column_of, factorize, key_columns
-from .tally import _check_options, _tally_values
+from .factorize import factorize
+from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
+from .inputs import as_numeric
+from .kernel import check_options, tally_values
+from .keys import column_of, key_columns
 
-__all__ = ["GroupedTally", "tally_by"]
-
-
-_IntArray = npt.NDArray[np.intp]
-_GRID_LIMIT = 1 << 22  # most combined codes counted without compressing them first
-_BLOCK = 1 << 16  # answers per counting step, unless there are many groups
+__all__ = ["tally_by"]
 
 
 # -- tally_by -----------------------------------------------------------------------
@@ -138,7 +133,7 @@ def tally_by(
     >>> cross.keys[0], cross[("phone", np.datetime64("2024-02"))].nps
     (('phone', np.datetime64('2024-01')), 0.0)
     """
-    _check_options(scale, nan_policy)
+    check_options(scale, nan_policy)
     check_choice("missing_keys", missing_keys, ("group", "raise"))
     columns, names = key_columns(by, data)
     score_values = as_numeric(column_of(data, scores, "scores"))
@@ -152,7 +147,7 @@ def tally_by(
             )
     n = len(score_values)
     # Validation of answers and weights, by the same kernel as tally().
-    _tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
+    tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
     factors = []
     for name, column in zip(names, columns, strict=True):
         factor = factorize(column, name)
@@ -161,158 +156,11 @@ def tally_by(
                 f"by column {name!r} has {len(factor.codes)} keys but scores has {n} "
                 "answers; they must have the same length"
             )
-        factors.append(_missing_level(factor, name, missing_keys))
-    group_codes, levels = _combine(factors, n)
-    counts, squares = _count_groups(group_codes, len(levels), score_values, weight_values, scale)
+        factors.append(missing_level(factor, name, missing_keys))
+    group_codes, levels = combine_codes(factors, n)
+    counts, squares = count_groups(group_codes, len(levels), score_values, weight_values, scale)
     observed = np.flatnonzero(counts.sum(axis=1) > 0)
     counts, squares, levels = counts[observed], squares[observed], levels[observed]
-    key_values = [_level_values(factor, levels[:, j]) for j, factor in enumerate(factors)]
+    key_values = [factor.values(levels[:, j]) for j, factor in enumerate(factors)]
     keys = tuple(zip(*key_values, strict=True)) if key_values else ()
-    return _grouped(names, keys, counts, squares, weighted=weight_values is not None)
-
-
-def _grouped(
-    names: Sequence[str],
-    keys: tuple[tuple[Any, ...], ...],
-    counts: npt.NDArray[Any],
-    squares: npt.NDArray[np.float64],
-    *,
-    weighted: bool,
-) -> GroupedTally:
-    present = counts[:, :3]
-    missing = counts[:, 3]
-    responses = present.sum(axis=1)
-    if not weighted:
-        return GroupedTally.from_arrays(names, keys, present, missing, responses)
-    return GroupedTally.from_arrays(
-        names, keys, squares[:, :3], missing, responses, squared_weights=squares[:, 3:]
-    )
-
-
-def _missing_level(factor: Factor, name: str, policy: MissingKeys) -> Factor:
-    """Give missing keys the code ``factor.size`` (a last group), or raise."""
-    absent = factor.codes < 0
-    if not absent.any():
-        return factor
-    if policy == "raise":
-        bad = np.flatnonzero(absent)
-        places = ", ".join(str(int(p)) for p in bad[:5])
-        raise ValueError(
-            f"by column {name!r} has {plural(len(bad), 'missing key', 'missing keys')} "
-            f"(first at {'position' if len(bad) == 1 else 'positions'} {places}) and "
-            "missing_keys='raise'; pass missing_keys='group' to count them as their own group"
-        )
-    codes = factor.codes.copy()
-    codes[absent] = factor.size
-    return Factor(codes, factor.size + 1, _with_missing(factor))
-
-
-def _with_missing(factor: Factor) -> Callable[[_IntArray], list[Any]]:
-    def values(levels: _IntArray) -> list[Any]:
-        absent = levels == factor.size
-        found = iter(factor.values(levels[~absent]))
-        return [None if gone else next(found) for gone in absent.tolist()]
-
-    return values
-
-
-def _level_values(factor: Factor, levels: _IntArray) -> list[Any]:
-    return factor.values(levels)
-
-
-def _combine(factors: list[Factor], n: int) -> tuple[_IntArray, _IntArray]:
-    """One code per row from several key columns, and each code's level per column.
-
-    Codes combine by mixed radix, ``code * size_next + code_next``, which keeps
-    the lexicographic order of the columns. While the grid of all level
-    combinations stays small it is kept whole (unobserved cells are dropped
-    after counting); past ``limit`` cells the combined code is compressed to
-    the combinations that occur, still in order.
-    """
-    limit = min(_GRID_LIMIT, max(1 << 16, n))
-    first = factors[0]
-    combined = first.codes
-    table = np.arange(first.size, dtype=np.intp).reshape(-1, 1)
-    if first.size > limit:
-        combined, used = _compress(combined)
-        table = used.reshape(-1, 1)
-    for factor in factors[1:]:
-        radix = factor.size
-        if len(table) * radix <= limit:
-            combined = combined * radix + factor.codes
-            table = np.column_stack(
-                [
-                    np.repeat(table, radix, axis=0),
-                    np.tile(np.arange(radix, dtype=np.intp), len(table)),
-                ]
-            )
-            continue
-        combined, used = _compress(combined.astype(np.int64) * radix + factor.codes)
-        table = np.column_stack([table[used // radix], used % radix])
-    return combined, table
-
-
-def _compress(values: npt.NDArray[Any]) -> tuple[_IntArray, _IntArray]:
-    """Dense codes of integers, in increasing order of value, and the values that occur."""
-    if len(values) == 0:
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    low, high = int(values.min()), int(values.max())
-    if high - low < max(_GRID_LIMIT, 2 * len(values)):
-        offsets = (values - low).astype(np.intp, copy=False)
-        used = np.flatnonzero(np.bincount(offsets))
-        mapping = np.empty(high - low + 1, dtype=np.intp)
-        mapping[used] = np.arange(len(used), dtype=np.intp)
-        return mapping[offsets], used + low
-    factor = factorize(np.asarray(values, dtype=np.int64), "combined key")
-    found = np.asarray(factor.values(np.arange(factor.size, dtype=np.intp)), dtype=np.intp)
-    return factor.codes, found
-
-
-def _count_groups(
-    codes: _IntArray,
-    n_codes: int,
-    values: npt.NDArray[Any],
-    weights: npt.NDArray[Any] | None,
-    scale: Scale,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Counts per code of detractors, passives, promoters and missing answers.
-
-    Returns an ``(n_codes, 4)`` integer array of counts and, with weights, an
-    ``(n_codes, 6)`` array of weight sums then squared-weight sums per category.
-    """
-    # Category of each answer on the scale, and 3 for a missing answer (slot
-    # n_points of the table, where NaN is sent).
-    table = np.append(scale.categories().astype(np.intp) + 1, 3)
-    size = 4 * n_codes
-    counts = np.zeros(size, dtype=np.int64)
-    sums = np.zeros(size) if weights is not None else None
-    squares = np.zeros(size) if weights is not None else None
-    block = max(_BLOCK, 16 * size)
-    is_float = values.dtype.kind == "f"
-    low = scale.low
-    for start in range(0, len(values), block):
-        part = values[start : start + block]
-        if is_float:
-            missing = np.isnan(part)
-            position = np.where(missing, scale.n_points + low, part).astype(np.intp)
-        else:
-            position = part.astype(np.intp, copy=False)
-        if low:
-            position = position - low
-        index = codes[start : start + block] * 4
-        index += table.take(position)
-        counts += np.bincount(index, minlength=size)
-        if weights is not None and sums is not None and squares is not None:
-            w = weights[start : start + block].astype(np.float64)
-            if is_float:
-                w = np.where(missing, 0.0, w)
-            sums += np.bincount(index, weights=w, minlength=size)
-            squares += np.bincount(index, weights=w * w, minlength=size)
-    grid = counts.reshape(n_codes, 4)
-    if weights is None or sums is None or squares is None:
-        return grid, np.zeros((n_codes, 6))
-    weighted = np.column_stack(
-        [sums.reshape(n_codes, 4)[:, :3], squares.reshape(n_codes, 4)[:, :3]]
-    )
-    # Missing answers are counted, not weighed: column 3 of the counts holds them.
-    return grid, weighted
+    return grouped_from_counts(names, keys, counts, squares, weighted=weight_values is not None)

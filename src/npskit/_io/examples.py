@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,6 @@ def example_path() -> Path:
     >>> path.read_text(encoding="utf-8").splitlines()[0]
     'date,channel,queue,agent,answer,weight'
     """
-    from importlib.resources import files
-
     resource = files(_PACKAGE) / _FOLDER / _FILE
     if not isinstance(resource, Path):  # pragma: no cover - zip imports only
         raise FileNotFoundError(
@@ -108,8 +107,6 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
     >>> round(npskit.nps(data["answer"][phone]), 1)
     46.2
     """
-    from importlib.resources import files
-
     resource = files(_PACKAGE) / _FOLDER / _FILE
     with io.TextIOWrapper(resource.open("rb"), encoding="utf-8", newline="") as stream:
         reader = csv.reader(stream)

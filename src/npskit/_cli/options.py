@@ -1,0 +1,321 @@
+"""Options several subcommands share, and how every subcommand reports problems.
+
+One helper per group of options (the data source, the answer column, the
+output format, the interval, the comparison, the multiplicity adjustment,
+resampling), so that a flag has one name, one help text and one default
+across the command line. The choices of every method flag are the
+``Literal`` types of :mod:`npskit.typing`, read with :func:`typing.get_args`.
+
+Warnings the library emits while a subcommand runs are printed by
+:func:`print_warnings` as ``npskit: warning: ...`` lines on stderr (see
+:func:`npskit._cli.main.main`, which catches them for every subcommand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, get_args
+
+from npskit._compare.compare import DEFAULT_COMPARE_METHOD
+from npskit._intervals.confidence_interval import confidence_interval
+from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._io.examples import example_path
+from npskit._io.source import DataFile
+from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
+
+__all__ = [
+    "EXAMPLE_LABEL",
+    "PROG",
+    "HelpFormatter",
+    "add_answer_options",
+    "add_compare_method_option",
+    "add_format_option",
+    "add_interval_options",
+    "add_p_adjust_option",
+    "add_resampling_options",
+    "add_source_options",
+    "confidence_level",
+    "count",
+    "data_file",
+    "delimiter",
+    "positive",
+    "print_table",
+    "print_warnings",
+    "resampling",
+    "score_column",
+    "source",
+]
+
+PROG = "npskit"
+EXAMPLE_LABEL = "the bundled example (contact_center.csv)"
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
+_N_RESAMPLES = inspect.signature(confidence_interval).parameters["n_resamples"].default
+"""The library's number of resamples, read from its signature (named once, there)."""
+
+
+class TabularResult(Protocol):
+    """What :func:`print_table` needs of a result (Breakdown, Trend, ...)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def to_markdown(self) -> str: ...
+
+    def to_csv(self) -> str: ...
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and epilogs as written; every option's help ends with its default.
+
+    An option whose default is None or a flag says in its own words what
+    happens when it is left out, so only other defaults are added here.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        shown = "%(default)" in text or "default:" in text
+        silent = action.default in (None, False, argparse.SUPPRESS) or not action.option_strings
+        if shown or silent:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+# -- the data ---------------------------------------------------------------------------
+
+
+def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = True) -> None:
+    """FILE (unless the subcommand names its files itself), --example and --delimiter."""
+    if positional:
+        parser.add_argument(
+            "file",
+            nargs="?",
+            metavar="FILE",
+            help="CSV file (UTF-8, a header line naming the columns) or Parquet file "
+            "(.parquet, needs pyarrow)",
+        )
+    parser.add_argument(
+        "--example",
+        action="store_true",
+        help="use the bundled example survey instead of FILE (--score defaults to 'answer')",
+    )
+    parser.add_argument(
+        "--delimiter",
+        type=delimiter,
+        default=",",
+        metavar="CHAR",
+        help="field separator of a CSV file, one character; 'tab' for tabs",
+    )
+
+
+def add_answer_options(parser: argparse.ArgumentParser) -> None:
+    """Which column holds the answers and the weights, and what missing means."""
+    parser.add_argument(
+        "--score",
+        metavar="COLUMN",
+        help="column with the answers 0..10; blank cells are missing answers "
+        "(default with --example: answer)",
+    )
+    parser.add_argument(
+        "--weight",
+        metavar="COLUMN",
+        help="column with survey weights, finite and >= 0 (default: unweighted)",
+    )
+    parser.add_argument(
+        "--nan-policy",
+        choices=get_args(NanPolicy),
+        default="omit",
+        help="leave missing answers out and count them (omit) or stop (raise)",
+    )
+
+
+def add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """--format, the first of ``formats`` by default."""
+    parser.add_argument(
+        "--format",
+        choices=formats,
+        default=formats[0],
+        help="output format; json keeps full precision",
+    )
+
+
+# -- methods ----------------------------------------------------------------------------
+
+
+def add_interval_options(
+    parser: argparse.ArgumentParser,
+    methods: Sequence[str] = get_args(IntervalMethod),
+    *,
+    what: str = "the NPS interval",
+) -> None:
+    """--interval-method and --confidence-level."""
+    parser.add_argument(
+        "--interval-method",
+        choices=methods,
+        default=DEFAULT_METHOD,
+        metavar="METHOD",
+        help=f"method of {what}, one of {', '.join(methods)}",
+    )
+    parser.add_argument(
+        "--confidence-level",
+        type=confidence_level,
+        default=0.95,
+        metavar="LEVEL",
+        help="level of the two-sided intervals, strictly between 0 and 1",
+    )
+
+
+def add_compare_method_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """--compare-method: a method of npskit.compare for independent samples."""
+    methods = get_args(CompareMethod)
+    parser.add_argument(
+        "--compare-method",
+        choices=methods,
+        default=DEFAULT_COMPARE_METHOD,
+        metavar="METHOD",
+        help=f"method of {what}, one of {', '.join(methods)}",
+    )
+
+
+def add_p_adjust_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """--p-adjust: the multiplicity adjustment of several p-values."""
+    parser.add_argument(
+        "--p-adjust",
+        choices=get_args(PAdjustMethod),
+        default="holm",
+        help=f"multiplicity adjustment of {what}",
+    )
+
+
+def add_resampling_options(parser: argparse.ArgumentParser) -> None:
+    """--seed and --n-resamples, for the methods that draw random numbers."""
+    parser.add_argument(
+        "--seed",
+        type=count,
+        default=None,
+        metavar="INT",
+        help="seed of the random numbers of the resampling methods (bootstrap, "
+        "permutation, bayes): the same seed gives the same output, run after run "
+        "(default: no seed, fresh random numbers on every run)",
+    )
+    parser.add_argument(
+        "--n-resamples",
+        type=positive,
+        default=None,
+        metavar="N",
+        help=f"resamples (or draws) of the resampling methods (default: {_N_RESAMPLES})",
+    )
+
+
+def resampling(args: argparse.Namespace) -> dict[str, Any]:
+    """``rng`` and ``n_resamples`` keyword arguments from --seed and --n-resamples.
+
+    ``n_resamples`` is passed only when given (the library's default otherwise).
+    """
+    options: dict[str, Any] = {"rng": args.seed}
+    if args.n_resamples is not None:
+        options["n_resamples"] = args.n_resamples
+    return options
+
+
+# -- argument types ---------------------------------------------------------------------
+
+
+def confidence_level(text: str) -> float:
+    """A confidence level strictly between 0 and 1, for ``type=``."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"must be strictly between 0 and 1 (e.g. 0.95), got {text!r}"
+        )
+    return value
+
+
+def delimiter(text: str) -> str:
+    """One delimiter character ('tab' for a tab), for ``type=``."""
+    value = _DELIMITER_NAMES.get(text, text)
+    if len(value) != 1 or value in '"\r\n':
+        raise argparse.ArgumentTypeError(
+            f"must be one character other than a quote or a line break (or 'tab'), got {text!r}"
+        )
+    return value
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+
+
+def count(text: str) -> int:
+    """A whole number >= 0, for ``type=``."""
+    value = _whole(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
+
+
+def positive(text: str) -> int:
+    """A whole number >= 1, for ``type=``."""
+    value = _whole(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+# -- reading the arguments --------------------------------------------------------------
+
+
+def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Path, str]:
+    """The file to read and how to name it, from FILE or --example."""
+    if args.example and args.file is not None:
+        parser.error("give FILE or --example, not both")
+    if args.example:
+        return example_path(), EXAMPLE_LABEL
+    if args.file is None:
+        parser.error("FILE is required (or --example for the bundled example survey)")
+    return Path(args.file), str(args.file)
+
+
+def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
+    """The file to read, with the --delimiter of ``args``."""
+    return DataFile(path, delimiter=args.delimiter, label=label)
+
+
+def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """--score, or 'answer' with --example."""
+    if args.score is None and not args.example:
+        parser.error("--score COLUMN is required: name the column that holds the answers")
+    return "answer" if args.score is None else str(args.score)
+
+
+def print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """Print warnings as ``npskit: warning: ...`` lines on stderr, each message once."""
+    for message in dict.fromkeys(" ".join(str(item.message).split()) for item in caught):
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def print_table(result: TabularResult, output: str, payload: dict[str, Any], heading: str) -> None:
+    """Print a tabular result in the --format asked for.
+
+    ``json``: ``payload`` (what was read, and how) followed by the result's
+    ``to_dict()``, strict JSON; ``markdown`` and ``csv``: the table alone;
+    ``text``: ``heading`` and the result as people read it.
+    """
+    if output == "json":
+        print(json.dumps({**payload, **result.to_dict()}, indent=2, default=str, allow_nan=False))
+    elif output == "markdown":
+        print(result.to_markdown())
+    elif output == "csv":
+        print(result.to_csv(), end="")
+    else:
+        print(heading)
+        print(result)

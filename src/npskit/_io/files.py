@@ -1,0 +1,187 @@
+"""The one file dispatcher: given a data file, pick the reader that counts it.
+
+* Parquet files (``*.parquet``, ``*.parq``) are read by pyarrow
+  (:func:`npskit._io.arrow.parquet_counts`).
+* CSV files of at least :data:`ARROW_MIN_BYTES` are read by pyarrow when it is
+  installed (:func:`npskit._io.arrow.arrow_csv_counts`); if that reader meets
+  anything it does not like, the stdlib reader reads the file again and names
+  the problem. Results do not depend on which reader ran.
+* Other CSV files are read by the stdlib :mod:`csv` module
+  (:func:`npskit._io.csv_counts.csv_counts`), with no pyarrow import cost.
+
+Every reader yields counts per chunk; they are merged here, once, by
+:func:`npskit._io.chunks.merge_chunks`. Blank key cells become missing keys
+(``None``), ordered last as in :func:`npskit.tally_by`.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from npskit._core.errors import NpskitError
+from npskit._core.grouped import GroupedTally
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.tally import Tally
+from npskit.typing import NanPolicy
+
+from .arrow import arrow_csv_counts, parquet_answers, parquet_counts
+from .chunks import merge_chunks
+from .csv_counts import csv_answers, csv_counts
+from .source import DataFile, DataFileError
+
+__all__ = ["ARROW_MIN_BYTES", "answer_histogram", "count_file", "tally_file"]
+
+Reader = Callable[..., Iterator[GroupedTally]]
+"""A reader: ``reader(file, score, keys, *, weight, nan_policy, scale)`` yields counts per chunk."""
+
+ARROW_MIN_BYTES = 1 << 23
+"""CSV files smaller than this (8 MiB) are read by the stdlib reader: no pyarrow import cost."""
+
+
+def count_file(
+    file: DataFile,
+    score: str,
+    keys: Sequence[str] = (),
+    *,
+    weight: str | None = None,
+    nan_policy: NanPolicy = "omit",
+    scale: Scale = STANDARD_SCALE,
+) -> GroupedTally:
+    """Count column ``score`` of a CSV or Parquet file per combination of ``keys``.
+
+    Parameters
+    ----------
+    file : DataFile
+        The file, its delimiter and how messages name it.
+    score : str
+        Column of answers; blank cells (null in Parquet) are missing answers.
+    keys : sequence of str, default ()
+        Key columns. Cells are text with surrounding spaces removed; a blank
+        cell is a missing key (``None``), a group of its own. With no key
+        column the result has one group, whose key is ``()``.
+    weight : str, optional
+        Column of survey weights.
+    nan_policy : {"omit", "raise"}, default "omit"
+        As for :func:`npskit.tally`.
+    scale : Scale, default the standard 0-10 scale
+        Scale of the answers.
+
+    Returns
+    -------
+    GroupedTally
+        Counts per key, sorted by key, missing keys last.
+
+    Raises
+    ------
+    DataFileError
+        For any problem with the file or its values, naming file and line
+        (or row, for Parquet).
+
+    Examples
+    --------
+    >>> from npskit import example_path
+    >>> g = count_file(DataFile(example_path()), "answer", ["channel"])
+    >>> g.names, [key for key, _ in g]
+    (('channel',), [('chat',), ('email',), ('phone',)])
+    >>> g.total == tally_file(DataFile(example_path()), "answer")
+    True
+    """
+
+    def merged_by(reader: Reader) -> GroupedTally | None:
+        parts = reader(file, score, keys, weight=weight, nan_policy=nan_policy, scale=scale)
+        return merge_chunks(parts)
+
+    if file.is_parquet:
+        merged = merged_by(parquet_counts)
+    else:
+        merged = _arrow_csv(file, merged_by)
+        if merged is None:
+            merged = merged_by(csv_counts)
+    if merged is None:  # pragma: no cover - the readers raise for a file without data
+        raise DataFileError(f"{file.label} has no data")
+    return _with_missing_keys(merged, keys)
+
+
+def tally_file(
+    file: DataFile,
+    score: str,
+    *,
+    weight: str | None = None,
+    nan_policy: NanPolicy = "omit",
+    scale: Scale = STANDARD_SCALE,
+) -> Tally:
+    """The tally of every answer in column ``score`` (see :func:`count_file`).
+
+    Examples
+    --------
+    >>> from npskit import example_path
+    >>> tally_file(DataFile(example_path()), "answer")
+    Tally(detractors=1427, passives=1517, promoters=2880, n_missing=176)
+    """
+    grouped = count_file(file, score, (), weight=weight, nan_policy=nan_policy, scale=scale)
+    return grouped.total
+
+
+def answer_histogram(
+    file: DataFile, score: str, *, weight: str | None = None, scale: Scale = STANDARD_SCALE
+) -> npt.NDArray[np.float64]:
+    """Answers (or their weights) per point of the scale, for a chart of the answers.
+
+    Run after :func:`count_file` has read the same columns: the values are
+    known to be valid, so the only work left is counting.
+
+    Examples
+    --------
+    >>> from npskit import example_path
+    >>> answer_histogram(DataFile(example_path()), "answer").sum()
+    np.float64(5824.0)
+    """
+    reader = parquet_answers if file.is_parquet else csv_answers
+    counts = np.zeros(scale.n_points, dtype=np.float64)
+    for scores, weights in reader(file, score, weight):
+        present = ~np.isnan(scores) if scores.dtype.kind == "f" else np.ones(len(scores), bool)
+        index = scores[present].astype(np.intp) - scale.low
+        used = None if weights is None else weights[present]
+        counts += np.bincount(index, weights=used, minlength=scale.n_points)
+    return counts
+
+
+def _arrow_csv(
+    file: DataFile, merged_by: Callable[[Reader], GroupedTally | None]
+) -> GroupedTally | None:
+    """Counts by pyarrow, or None when the stdlib reader should do the work."""
+    try:
+        if os.path.getsize(file.path) < ARROW_MIN_BYTES:
+            return None
+        import pyarrow  # noqa: F401 - only to learn whether it is installed
+    except (OSError, ImportError):
+        return None
+    try:
+        return merged_by(arrow_csv_counts)
+    except (NpskitError, ValueError, TypeError, OSError, UnicodeDecodeError, csv.Error):
+        return None
+    except Exception as error:  # pyarrow.ArrowInvalid and friends
+        if type(error).__module__.startswith("pyarrow"):
+            return None
+        raise
+
+
+def _with_missing_keys(grouped: GroupedTally, keys: Sequence[str]) -> GroupedTally:
+    """Name the key columns, and make blank keys missing (``None``, ordered last)."""
+    renamed = [tuple(None if value == "" else value for value in key) for key in grouped.keys]
+    relabelled = GroupedTally.from_arrays(
+        tuple(keys),
+        renamed,
+        grouped.counts,
+        grouped.n_missing,
+        grouped.responses,
+        grouped.squared_weights,
+    )
+    if renamed == list(grouped.keys):
+        return relabelled
+    return GroupedTally.concat([relabelled])  # sorts: missing keys last

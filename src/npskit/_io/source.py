@@ -1,0 +1,128 @@
+"""A data file the command line reads: where it is, how to name it, its columns.
+
+:class:`DataFile` is what both readers (the stdlib CSV reader in
+:mod:`npskit._io.csv_file` and the pyarrow reader in :mod:`npskit._io.arrow`)
+and the dispatcher (:mod:`npskit._io.files`) are given; it knows nothing of
+how the file is parsed. :class:`DataFileError` is the one error of the file
+readers: its message names the file and the line (or row) to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from npskit._core.errors import NpskitError
+
+__all__ = ["CHUNK_ROWS", "DataFile", "DataFileError", "is_parquet"]
+
+CHUNK_ROWS = 65536
+_DELIMITERS = (",", ";", "\t", "|")  # what a wrongly chosen delimiter usually is
+_COLUMNS_SHOWN = 30  # available columns listed when one is missing
+_PARQUET_SUFFIXES = (".parquet", ".parq")
+
+
+class DataFileError(NpskitError, ValueError):
+    """A data file that cannot be read as survey answers; the message says where."""
+
+
+def is_parquet(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is read as Parquet (by its suffix, ``.parquet`` or ``.parq``).
+
+    Examples
+    --------
+    >>> is_parquet("survey.PARQUET"), is_parquet("survey.csv")
+    (True, False)
+    """
+    return os.fspath(path).lower().endswith(_PARQUET_SUFFIXES)
+
+
+class DataFile:
+    """A CSV or Parquet file of survey answers, read by column name.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    delimiter : str, default ","
+        The field separator of a CSV file, one character.
+    label : str, optional
+        How messages name the file; by default the path as given.
+    chunk_rows : int, default 65536
+        Records per chunk of the stdlib CSV reader.
+
+    Examples
+    --------
+    >>> file = DataFile("survey.csv", label="the survey")
+    >>> file.where(17), file.is_parquet
+    ('the survey, line 17', False)
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        delimiter: str = ",",
+        label: str | None = None,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
+        self.path = path
+        self.delimiter = delimiter
+        self.label = os.fspath(path) if label is None else label
+        self.chunk_rows = chunk_rows
+
+    @property
+    def is_parquet(self) -> bool:
+        """Whether the file is read as Parquet (see :func:`is_parquet`)."""
+        return is_parquet(self.path)
+
+    def where(self, line: int) -> str:
+        """``"data.csv, line 17"``: the start of a message about one line."""
+        return f"{self.label}, line {line}"
+
+    def column_index(self, header: Sequence[str], name: str) -> int:
+        """Position of column ``name`` in ``header``.
+
+        Raises
+        ------
+        DataFileError
+            If the column is missing (listing the columns, and hinting at stray
+            spaces or a wrong delimiter) or named more than once.
+        """
+        places = [i for i, column in enumerate(header) if column == name]
+        if len(places) == 1:
+            return places[0]
+        if places:
+            numbers = ", ".join(str(i + 1) for i in places)
+            raise DataFileError(
+                f"{self.label}: the header names column {name!r} more than once "
+                f"(columns {numbers}); rename the copies so that the column is unambiguous"
+            )
+        raise DataFileError(self.missing_column(header, name))
+
+    def missing_column(self, header: Sequence[str], name: str) -> str:
+        """The message for a column ``name`` that ``header`` lacks."""
+        shown = ", ".join(repr(column) for column in header[:_COLUMNS_SHOWN])
+        if len(header) > _COLUMNS_SHOWN:
+            shown += f" and {len(header) - _COLUMNS_SHOWN} more"
+        message = f"{self.label} has no column {name!r}; its columns are {shown}"
+        spaced = [column for column in header if column.strip() == name]
+        if spaced:
+            message += (
+                f". Column {spaced[0]!r} differs only by spaces: remove them from the "
+                "header, or name the column with its spaces"
+            )
+        if len(header) == 1:
+            others = [d for d in _DELIMITERS if d != self.delimiter and d in header[0]]
+            if others:
+                likely = max(others, key=header[0].count)
+                message += (
+                    f". The header is a single column containing {likely!r}, so the file "
+                    f"seems to use {likely!r} as delimiter, not {self.delimiter!r}: pass "
+                    f"--delimiter {_shell_word(likely)}"
+                )
+        return message
+
+
+def _shell_word(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else f"'{delimiter}'"
