@@ -26,7 +26,7 @@ from npskit._intervals.confidence_interval import (
     ConfidenceInterval,
     confidence_interval,
 )
-from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._io.csv_file import CsvDataError, CsvFile, tally_csv
 from npskit.typing import IntervalMethod, NanPolicy
 
@@ -200,9 +200,9 @@ def _add_interval_options(
     parser.add_argument(
         "--method",
         choices=methods,
-        default=DEFAULT_METHOD,
+        default=DEFAULT_INTERVAL_METHOD,
         metavar="METHOD",
-        help=f"interval method, one of {', '.join(methods)} (default: {DEFAULT_METHOD})",
+        help=f"interval method, one of {', '.join(methods)} (default: {DEFAULT_INTERVAL_METHOD})",
     )
     parser.add_argument(
         "--confidence-level",
@@ -310,7 +310,7 @@ def _run_summary(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         interval = confidence_interval(
-            result, method=args.method, confidence_level=args.confidence_level, rng=0
+            result, interval_method=args.method, confidence_level=args.confidence_level, rng=0
         )
     _warn(caught)
     if args.plot is not None:  # first, so that a plot that cannot be written stops early
@@ -357,7 +357,7 @@ def _summary_markdown(result: Tally, interval: ConfidenceInterval) -> str:
     lines.append("")
     lines.append(
         f"NPS **{result.nps:+.1f}**, {level} confidence interval "
-        f"[{interval.low:+.1f}, {interval.high:+.1f}] ({interval.method}; "
+        f"[{interval.low:+.1f}, {interval.high:+.1f}] ({interval.interval_method}; "
         + (f"effective n {result.effective_n:.1f}; " if weighted else "")
         + "rounded to 1 decimal)"
     )
@@ -385,7 +385,7 @@ def _summary_csv(
         "low": interval.low,
         "high": interval.high,
         "confidence_level": interval.confidence_level,
-        "method": interval.method,
+        "method": interval.interval_method,
     }
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(record), lineterminator="\n")
@@ -400,7 +400,7 @@ def _with_interval(text: str, interval: ConfidenceInterval) -> str:
     level = f"{100 * interval.confidence_level:g}%"
     line = (
         f"{level} confidence interval [{interval.low:+.1f}, {interval.high:+.1f}] "
-        f"({interval.method}, rounded to 1 decimal)"
+        f"({interval.interval_method}, rounded to 1 decimal)"
     )
     return "\n".join([*body, line, note])
 

@@ -168,7 +168,7 @@ def _run_compare(args: argparse.Namespace) -> int:
         "alternative": args.alternative,
     }
     if args.method is not None:
-        options["method"] = args.method
+        options["compare_method"] = args.method
     result = compare(before, after, **options)
     if args.format == "json":
         payload = {
@@ -281,7 +281,7 @@ def _compare_text(
         f"  current   NPS {after.nps:+6.1f}  n = {after.n}",
         f"  change    {result.difference:+.1f} points, {pct} CI "
         f"[{result.low:+.1f}, {result.high:+.1f}]",
-        f"  p-value   {result.pvalue:.3g} ({result.method}, {alternative})",
+        f"  p-value   {result.pvalue:.3g} ({result.compare_method}, {alternative})",
         "NPS and points rounded to 1 decimal, p-value to 3 significant digits; "
         "change = current - baseline.",
     ]

@@ -13,7 +13,8 @@ import math
 import warnings
 from typing import Any
 
-from npskit._planning.margin import PLANNING_METHODS, SampleSize, sample_size
+from npskit._planning.sample_size import SampleSize, sample_size
+from npskit._planning.shared import PLANNING_METHODS
 
 from .main import _add_format_option, _add_interval_options, _warn
 
@@ -95,7 +96,7 @@ def _run_sample_size(args: argparse.Namespace) -> int:
                 args.margin,
                 expected=args.expected,
                 confidence_level=args.confidence_level,
-                method=args.method,
+                interval_method=args.method,
                 population=args.population,
             )
         except ValueError as error:  # e.g. more than 10^15 answers needed
@@ -120,7 +121,7 @@ def _text(plan: SampleSize) -> str:
         ("answers needed", str(plan.n)),
         ("margin at that n", f"±{plan.margin:.2f} points"),
         ("confidence level", f"{100 * plan.confidence_level:g}%"),
-        ("method", plan.method),
+        ("method", plan.interval_method),
         ("expected shares", shares),
     ]
     if plan.population is not None:
@@ -144,7 +145,7 @@ def _markdown(plan: SampleSize) -> str:
         ("answers needed", str(plan.n)),
         ("margin at that n", f"±{plan.margin:.2f} points"),
         ("confidence level", f"{100 * plan.confidence_level:g}%"),
-        ("method", plan.method),
+        ("method", plan.interval_method),
         ("expected shares", expected),
     ]
     if plan.population is not None:

@@ -8,17 +8,14 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from npskit._compare.compare import DEFAULT_COMPARE_METHOD
+from npskit._compare.arrays import compare_arrays
+from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._counting.tally_by import GroupedTally, tally_by
-from npskit._intervals.arrays import (
-    compare_arrays,
-    effective_arrays,
-    interval_arrays,
-)
-from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._intervals.arrays import effective_arrays, interval_arrays
+from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._stats.multiplicity import adjust_pvalues
 from npskit.typing import (
     CompareMethod,
@@ -48,7 +45,7 @@ def breakdown(
     data: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    method: IntervalMethod = DEFAULT_METHOD,
+    method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
     compare_to: CompareTo = "rest",
     p_adjust: PAdjustMethod = "holm",
@@ -320,11 +317,11 @@ def _stats(
         nps = np.where(n > 0, 100.0 * (counts[:, 2] - counts[:, 0]) / n, np.nan)
         rest_nps = np.where(rest_n > 0, 100.0 * (rest[:, 2] - rest[:, 0]) / rest_n, np.nan)
         shares = np.where(n[:, None] > 0, counts / n[:, None], np.nan)
-    low, high = interval_arrays(effective, confidence_level=level, method=method, rng=rng)
+    low, high = interval_arrays(effective, confidence_level=level, interval_method=method, rng=rng)
     d_low, d_high, _, pvalue = compare_arrays(
         effective_arrays(rest, rest_squares),
         effective,
-        method=versus,
+        compare_method=versus,
         confidence_level=level,
         rng=rng,
     )
@@ -346,7 +343,7 @@ def _stats(
         "difference_low": d_low,
         "difference_high": d_high,
         "pvalue": pvalue,
-        "pvalue_adjusted": adjust_pvalues(pvalue, method=adjust),
+        "pvalue_adjusted": adjust_pvalues(pvalue, p_adjust=adjust),
         "impact": total_nps - rest_nps,
     }
 
@@ -488,7 +485,7 @@ def _total(grouped: GroupedTally, level: float, method: IntervalMethod, rng: Any
     counts = np.array([[t.detractors, t.passives, t.promoters]], dtype=np.float64)
     squares = None if not t.is_weighted else np.array([t._squares()], dtype=np.float64)
     low, high = interval_arrays(
-        effective_arrays(counts, squares), confidence_level=level, method=method, rng=rng
+        effective_arrays(counts, squares), confidence_level=level, interval_method=method, rng=rng
     )
     shares = t.shares
     return BreakdownTotal(

@@ -14,6 +14,7 @@ from npskit._core.grouped import GroupedTally, _json_value, _label
 from npskit._core.interval import Interval
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level
+from npskit._stats.effective import kish_effective_counts
 
 __all__ = ["RankBy", "ShrinkageResult", "ShrunkSegment", "shrink"]
 
@@ -321,7 +322,7 @@ def shrink(
     """
     level = check_confidence_level(confidence_level)
     grouped = _as_grouped(groups)
-    counts, n_effective = _effective_counts(grouped)
+    counts, n_effective = kish_effective_counts(grouped.counts, grouped.squared_weights)
     fit = fit_dirichlet(counts)
     tail = (1.0 - level) / 2.0
     segments = []
@@ -372,20 +373,6 @@ def _as_grouped(groups: object) -> GroupedTally:
         "groups must be a GroupedTally, a mapping of key to Tally or a sequence of "
         f"Tally, got {type(groups).__name__}"
     )
-
-
-def _effective_counts(
-    grouped: GroupedTally,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    counts = np.asarray(grouped.counts, dtype=np.float64)
-    n = counts.sum(axis=1)
-    if grouped.squared_weights is None:
-        return counts, n
-    squares = grouped.squared_weights.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n_effective = np.where(squares > 0, n * n / squares, 0.0)
-        scale = np.where(n > 0, n_effective / n, 0.0)
-    return counts * scale[:, None], n_effective
 
 
 @dataclass(frozen=True, slots=True)

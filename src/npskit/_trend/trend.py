@@ -27,7 +27,7 @@ from npskit._core.validation import check_choice, check_confidence_level
 from npskit._counting.inputs import plural
 from npskit._counting.keys import library
 from npskit._counting.tally_by import tally_by
-from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._stats.multiplicity import adjust_pvalues
 from npskit.typing import Frequency, IntervalMethod, NanPolicy, PAdjustMethod
 
@@ -335,7 +335,7 @@ def trend(
     weights: Any = None,
     method: str | None = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_METHOD,
+    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     p_adjust: PAdjustMethod = "holm",
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
@@ -545,7 +545,7 @@ def trend_from_tallies(
     freq: Frequency | None = None,
     method: str | None = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_METHOD,
+    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     p_adjust: PAdjustMethod = "holm",
 ) -> Trend:
     """:func:`trend` from tallies already counted per distinct period key.
@@ -676,20 +676,20 @@ def _build(
     for i, part in enumerate(tallies):
         if part.weight_sum <= 0:
             continue
-        ci = confidence_interval(part, method=interval, confidence_level=level)
+        ci = confidence_interval(part, interval_method=interval, confidence_level=level)
         nps[i] = ci.estimate
         bounds[i] = (ci.low, ci.high)
         if last is not None:
             options: dict[str, Any] = {"confidence_level": level}
             if method is not None:
-                options["method"] = method
+                options["compare_method"] = method
             result = compare(tallies[last], part, **options)
             changes[i] = result
             previous[i] = last
-            used_method = str(result.method)
+            used_method = str(result.compare_method)
         last = i
     raw = np.array([np.nan if c is None else float(c.pvalue) for c in changes])
-    adjusted = adjust_pvalues(raw, method=adjust)
+    adjusted = adjust_pvalues(raw, p_adjust=adjust)
     rows = []
     for i, part in enumerate(tallies):
         result = changes[i]
@@ -719,7 +719,7 @@ def _build(
     if used_method is None:  # fewer than two periods with answers: ask compare its default
         import inspect
 
-        default = inspect.signature(compare).parameters["method"].default
+        default = inspect.signature(compare).parameters["compare_method"].default
         used_method = str(default)
     omnibus, linear = _series_tests(tallies, level)
     return Trend(
