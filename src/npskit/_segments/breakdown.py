@@ -111,7 +111,7 @@ def breakdown(
         As for :func:`npskit.tally`.
     rng : int or numpy.random.Generator, optional
         Seed or generator for the resampling methods (``"permutation"`` and
-        ``"bootstrap"`` comparisons, bootstrap intervals).
+        ``"bootstrap-percentile"`` comparisons, bootstrap intervals).
 
     Returns
     -------
