@@ -21,7 +21,8 @@ from ._core.errors import (
 from ._core.warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleWarning
 
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
-    from ._compare.compare import Comparison, compare
+    from ._compare.compare import compare
+    from ._compare.comparison import Comparison
     from ._compare.paired_results import MarginalHomogeneityTest, PairedComparison
     from ._core.interval import Interval
     from ._core.scale import STANDARD_SCALE, Category, Scale
@@ -52,7 +53,7 @@ _LAZY = {
     "BreakdownRow": "_segments.breakdown",
     "BreakdownTotal": "_segments.breakdown",
     "Category": "_core.scale",
-    "Comparison": "_compare.compare",
+    "Comparison": "_compare.comparison",
     "ConfidenceInterval": "_intervals.confidence_interval",
     "Decomposition": "_segments.decompose",
     "DecompositionRow": "_segments.decompose",

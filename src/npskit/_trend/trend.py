@@ -18,6 +18,7 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
+from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally, _json_value
 from npskit._core.results import Table
@@ -716,11 +717,8 @@ def _build(
                 tally=part,
             )
         )
-    if used_method is None:  # fewer than two periods with answers: ask compare its default
-        import inspect
-
-        default = inspect.signature(compare).parameters["compare_method"].default
-        used_method = str(default)
+    if used_method is None:  # fewer than two periods with answers: compare's default
+        used_method = DEFAULT_COMPARE_METHOD
     omnibus, linear = _series_tests(tallies, level)
     return Trend(
         tuple(rows),
