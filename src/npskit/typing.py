@@ -43,6 +43,7 @@ IntervalMethod = Literal[
     "adjusted-wald",
     "agresti-min",
     "bonett-price",
+    "wald-continuity",
     "tango",
     "exact",
     "bayes",
