@@ -43,7 +43,6 @@ IntervalMethod = Literal[
     "adjusted-wald",
     "agresti-min",
     "bonett-price",
-    "wald-continuity",
     "tango",
     "exact",
     "bayes",

@@ -34,7 +34,6 @@ from npskit._stats.exact import exact_bounds, sign_test
 from npskit._stats.normal import tail_probability
 from npskit._stats.tango import tango_bounds, tango_test
 from npskit._stats.wald import wald_bounds, wald_bounds_array, wald_test
-from npskit._stats.wald_continuity import wald_continuity_bounds
 from npskit.typing import Alternative, IntervalMethod
 
 __all__ = [
@@ -121,11 +120,6 @@ INTERVAL_METHODS: dict[str, IntervalMethodEntry] = {
     "agresti-min": _wald_family("agresti-min", "Agresti & Min (2005), doi:10.1002/sim.1781"),
     "bonett-price": _wald_family(
         "bonett-price", "Bonett & Price (2012), doi:10.3102/1076998611411915"
-    ),
-    "wald-continuity": IntervalMethodEntry(
-        bounds=lambda d, s, p, alpha, _: wald_continuity_bounds(d, s, p, alpha),
-        bounds_array=wald_continuity_bounds,
-        citation="Wald interval with a 1/n continuity correction (Fleiss 1981)",
     ),
     "tango": IntervalMethodEntry(
         bounds=lambda d, s, p, alpha, _: tango_bounds(d, s, p, alpha),
