@@ -260,7 +260,8 @@ def interval_from_counts(
             stacklevel=stacklevel + 1,
         )
     alpha = tail_probability(confidence_level, alternative)
-    lower, upper = entry.bounds(d, s, p, alpha, options)
+    bounds = entry.bounds(d, s, p, alpha, options)
+    lower, upper = float(bounds[0]), float(bounds[1])
     if alternative == "greater":
         upper = 1.0
     elif alternative == "less":
