@@ -22,7 +22,12 @@ import numpy.typing as npt
 
 from npskit._stats.bayes_difference import bayes_difference
 from npskit._stats.bootstrap import bootstrap_difference
-from npskit._stats.mover import mover_difference, mover_limits
+from npskit._stats.mover import (
+    mover_bounds,
+    mover_difference,
+    mover_limits,
+    mover_statistic_one,
+)
 from npskit._stats.normal import normal_pvalue, signed_ratio, z_quantile
 from npskit._stats.permutation import permutation_pvalue
 from npskit._stats.tango import tango_bounds_array
@@ -126,11 +131,9 @@ def _wald_family(name: str, citation: str, **flags: Any) -> CompareMethodEntry:
 def _mover(
     c0: Counts, c1: Counts, alpha: float, alternative: str, _: CompareOptions
 ) -> MethodOutcome:
-    low, high, z = mover_difference(np.array([c0]), np.array([c1]), alpha)
-    statistic = float(z[0])
-    return MethodOutcome(
-        float(low[0]), float(high[0]), statistic, float(normal_pvalue(statistic, alternative))
-    )
+    low, high = mover_bounds(c0, c1, alpha)
+    statistic = mover_statistic_one(c0, c1)
+    return MethodOutcome(low, high, statistic, float(normal_pvalue(statistic, alternative)))
 
 
 def _mover_grid(outcomes0: Floats, outcomes1: Floats, alpha: float) -> tuple[Floats, Floats]:

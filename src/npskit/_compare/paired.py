@@ -120,8 +120,9 @@ def compare_paired(
       for the mean of the multinomial distribution of the 9 transition cells.
       For a candidate difference :math:`\\delta`, the cell probabilities are
       re-estimated by maximum likelihood under the constraint
-      :math:`\\sum_k \\pi_k x_k = \\delta` (:func:`restricted_mle`; cells with
-      the same change score are merged, which changes nothing) and
+      :math:`\\sum_k \\pi_k x_k = \\delta`
+      (:func:`npskit._stats.paired_score.restricted_mle`; cells with the same
+      change score are merged, which changes nothing) and
       :math:`Z(\\delta) = (\\bar x - \\delta)\\sqrt n / \\sqrt{\\tilde V(\\delta)}`
       with :math:`\\tilde V(\\delta) = \\sum_k \\tilde\\pi_k (x_k - \\delta)^2`.
       The interval is :math:`\\{\\delta : |Z(\\delta)| \\le z\\}`, solved by

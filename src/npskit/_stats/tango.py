@@ -36,7 +36,7 @@ EDGE = 1e-13
 """How far inside (-1, 1) the bound searches start: the statistic is 0/0 at the ends."""
 
 _EPS = 2.220446049250313e-16
-_HALVINGS = 70  # halvings of [-1, 1]: far below double precision
+_HALVINGS = 56  # halvings of [-1, 1]: below double precision (2 / 2^56 < 3e-17)
 
 
 def restricted_mle(b: Any, c: Any, n: Any, delta: Any) -> Any:
@@ -46,11 +46,10 @@ def restricted_mle(b: Any, c: Any, n: Any, delta: Any) -> Any:
     (1 - delta) / 2]`` of ``A q^2 + B q + C = 0`` with ``A = 2n``,
     ``B = -b - c + (2n - b + c) delta`` and ``C = -c delta (1 - delta)``.
     """
-    a_coef = 2.0 * np.asarray(n, dtype=np.float64)
-    b_coef = -b - c + (a_coef - b + c) * delta
-    c_coef = -c * delta * (1.0 - delta)
-    discriminant = np.maximum(b_coef * b_coef - 4.0 * a_coef * c_coef, 0.0)
-    return (np.sqrt(discriminant) - b_coef) / (2.0 * a_coef)
+    b_coef = -b - c + (2.0 * n - b + c) * delta
+    # B^2 - 4 A C with A = 2n and C = -c delta (1 - delta).
+    discriminant = b_coef * b_coef + 8.0 * n * c * delta * (1.0 - delta)
+    return (np.sqrt(np.maximum(discriminant, 0.0)) - b_coef) / (4.0 * n)
 
 
 def score_statistic(b: Any, c: Any, n: Any, delta: Any) -> Any:
@@ -62,12 +61,11 @@ def score_statistic(b: Any, c: Any, n: Any, delta: Any) -> Any:
     and for samples in one category) it is taken as 0 when the numerator is 0
     and as an infinity of the numerator's sign otherwise.
     """
-    numerator = b - c - n * np.asarray(delta, dtype=np.float64)
+    numerator = b - c - n * delta
     variance = n * (2.0 * restricted_mle(b, c, n, delta) + delta * (1.0 - delta))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = numerator / np.sqrt(variance)
-    infinite = np.copysign(np.inf, numerator)
-    return np.where(variance <= 0.0, np.where(numerator == 0.0, 0.0, infinite), z)
+    positive = variance > 0.0
+    z = numerator / np.sqrt(np.where(positive, variance, 1.0))
+    return np.where(positive, z, np.where(numerator == 0.0, 0.0, np.copysign(np.inf, numerator)))
 
 
 def tango_test(d: float, s: float, p: float, delta: float, alternative: str) -> tuple[float, float]:
@@ -96,7 +94,7 @@ def tango_bounds(d: float, s: float, p: float, alpha: float) -> tuple[float, flo
 def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Any, Any]:
     """Tango's lower and upper score bounds at critical value ``z`` for arrays of counts.
 
-    Solves ``Z(delta) = +-z`` by bisection (70 halvings of ``[-1, 1]``, far
+    Solves ``Z(delta) = +-z`` by bisection (56 halvings of ``[-1, 1]``,
     below double precision), every outcome at once; the same bounds as
     :func:`tango_bounds` with ``z = Phi^-1(1 - alpha)``.
     """
