@@ -34,7 +34,7 @@ def best_ms(method: CompareMethod, n: int) -> float:
     calls = 3 if method == "bayes" else 20
 
     def run() -> None:
-        compare(before, after, method=method, n_resamples=10_000, rng=0)
+        compare(before, after, compare_method=method, n_resamples=10_000, rng=0)
 
     run()  # warm up: scipy imports happen on first use
     return min(timeit.repeat(run, number=calls, repeat=5)) / calls * 1e3

@@ -31,7 +31,7 @@ def best_ms(method: IntervalMethod, t: Tally) -> float:
     calls = 3 if method in ("exact", "bayes") else 20
 
     def run() -> None:
-        confidence_interval(t, method=method, n_resamples=10_000, rng=0)
+        confidence_interval(t, interval_method=method, n_resamples=10_000, rng=0)
 
     run()  # warm up: scipy imports happen on first use
     return min(timeit.repeat(run, number=calls, repeat=5)) / calls * 1e3

@@ -29,7 +29,7 @@ from typing import Any, get_args
 import numpy as np
 from scipy.special import gammaln, xlogy
 
-from npskit._intervals.methods import interval_from_counts
+from npskit._intervals.methods import KernelOptions, interval_from_counts
 from npskit.typing import IntervalMethod
 
 SIZES = (10, 30, 100)
@@ -74,7 +74,12 @@ def intervals(task: tuple[str, int]) -> tuple[str, int, Any]:
             bounds[row] = (-high, -low)
             continue
         low, high = interval_from_counts(
-            float(d), float(s), float(p), confidence_level=LEVEL, method=method, rng=0
+            float(d),
+            float(s),
+            float(p),
+            confidence_level=LEVEL,
+            interval_method=method,
+            options=KernelOptions(rng=np.random.default_rng(0)),
         )
         bounds[row] = (low, high)
         done[(int(d), int(s), int(p))] = (low, high)

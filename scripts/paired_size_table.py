@@ -14,18 +14,19 @@ import warnings
 
 import numpy as np
 
-from npskit._compare.paired import _CELL_CHANGE, _CHANGES, _test_and_bounds
+from npskit._compare.paired_methods import paired_test_and_bounds
+from npskit._stats.paired_score import CELL_CHANGE, CHANGES
 
 SHARES = np.array([0.2, 0.3, 0.5])
 REPS = 20_000
-METHODS = ("t", "score", "wald")
+METHODS = ("t", "tango", "wald")
 
 
 def size(n: int, rho: float, seed: int) -> dict[str, float]:
     cells = rho * np.diag(SHARES) + (1 - rho) * np.outer(SHARES, SHARES)
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(n, cells.ravel(), size=REPS)
-    changes = np.stack([draws[:, v == _CELL_CHANGE].sum(axis=1) for v in _CHANGES], axis=1)
+    changes = np.stack([draws[:, v == CELL_CHANGE].sum(axis=1) for v in CHANGES], axis=1)
     unique, inverse = np.unique(changes.astype(float), axis=0, return_inverse=True)
     result = {}
     with warnings.catch_warnings():
@@ -33,9 +34,9 @@ def size(n: int, rho: float, seed: int) -> dict[str, float]:
         for method in METHODS:
             p = np.array(
                 [
-                    _test_and_bounds(u, None, method, "two-sided", 0.025, rng=None, n_resamples=1)[
-                        1
-                    ]
+                    paired_test_and_bounds(
+                        u, None, method, "two-sided", 0.025, rng=None, n_resamples=1
+                    )[1]
                     for u in unique
                 ]
             )

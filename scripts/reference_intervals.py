@@ -884,7 +884,7 @@ def test_cases() -> list[dict[str, Any]]:
                     "promoters": P,
                     "value": 0.0,
                     "alternative": alt,
-                    "method": "score",
+                    "method": "tango",
                     "statistic": float(z),
                     "pvalue": float(z_pvalue(z, alt)),
                     "source": "McNemar z = (P - D) / sqrt(P + D) (Tango's statistic at 0); "
@@ -926,7 +926,7 @@ def test_cases() -> list[dict[str, Any]]:
                     "promoters": P,
                     "value": value,
                     "alternative": alt,
-                    "method": "score",
+                    "method": "tango",
                     "statistic": float(z),
                     "pvalue": float(z_pvalue(z, alt)),
                     "source": "Tango (1998) Z at the target, restricted MLE by bisection; "

@@ -13,7 +13,7 @@ two-sided at the 5% level:
 trinomial outcomes (outcomes less likely than 1e-15 left out, < 1e-9 of the
 mass) is tested with the formulas of ``npskit.compare`` and the rejections
 are summed with their probabilities (``npskit._planning.power.exact_rejection``).
-"permutation", "bootstrap" and "bayes" are estimated by seeded simulation:
+"permutation", "bootstrap-percentile" and "bayes" are estimated by seeded simulation:
 SIMULATIONS pairs of samples per configuration, each tested exactly as
 ``npskit.compare`` does (permutation: exact enumeration of the splits up to
 20 000 tables, else 2 000 resamples; bootstrap: 2 000 resamples; bayes:
@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from npskit._compare.methods import bayes_compare, bootstrap_compare, permutation_compare
+from npskit._compare.methods import COMPARE_METHODS, CompareOptions
 from npskit._planning.power import exact_rejection, shifted_shares
 
 SIZES = (10, 20, 50, 200)
@@ -52,7 +52,7 @@ ALTERNATIVES = (
     ((0.4, 0.3, 0.3), 20.0),
 )
 EXACT_METHODS = ("wald", "adjusted-wald", "mover")
-SIMULATED_METHODS = ("permutation", "bootstrap", "bayes")
+SIMULATED_METHODS = ("permutation", "bootstrap-percentile", "bayes")
 SIMULATIONS = 1000
 RESAMPLES = 2000
 SEED = 20260601
@@ -87,24 +87,13 @@ def simulated_task(args: tuple[str, int, str, Shares, Shares, float, int]) -> di
     else:
         for c0, c1 in zip(draws0, draws1, strict=True):
             t0, t1 = tuple(c0), tuple(c1)
-            if method == "permutation":
-                out = permutation_compare(
-                    t0,
-                    t1,
-                    confidence_level=LEVEL,
-                    alternative="two-sided",
-                    n_resamples=RESAMPLES,
-                    rng=rng,
-                )
-            else:
-                out = bootstrap_compare(
-                    t0,
-                    t1,
-                    confidence_level=LEVEL,
-                    alternative="two-sided",
-                    n_resamples=RESAMPLES,
-                    rng=rng,
-                )
+            out = COMPARE_METHODS[method].kernel(
+                t0,
+                t1,
+                (1.0 - LEVEL) / 2.0,
+                "two-sided",
+                CompareOptions(n_resamples=RESAMPLES, rng=rng),
+            )
             rejections += out.pvalue < 1.0 - LEVEL
     rate = rejections / SIMULATIONS
     se = math.sqrt(max(rate * (1 - rate), 0.25 / SIMULATIONS) / SIMULATIONS)
@@ -146,8 +135,8 @@ def bayes_rejections(draws0: Any, draws1: Any) -> int:
         rejections += min(greater, 1.0 - greater) < (1.0 - LEVEL) / 2.0
     # Check the shortcut against the full method on a few pairs.
     for c0, c1 in list(zip(draws0, draws1, strict=True))[:3]:
-        out = bayes_compare(
-            tuple(c0), tuple(c1), confidence_level=LEVEL, alternative="two-sided", prior=0.5
+        out = COMPARE_METHODS["bayes"].kernel(
+            tuple(c0), tuple(c1), (1.0 - LEVEL) / 2.0, "two-sided", CompareOptions(prior=0.5)
         )
         greater = 1.0 - difference_cdf(post(c0), post(c1), 0.0)
         assert (out.low > 0 or out.high < 0) == (min(greater, 1 - greater) < 0.025)

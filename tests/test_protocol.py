@@ -159,8 +159,8 @@ def test_trend_rows_are_found_by_period_label() -> None:
 def test_intervals_unpack(name: str) -> None:
     result = SAMPLES[name]()
     interval = result.confidence_interval
-    if callable(interval):  # a test result: the dual interval at a level, as in scipy
-        interval = interval()
+    if callable(interval):  # a test result: its dual interval at a level, as in scipy
+        interval = interval().confidence_interval
     low, high = interval
     assert isinstance(interval, npskit.Interval)
     assert low <= high

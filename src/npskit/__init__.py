@@ -22,8 +22,9 @@ from ._core.errors import (
 from ._core.warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleWarning
 
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
-    from ._compare.compare import Comparison, compare
-    from ._compare.paired import MarginalHomogeneityTest, PairedComparison
+    from ._compare.compare import compare
+    from ._compare.comparison import Comparison
+    from ._compare.paired_results import MarginalHomogeneityTest, PairedComparison
     from ._core.grouped import GroupedTally
     from ._core.interval import Interval
     from ._core.scale import STANDARD_SCALE, Category, Scale
@@ -35,8 +36,10 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
-    from ._planning.margin import MarginOfError, SampleSize, margin_of_error, sample_size
-    from ._planning.power import power, sample_size_compare
+    from ._planning.margin import MarginOfError, margin_of_error
+    from ._planning.power import Power, power
+    from ._planning.sample_size import SampleSize, sample_size
+    from ._planning.sample_size_compare import SampleSizeComparison, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
     from ._plots.estimates import plot_forest, plot_trend
     from ._segments.breakdown import breakdown
@@ -54,7 +57,7 @@ _LAZY = {
     "BreakdownRow": "_segments.results",
     "BreakdownTotal": "_segments.results",
     "Category": "_core.scale",
-    "Comparison": "_compare.compare",
+    "Comparison": "_compare.comparison",
     "ConfidenceInterval": "_intervals.confidence_interval",
     "Decomposition": "_segments.decompose",
     "DecompositionRow": "_segments.decompose",
@@ -62,12 +65,14 @@ _LAZY = {
     "Interval": "_core.interval",
     "LinearTrendTest": "_trend.results",
     "MarginOfError": "_planning.margin",
-    "MarginalHomogeneityTest": "_compare.paired",
+    "MarginalHomogeneityTest": "_compare.paired_results",
     "NpsTestResult": "_intervals.nps_test",
     "OmnibusTest": "_trend.results",
-    "PairedComparison": "_compare.paired",
+    "PairedComparison": "_compare.paired_results",
+    "Power": "_planning.power",
     "STANDARD_SCALE": "_core.scale",
-    "SampleSize": "_planning.margin",
+    "SampleSize": "_planning.sample_size",
+    "SampleSizeComparison": "_planning.sample_size_compare",
     "Scale": "_core.scale",
     "Shares": "_core.tally",
     "ShrinkageResult": "_segments.shrinkage",
@@ -92,8 +97,8 @@ _LAZY = {
     "plot_shares": "_plots.answers",
     "plot_trend": "_plots.estimates",
     "power": "_planning.power",
-    "sample_size": "_planning.margin",
-    "sample_size_compare": "_planning.power",
+    "sample_size": "_planning.sample_size",
+    "sample_size_compare": "_planning.sample_size_compare",
     "shrink": "_segments.shrinkage",
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
@@ -180,7 +185,9 @@ __all__ = [
     "NpskitWarning",
     "OmnibusTest",
     "PairedComparison",
+    "Power",
     "SampleSize",
+    "SampleSizeComparison",
     "Scale",
     "ScoreTypeError",
     "Shares",

@@ -55,10 +55,13 @@ IntervalMethod = Literal[
 compares them by exact coverage.
 """
 
-NpsTestMethod = Literal["score", "exact", "wald"]
-"""A test of H0: NPS = value (see :func:`npskit.nps_test`)."""
+NpsTestMethod = Literal["tango", "exact", "wald"]
+"""A test of H0: NPS = value (see :func:`npskit.nps_test`), named after the interval it inverts.
 
-PairedMethod = Literal["t", "score", "wald", "bootstrap"]
+``"tango"`` (Tango's score test) is the default.
+"""
+
+PairedMethod = Literal["t", "tango", "wald", "bootstrap-percentile"]
 """A method for the difference of two NPS of the same respondents.
 
 Used by :func:`npskit.compare` with ``paired=True``; ``"t"`` is the default.
@@ -70,7 +73,9 @@ PAdjustMethod = Literal["holm", "bonferroni", "benjamini-hochberg", "none"]
 Frequency = Literal["day", "week", "month", "quarter", "year"]
 """How :func:`npskit.trend` buckets dates into periods (weeks are ISO weeks, from Monday)."""
 
-CompareMethod = Literal["mover", "wald", "adjusted-wald", "permutation", "bootstrap", "bayes"]
+CompareMethod = Literal[
+    "mover", "wald", "adjusted-wald", "permutation", "bootstrap-percentile", "bayes"
+]
 """A method comparing two independent periods (see :func:`npskit.compare`).
 
 ``"mover"`` is the default; "Comparing periods" in the docs compares them by

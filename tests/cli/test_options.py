@@ -15,7 +15,7 @@ import npskit._cli.summary as summary_module
 from npskit.__main__ import main
 from npskit._cli.main import build_parser
 from npskit._intervals.confidence_interval import confidence_interval
-from npskit._planning.margin import PLANNING_METHODS
+from npskit._planning.shared import PLANNING_METHODS
 from npskit.typing import CompareMethod, IntervalMethod, PAdjustMethod
 
 COMMANDS = ("summary", "compare", "trend", "breakdown", "sample-size")

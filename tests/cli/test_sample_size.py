@@ -66,7 +66,7 @@ def test_summary_json_carries_the_wald_interval(capsys: pytest.CaptureFixture[st
     ci = data["confidence_interval"]
     low, high = wald_by_hand(d, s, p, n, 0.90)
     assert (ci["low"], ci["high"]) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
-    assert ci["method"] == "wald"
+    assert ci["interval_method"] == "wald"
     assert ci["confidence_level"] == 0.9
     assert ci["alternative"] == "two-sided"
     assert ci["n"] == 5824
@@ -79,7 +79,7 @@ def test_summary_default_is_adjusted_wald(capsys: pytest.CaptureFixture[str]) ->
     d, s, p, _ = example_sums(weighted=False)
     low, high = wald_by_hand(d + 0.75, s + 1.5, p + 0.75, d + s + p + 3, 0.95)
     ci = summary_json(capsys)["confidence_interval"]
-    assert ci["method"] == "adjusted-wald"
+    assert ci["interval_method"] == "adjusted-wald"
     assert ci["confidence_level"] == 0.95
     assert (ci["low"], ci["high"]) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
 

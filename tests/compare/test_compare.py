@@ -18,8 +18,7 @@ from npskit import (
     compare,
     confidence_interval,
 )
-from npskit._compare.methods import tango_bounds_array
-from npskit._stats.tango import tango_bounds
+from npskit._stats.tango import tango_bounds, tango_bounds_array
 
 BEFORE = Tally(detractors=20, passives=27, promoters=40)  # n = 87, NPS 20/87
 AFTER = Tally(detractors=25, passives=32, promoters=37)  # n = 94, NPS 12/94
@@ -45,7 +44,7 @@ def test_wald_matches_hand_derivation() -> None:
     diff, se = _wald_by_hand((20, 27, 40), (25, 32, 37))
     assert diff == pytest.approx(-418 / 4089, rel=1e-15)
     assert se == pytest.approx(math.sqrt(4820 / 658503 + 5684 / 830584), rel=1e-15)
-    result = compare(BEFORE, AFTER, method="wald")
+    result = compare(BEFORE, AFTER, compare_method="wald")
     z = diff / se
     assert result.statistic == pytest.approx(z, rel=1e-12)
     assert result.pvalue == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), rel=1e-10)
@@ -61,7 +60,7 @@ def test_adjusted_wald_adds_sauro_lewis_pseudo_counts() -> None:
     # n, 3/4 to the detractors and 3/4 to the promoters of each period (so 3/2
     # to the passives), then the unpooled z of the difference.
     diff, se = _wald_by_hand((20.75, 28.5, 40.75), (25.75, 33.5, 37.75))
-    result = compare(BEFORE, AFTER, method="adjusted-wald")
+    result = compare(BEFORE, AFTER, compare_method="adjusted-wald")
     assert result.statistic == pytest.approx(diff / se, rel=1e-12)
     assert result.low == pytest.approx(100 * (diff - 1.959963984540054 * se), rel=1e-10)
     # The reported difference is the raw one; the interval is centred on the adjusted one.
@@ -71,12 +70,12 @@ def test_adjusted_wald_adds_sauro_lewis_pseudo_counts() -> None:
 
 def test_mover_is_built_from_the_two_tango_intervals() -> None:
     # Newcombe (1998) method 10 with the public one-sample Tango intervals.
-    one = [confidence_interval(t, method="tango") for t in (BEFORE, AFTER)]
+    one = [confidence_interval(t, interval_method="tango") for t in (BEFORE, AFTER)]
     e0, e1 = one[0].estimate, one[1].estimate
     low = e1 - e0 - math.hypot(e1 - one[1].low, one[0].high - e0)
     high = e1 - e0 + math.hypot(one[1].high - e1, e0 - one[0].low)
     result = compare(BEFORE, AFTER)
-    assert result.method == "mover"
+    assert result.compare_method == "mover"
     assert result.low == pytest.approx(low, abs=1e-8)
     assert result.high == pytest.approx(high, abs=1e-8)
 
@@ -133,7 +132,7 @@ def test_permutation_matches_brute_force_over_labelled_splits() -> None:
         "less": sum(s <= observed + 1e-12 for s in stats) / 70,
     }
     for side, value in expected.items():
-        result = compare(before, after, method="permutation", alternative=side)  # type: ignore[arg-type]
+        result = compare(before, after, compare_method="permutation", alternative=side)  # type: ignore[arg-type]
         assert result.pvalue == pytest.approx(value, rel=1e-12)
         assert result.statistic == pytest.approx(100 * observed)
         assert result.interval_method == "mover"
@@ -144,12 +143,12 @@ def test_permutation_resampling_agrees_with_exact_enumeration(
 ) -> None:
     before = Tally(detractors=9, passives=8, promoters=13)
     after = Tally(detractors=4, passives=9, promoters=17)
-    exact = compare(before, after, method="permutation").pvalue
-    import npskit._compare.methods as methods
+    exact = compare(before, after, compare_method="permutation").pvalue
+    import npskit._stats.permutation as methods
 
     monkeypatch.setattr(methods, "EXACT_TABLES", 0)
-    sampled = compare(before, after, method="permutation", rng=11, n_resamples=20_000)
-    again = compare(before, after, method="permutation", rng=11, n_resamples=20_000)
+    sampled = compare(before, after, compare_method="permutation", rng=11, n_resamples=20_000)
+    again = compare(before, after, compare_method="permutation", rng=11, n_resamples=20_000)
     assert sampled.pvalue == again.pvalue  # seeded
     se = math.sqrt(exact * (1 - exact) / 20_000)
     assert abs(sampled.pvalue - exact) < 4 * se + 1 / 20_001
@@ -158,10 +157,10 @@ def test_permutation_resampling_agrees_with_exact_enumeration(
 def test_bootstrap_is_seeded_and_close_to_wald_when_large() -> None:
     before = Tally(detractors=400, passives=600, promoters=1000)
     after = Tally(detractors=500, passives=640, promoters=860)
-    one = compare(before, after, method="bootstrap", rng=1, n_resamples=20_000)
-    two = compare(before, after, method="bootstrap", rng=1, n_resamples=20_000)
+    one = compare(before, after, compare_method="bootstrap-percentile", rng=1, n_resamples=20_000)
+    two = compare(before, after, compare_method="bootstrap-percentile", rng=1, n_resamples=20_000)
     assert one == two
-    wald = compare(before, after, method="wald")
+    wald = compare(before, after, compare_method="wald")
     # Percentile quantiles of 20 000 resamples: Monte Carlo error ~0.1 point here.
     assert one.low == pytest.approx(wald.low, abs=0.4)
     assert one.high == pytest.approx(wald.high, abs=0.4)
@@ -171,7 +170,7 @@ def test_bootstrap_is_seeded_and_close_to_wald_when_large() -> None:
 def test_bayes_agrees_with_monte_carlo() -> None:
     before = Tally(detractors=6, passives=3, promoters=11)
     after = Tally(detractors=3, passives=6, promoters=16)
-    result = compare(before, after, method="bayes")
+    result = compare(before, after, compare_method="bayes")
     rng = np.random.default_rng(2024)
     draws = 1_000_000
     post0 = rng.dirichlet([6.5, 3.5, 11.5], size=draws)
@@ -191,16 +190,18 @@ def test_bayes_agrees_with_monte_carlo() -> None:
 
 def test_bayes_is_symmetric_for_equal_samples() -> None:
     t = Tally(detractors=4, passives=5, promoters=7)
-    result = compare(t, t, method="bayes")
+    result = compare(t, t, compare_method="bayes")
     assert result.probability_greater == pytest.approx(0.5, abs=1e-6)
     assert result.low == pytest.approx(-result.high, abs=1e-4)
     assert result.pvalue == pytest.approx(1.0, abs=1e-5)
 
 
-@pytest.mark.parametrize("method", ["wald", "adjusted-wald", "mover", "bootstrap", "bayes"])
+@pytest.mark.parametrize(
+    "method", ["wald", "adjusted-wald", "mover", "bootstrap-percentile", "bayes"]
+)
 def test_one_sided_intervals_open_to_the_end_of_the_scale(method: str) -> None:
-    greater = compare(BEFORE, AFTER, method=method, alternative="greater", rng=0)  # type: ignore[arg-type]
-    less = compare(BEFORE, AFTER, method=method, alternative="less", rng=0)  # type: ignore[arg-type]
+    greater = compare(BEFORE, AFTER, compare_method=method, alternative="greater", rng=0)  # type: ignore[arg-type]
+    less = compare(BEFORE, AFTER, compare_method=method, alternative="less", rng=0)  # type: ignore[arg-type]
     assert greater.high == 200.0
     assert less.low == -200.0
     # The difference is negative: "less" is the side the data point to.
@@ -208,9 +209,9 @@ def test_one_sided_intervals_open_to_the_end_of_the_scale(method: str) -> None:
 
 
 def test_one_sided_wald_pvalues_are_the_tails() -> None:
-    two = compare(BEFORE, AFTER, method="wald")
-    less = compare(BEFORE, AFTER, method="wald", alternative="less")
-    greater = compare(BEFORE, AFTER, method="wald", alternative="greater")
+    two = compare(BEFORE, AFTER, compare_method="wald")
+    less = compare(BEFORE, AFTER, compare_method="wald", alternative="less")
+    greater = compare(BEFORE, AFTER, compare_method="wald", alternative="greater")
     assert less.pvalue == pytest.approx(two.pvalue / 2)
     assert greater.pvalue == pytest.approx(1 - two.pvalue / 2)
 
@@ -235,28 +236,28 @@ def test_weighted_tallies_use_kish_effective_counts() -> None:
         squared_weights=(80.0, 108.0, 160.0),
         responses=87,
     )
-    result = compare(weighted, AFTER, method="wald")
-    plain = compare(BEFORE, AFTER, method="wald")
+    result = compare(weighted, AFTER, compare_method="wald")
+    plain = compare(BEFORE, AFTER, compare_method="wald")
     assert result.effective_n_baseline == pytest.approx(87)
     assert result.low == pytest.approx(plain.low, rel=1e-12)
 
 
 def test_result_serialises_and_prints() -> None:
-    result = compare(BEFORE, AFTER, method="bayes")
+    result = compare(BEFORE, AFTER, compare_method="bayes")
     payload = json.loads(json.dumps(result.to_dict()))
-    assert payload["method"] == "bayes"
+    assert payload["compare_method"] == "bayes"
     assert payload["probability_greater"] == result.probability_greater
     text = str(result)
     assert "rounded" in text
     assert "-10.2" in text
-    assert result.interval.low == result.low
+    assert result.confidence_interval.low == result.low
 
 
 def test_wald_warns_and_collapses_when_both_periods_are_degenerate() -> None:
     all_promoters = Tally(detractors=0, passives=0, promoters=10)
     all_detractors = Tally(detractors=5, passives=0, promoters=0)
     with pytest.warns(DegenerateSampleWarning, match="zero width"):
-        result = compare(all_detractors, all_promoters, method="wald")
+        result = compare(all_detractors, all_promoters, compare_method="wald")
     assert result.low == result.high == 200.0
     assert result.statistic == math.inf
     assert json.dumps(result.to_dict())
@@ -269,7 +270,7 @@ def test_wald_warns_and_collapses_when_both_periods_are_degenerate() -> None:
 
 def test_errors_name_the_parameter() -> None:
     with pytest.raises(ValueError, match="method must be one of"):
-        compare(BEFORE, AFTER, method="Wald")  # type: ignore[call-overload]
+        compare(BEFORE, AFTER, compare_method="Wald")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="alternative"):
         compare(BEFORE, AFTER, alternative="bigger")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="confidence_level"):

@@ -24,12 +24,14 @@ def _tally(c: tuple[int, int, int]) -> Tally:
 def _compare(a: tuple[int, int, int], b: tuple[int, int, int], method: str, **options: object):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateSampleWarning)
-        return compare(_tally(a), _tally(b), method=method, **options)  # type: ignore[call-overload]
+        return compare(_tally(a), _tally(b), compare_method=method, **options)  # type: ignore[call-overload]
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    a=counts, b=counts, method=st.sampled_from(["mover", "wald", "adjusted-wald", "permutation"])
+    a=counts,
+    b=counts,
+    method=st.sampled_from(["mover", "wald", "adjusted-wald", "permutation"]),
 )
 def test_swapping_the_periods_negates_and_mirrors(
     a: tuple[int, int, int], b: tuple[int, int, int], method: str
@@ -63,7 +65,7 @@ def test_swapping_the_periods_for_bayes(a: tuple[int, int, int], b: tuple[int, i
 @given(
     a=counts,
     b=counts,
-    method=st.sampled_from(["mover", "wald", "adjusted-wald", "bootstrap"]),
+    method=st.sampled_from(["mover", "wald", "adjusted-wald", "bootstrap-percentile"]),
     levels=st.tuples(st.floats(0.5, 0.99), st.floats(0.5, 0.99)),
 )
 def test_intervals_stay_in_range_and_nest(

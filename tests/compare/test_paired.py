@@ -10,15 +10,14 @@ import pytest
 from scipy import optimize, stats
 
 from npskit import DegenerateSampleWarning, EmptyDataError, MissingAnswersError
-from npskit._compare.paired import (
-    _CELL_CHANGE,
-    _CHANGES,
-    _test_and_bounds,
+from npskit._compare.paired import compare_paired, stuart_maxwell
+from npskit._compare.paired_methods import paired_test_and_bounds
+from npskit._stats.paired_score import (
+    CELL_CHANGE,
+    CHANGES,
     change_counts,
-    compare_paired,
     restricted_mle,
     score_statistic,
-    stuart_maxwell,
 )
 from npskit._stats.tango import restricted_mle as tango_restricted_mle
 
@@ -33,15 +32,15 @@ AFTER = [9, 10, 10, 7, 8]
 
 
 def test_tiny_table_by_hand() -> None:
-    r = compare_paired(BEFORE, AFTER, method="wald")
+    r = compare_paired(BEFORE, AFTER, compare_method="wald")
     assert r.transitions == ((0, 0, 1), (0, 1, 1), (0, 1, 1))
     assert r.change_counts == (0, 1, 2, 1, 1)
     # Before: D=1, S=2, P=2 -> NPS 20; after: S=2, P=3 -> NPS 60.
     assert r.baseline_nps == pytest.approx(20.0)
     assert r.current_nps == pytest.approx(60.0)
     assert r.difference == pytest.approx(40.0)
-    assert r.n_pairs == 5
-    assert r.n_omitted == 0
+    assert r.n == 5
+    assert r.n_missing == 0
     assert r.change_scores.tolist() == [200.0, 100.0, 0.0, 0.0, -100.0]
     # Wald: deviations from 0.4 are 1.6, 0.6, -0.4, -0.4, -1.4; squares sum to
     # 5.2; ML variance 5.2 / 5 = 1.04; se = sqrt(1.04 / 5) = 0.4560702;
@@ -52,7 +51,7 @@ def test_tiny_table_by_hand() -> None:
     assert r.pvalue == pytest.approx(2 * stats.norm.sf(0.8770580), rel=1e-6)
     # t: s^2 = 5.2 / 4 = 1.3; se = sqrt(1.3 / 5) = 0.5099020; t = 0.7844645 on
     # 4 df; t_{0.975, 4} = 2.7764451, half-width 2.7764451 * 0.5099020 = 1.4157146.
-    t = compare_paired(BEFORE, AFTER, method="t")
+    t = compare_paired(BEFORE, AFTER, compare_method="t")
     assert t.statistic == pytest.approx(0.7844645, rel=1e-6)
     assert t.low == pytest.approx(100 * (0.4 - 1.4157146), rel=1e-6)
     assert t.high == pytest.approx(100 * (0.4 + 1.4157146), rel=1e-6)
@@ -64,9 +63,9 @@ def test_tiny_table_by_hand() -> None:
 
 def test_default_method_and_result_shape() -> None:
     r = compare_paired(BEFORE, AFTER)
-    assert r.method == "t"
+    assert r.compare_method == "t"
     assert r.paired is True
-    assert r.interval.low == r.low
+    assert r.confidence_interval.low == r.low
     d = r.to_dict()
     import json
 
@@ -83,9 +82,9 @@ def test_default_method_and_result_shape() -> None:
 def test_missing_pairs_are_omitted_and_counted() -> None:
     before = [3, None, 9, 8, 10, 5]
     after = [9, 10, float("nan"), 7, 8, None]
-    r = compare_paired(before, after, method="wald")
-    assert r.n_pairs == 3
-    assert r.n_omitted == 3
+    r = compare_paired(before, after, compare_method="wald")
+    assert r.n == 3
+    assert r.n_missing == 3
     assert np.isnan(r.change_scores[[1, 2, 5]]).all()
     assert r.change_scores[[0, 3, 4]].tolist() == [200.0, 0.0, -100.0]
     with pytest.raises(MissingAnswersError):
@@ -96,11 +95,11 @@ def test_errors() -> None:
     with pytest.raises(ValueError, match="5 baseline answers and 4 current answers"):
         compare_paired(BEFORE, AFTER[:4])
     with pytest.raises(ValueError, match="method must be one of"):
-        compare_paired(BEFORE, AFTER, method="mover")  # type: ignore[arg-type]
+        compare_paired(BEFORE, AFTER, compare_method="mover")  # type: ignore[arg-type]
     with pytest.raises(EmptyDataError):
         compare_paired([None, 3], [4, None])
     with pytest.raises(EmptyDataError, match="at least 2"):
-        compare_paired([3], [4], method="t")
+        compare_paired([3], [4], compare_method="t")
     from npskit import Tally
 
     with pytest.raises(TypeError, match="not a Tally"):
@@ -111,9 +110,9 @@ def test_swapping_sides_negates_and_mirrors() -> None:
     rng = np.random.default_rng(3)
     before = rng.integers(0, 11, 40)
     after = np.clip(before + rng.integers(-3, 4, 40), 0, 10)
-    for method in ("t", "wald", "score"):
-        ab = compare_paired(before, after, method=method)  # type: ignore[arg-type]
-        ba = compare_paired(after, before, method=method)  # type: ignore[arg-type]
+    for method in ("t", "wald", "tango"):
+        ab = compare_paired(before, after, compare_method=method)  # type: ignore[arg-type]
+        ba = compare_paired(after, before, compare_method=method)  # type: ignore[arg-type]
         assert ba.difference == pytest.approx(-ab.difference)
         assert ba.low == pytest.approx(-ab.high, abs=1e-7)
         assert ba.high == pytest.approx(-ab.low, abs=1e-7)
@@ -122,12 +121,12 @@ def test_swapping_sides_negates_and_mirrors() -> None:
 
 
 def test_one_sided_alternatives() -> None:
-    r = compare_paired(BEFORE, AFTER, method="wald", alternative="greater")
+    r = compare_paired(BEFORE, AFTER, compare_method="wald", alternative="greater")
     # One-sided 95%: z_{0.95} = 1.6448536; low = 0.4 - 1.6448536 * 0.4560702.
     assert r.low == pytest.approx(100 * (0.4 - 1.6448536 * 0.4560702), rel=1e-6)
     assert r.high == 200.0
     assert r.pvalue == pytest.approx(stats.norm.sf(0.8770580), rel=1e-6)
-    less = compare_paired(BEFORE, AFTER, method="wald", alternative="less")
+    less = compare_paired(BEFORE, AFTER, compare_method="wald", alternative="less")
     assert less.low == -200.0
     assert less.pvalue == pytest.approx(stats.norm.cdf(0.8770580), rel=1e-6)
 
@@ -165,7 +164,7 @@ def test_restricted_mle_matches_numerical_optimisation(counts: list[int], delta:
 
     constraints = [
         {"type": "eq", "fun": lambda pi: np.sum(pi) - 1.0},
-        {"type": "eq", "fun": lambda pi: np.dot(pi, _CHANGES) - delta},
+        {"type": "eq", "fun": lambda pi: np.dot(pi, CHANGES) - delta},
     ]
     start = (m + 0.5) / (m + 0.5).sum()
     best = optimize.minimize(
@@ -176,9 +175,9 @@ def test_restricted_mle_matches_numerical_optimisation(counts: list[int], delta:
         constraints=constraints,
         options={"ftol": 1e-14, "maxiter": 500},
     )
-    ours = restricted_mle(m, _CHANGES, delta)
+    ours = restricted_mle(m, CHANGES, delta)
     assert negative_loglik(ours) <= best.fun + 1e-7
-    assert np.dot(ours, _CHANGES) == pytest.approx(delta, abs=1e-9)
+    assert np.dot(ours, CHANGES) == pytest.approx(delta, abs=1e-9)
     assert ours.sum() == pytest.approx(1.0)
     assert np.all(ours >= 0)
 
@@ -196,7 +195,7 @@ def test_score_interval_when_nobody_changed() -> None:
     # +2 and the rest on 0, so V = delta (2 - delta) and Z = -sqrt(n delta /
     # (2 - delta)); Z = -z gives delta = 2 z^2 / (n + z^2) (and symmetrically).
     same = [8] * 20
-    r = compare_paired(same, same, method="score")
+    r = compare_paired(same, same, compare_method="tango")
     z = stats.norm.ppf(0.975)
     bound = 100 * 2 * z**2 / (20 + z**2)
     assert r.high == pytest.approx(bound, rel=1e-7)
@@ -206,7 +205,7 @@ def test_score_interval_when_nobody_changed() -> None:
 
 
 def test_score_interval_inverts_the_score_test() -> None:
-    r = compare_paired(BEFORE * 4, AFTER * 4, method="score")
+    r = compare_paired(BEFORE * 4, AFTER * 4, compare_method="tango")
     counts = change_counts(np.array(r.transitions).ravel())
     z = stats.norm.ppf(0.975)
     assert score_statistic(counts, r.low / 100) == pytest.approx(z, abs=1e-6)
@@ -218,11 +217,11 @@ def test_score_interval_inverts_the_score_test() -> None:
 
 def test_zero_width_intervals_warn() -> None:
     with pytest.warns(DegenerateSampleWarning, match="same change score"):
-        r = compare_paired([8] * 10, [8] * 10, method="t")
+        r = compare_paired([8] * 10, [8] * 10, compare_method="t")
     assert r.low == r.high == 0.0
     assert r.pvalue == 1.0
     with pytest.warns(DegenerateSampleWarning):
-        up = compare_paired([0] * 10, [10] * 10, method="wald")
+        up = compare_paired([0] * 10, [10] * 10, compare_method="wald")
     assert up.difference == 200.0
     assert up.pvalue == 0.0
 
@@ -231,10 +230,10 @@ def test_bootstrap_is_seeded_and_sensible() -> None:
     rng = np.random.default_rng(11)
     before = rng.integers(0, 11, 200)
     after = np.clip(before + rng.integers(-1, 3, 200), 0, 10)
-    a = compare_paired(before, after, method="bootstrap", rng=5)
-    b = compare_paired(before, after, method="bootstrap", rng=5)
+    a = compare_paired(before, after, compare_method="bootstrap-percentile", rng=5)
+    b = compare_paired(before, after, compare_method="bootstrap-percentile", rng=5)
     assert (a.low, a.high, a.pvalue) == (b.low, b.high, b.pvalue)
-    t = compare_paired(before, after, method="t")
+    t = compare_paired(before, after, compare_method="t")
     # Percentile interval close to the t interval for a sample of 200.
     assert a.low == pytest.approx(t.low, abs=2.0)
     assert a.high == pytest.approx(t.high, abs=2.0)
@@ -304,7 +303,7 @@ def _rejection_rate(
     """
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(n, cells.ravel(), size=reps)
-    changes = np.stack([draws[:, v == _CELL_CHANGE].sum(axis=1) for v in _CHANGES], axis=1).astype(
+    changes = np.stack([draws[:, v == CELL_CHANGE].sum(axis=1) for v in CHANGES], axis=1).astype(
         float
     )
     unique, inverse = np.unique(changes, axis=0, return_inverse=True)
@@ -312,7 +311,9 @@ def _rejection_rate(
         warnings.simplefilter("ignore", DegenerateSampleWarning)
         p = np.array(
             [
-                _test_and_bounds(u, None, method, "two-sided", 0.025, rng=None, n_resamples=1)[1]  # type: ignore[arg-type]
+                paired_test_and_bounds(
+                    u, None, method, "two-sided", 0.025, rng=None, n_resamples=1
+                )[1]  # type: ignore[arg-type]
                 for u in unique
             ]
         )

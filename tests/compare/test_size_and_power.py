@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from npskit import Tally, compare, power, sample_size_compare
-from npskit._planning.power import _outcomes, exact_rejection, rejection_matrix, shifted_shares
+from npskit._planning.power import exact_rejection, rejection_matrix
+from npskit._stats.trinomial import shifted_shares, trinomial_outcomes
 
 NULLS = ((0.2, 0.3, 0.5), (0.1, 0.2, 0.7), (0.4, 0.3, 0.3), (0.05, 0.15, 0.8))
 
@@ -57,8 +58,8 @@ def test_mover_has_more_power_than_adjusted_wald() -> None:
 @pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
 def test_enumeration_rejects_exactly_when_compare_does(method: str, alternative: str) -> None:
     rng = np.random.default_rng(7)
-    outcomes0, _ = _outcomes((0.3, 0.3, 0.4), 15)
-    outcomes1, _ = _outcomes((0.2, 0.3, 0.5), 12)
+    outcomes0, _ = trinomial_outcomes((0.3, 0.3, 0.4), 15)
+    outcomes1, _ = trinomial_outcomes((0.2, 0.3, 0.5), 12)
     rows = rng.choice(len(outcomes0), size=12, replace=False)
     cols = rng.choice(len(outcomes1), size=12, replace=False)
     matrix = rejection_matrix(
@@ -69,7 +70,7 @@ def test_enumeration_rejects_exactly_when_compare_does(method: str, alternative:
         result = compare(
             Tally(detractors=int(c0[0]), passives=int(c0[1]), promoters=int(c0[2])),
             Tally(detractors=int(c1[0]), passives=int(c1[1]), promoters=int(c1[2])),
-            method=method,  # type: ignore[arg-type]
+            compare_method=method,  # type: ignore[arg-type]
             alternative=alternative,  # type: ignore[arg-type]
         )
         assert bool(matrix[i, j]) == (result.pvalue < 0.05)
@@ -90,15 +91,15 @@ def test_power_matches_brute_force_over_compare() -> None:
         t1 = Tally(detractors=c1[0], passives=c1[1], promoters=c1[2])
         if compare(t0, t1).pvalue < 0.05:
             total += pmf(c0, s0) * pmf(c1, s1)
-    assert power(s0, s1, n_baseline=n) == pytest.approx(total, abs=1e-12)
+    assert power(s0, s1, n_baseline=n).power == pytest.approx(total, abs=1e-12)
 
 
 def test_sample_size_reaches_the_power_and_one_less_does_not() -> None:
     # In the exact range: the search and the check use power() itself.
-    n = sample_size_compare(40, expected=(0.2, 0.3, 0.5))
-    achieved = power((0.2, 0.3, 0.5), difference=40, n_baseline=n)
+    n = sample_size_compare(40, expected=(0.2, 0.3, 0.5)).n
+    achieved = power((0.2, 0.3, 0.5), difference=40, n_baseline=n).power
     assert achieved >= 0.8
-    assert power((0.2, 0.3, 0.5), difference=40, n_baseline=n - 1) < 0.8
+    assert power((0.2, 0.3, 0.5), difference=40, n_baseline=n - 1).power < 0.8
     # And by seeded simulation of compare() itself at that n.
     rng = np.random.default_rng(99)
     current = shifted_shares((0.2, 0.3, 0.5), 40)
@@ -118,14 +119,14 @@ def test_sample_size_in_the_normal_range() -> None:
     # n = (z_0.975 + z_0.8)^2 (v0 + v1) / Delta^2 with v = p + d - (p - d)^2:
     # v0 = 0.7 - 0.09 = 0.61, v1 = (0.25 + 0.45) - 0.04 = 0.66, Delta = -0.1,
     # (1.959964 + 0.841621)^2 * 1.27 / 0.01 = 996.6, so 997.
-    n = sample_size_compare(-10, expected=(0.2, 0.3, 0.5))
+    n = sample_size_compare(-10, expected=(0.2, 0.3, 0.5)).n
     assert n == 997
-    assert power((0.2, 0.3, 0.5), difference=-10, n_baseline=n) >= 0.8
-    assert power((0.2, 0.3, 0.5), difference=-10, n_baseline=n - 1) < 0.8
+    assert power((0.2, 0.3, 0.5), difference=-10, n_baseline=n).power >= 0.8
+    assert power((0.2, 0.3, 0.5), difference=-10, n_baseline=n - 1).power < 0.8
 
 
 def test_worst_case_default_needs_more_answers() -> None:
-    assert sample_size_compare(-40) > sample_size_compare(-40, expected=(0.2, 0.3, 0.5))
+    assert sample_size_compare(-40).n > sample_size_compare(-40, expected=(0.2, 0.3, 0.5)).n
 
 
 def test_shifted_shares_by_hand() -> None:
@@ -146,6 +147,6 @@ def test_power_argument_errors() -> None:
     with pytest.raises(TypeError, match="three shares"):
         power((0.2, 0.8), difference=5, n_baseline=10)
     with pytest.raises(ValueError, match="method"):
-        power((0.2, 0.3, 0.5), difference=5, n_baseline=10, method="bayes")  # type: ignore[arg-type]
+        power((0.2, 0.3, 0.5), difference=5, n_baseline=10, compare_method="bayes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="non-zero"):
         sample_size_compare(0)

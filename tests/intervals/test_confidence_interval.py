@@ -51,7 +51,7 @@ def _wald_by_hand(d: float, s: float, p: float, z: float) -> tuple[float, float]
 
 def test_wald_matches_hand_derivation() -> None:
     # p = .5, d = .2: variance .5 + .2 - .3^2 = .61, se = sqrt(.61 / 100).
-    ci = confidence_interval(T, method="wald")
+    ci = confidence_interval(T, interval_method="wald")
     half = 100 * Z975 * math.sqrt(0.61 / 100)
     assert ci.low == pytest.approx(30 - half, abs=1e-10)
     assert ci.high == pytest.approx(30 + half, abs=1e-10)
@@ -70,14 +70,14 @@ def test_adjusted_wald_presets_add_pseudo_counts(
 ) -> None:
     # e.g. adjusted Wald: counts 20.75, 31.5, 50.75 out of 103, then Wald.
     expected = _wald_by_hand(20 + added[0], 30 + added[1], 50 + added[2], Z975)
-    ci = confidence_interval(T, method=method)
+    ci = confidence_interval(T, interval_method=method)
     assert (ci.low, ci.high) == pytest.approx(expected, abs=1e-10)
     assert ci.estimate == 30.0  # the estimate stays the sample NPS
 
 
 def test_default_method_is_adjusted_wald_everywhere() -> None:
-    assert npskit.confidence_interval(T).method == "adjusted-wald"
-    default = inspect.signature(confidence_interval).parameters["method"].default
+    assert npskit.confidence_interval(T).interval_method == "adjusted-wald"
+    default = inspect.signature(confidence_interval).parameters["interval_method"].default
     assert default == "adjusted-wald"
 
 
@@ -111,21 +111,21 @@ def _tango_mpmath(b: int, c: int, n: int, z: float) -> tuple[float, float]:
 @pytest.mark.parametrize(("d", "s", "p"), [(20, 30, 50), (7, 2, 1), (3, 40, 12)])
 def test_tango_matches_mpmath(d: int, s: int, p: int) -> None:
     expected = _tango_mpmath(p, d, d + s + p, Z975)
-    ci = confidence_interval(Tally(detractors=d, passives=s, promoters=p), method="tango")
+    ci = confidence_interval(Tally(detractors=d, passives=s, promoters=p), interval_method="tango")
     assert (ci.low, ci.high) == pytest.approx(expected, abs=1e-8)
 
 
 def test_tango_all_passives_closed_form() -> None:
     # b = c = 0: Z(delta) = sqrt(n |delta| / (1 + delta)) for delta < 0, so
     # the bounds are -+z^2 / (n + z^2) (hand derivation from Tango's formula).
-    ci = confidence_interval(Tally(detractors=0, passives=10, promoters=0), method="tango")
+    ci = confidence_interval(Tally(detractors=0, passives=10, promoters=0), interval_method="tango")
     bound = 100 * Z975**2 / (10 + Z975**2)
     assert (ci.low, ci.high) == pytest.approx((-bound, bound), abs=1e-9)
 
 
 def test_exact_all_passives_closed_form() -> None:
     # m = 0: only T ~ Beta(1, n) is random, so the bounds are -+(1 - alpha^(1/n)).
-    ci = confidence_interval(Tally(detractors=0, passives=10, promoters=0), method="exact")
+    ci = confidence_interval(Tally(detractors=0, passives=10, promoters=0), interval_method="exact")
     bound = 100 * (1 - 0.025**0.1)
     assert (ci.low, ci.high) == pytest.approx((-bound, bound), abs=1e-9)
 
@@ -156,7 +156,7 @@ def test_exact_matches_independent_integration() -> None:
     # Fay-Lumbard lower limit: the smaller of the 2.5% quantiles of T (2B - 1)
     # for T ~ Beta(6, 5) and T ~ Beta(7, 4). At that limit one of the two
     # distribution functions is exactly .025 and the other at most .025.
-    ci = confidence_interval(Tally(detractors=3, passives=4, promoters=3), method="exact")
+    ci = confidence_interval(Tally(detractors=3, passives=4, promoters=3), interval_method="exact")
     v = ci.low / 100
     cdfs = [_melded_cdf_mpmath(3, 6, 6, 5, v), _melded_cdf_mpmath(3, 6, 7, 4, v)]
     assert max(cdfs) == pytest.approx(0.025, abs=1e-9)
@@ -184,7 +184,7 @@ def _bayes_cdf_mpmath(a_d: float, a_s: float, a_p: float, x: float) -> float:
 @pytest.mark.parametrize(("d", "s", "p", "prior"), [(20, 30, 50, 0.5), (1, 2, 7, 1.0)])
 def test_bayes_bounds_are_posterior_quantiles(d: int, s: int, p: int, prior: float) -> None:
     ci = confidence_interval(
-        Tally(detractors=d, passives=s, promoters=p), method="bayes", prior=prior
+        Tally(detractors=d, passives=s, promoters=p), interval_method="bayes", prior=prior
     )
     a = (d + prior, s + prior, p + prior)
     assert _bayes_cdf_mpmath(*a, ci.low / 100) == pytest.approx(0.025, abs=1e-9)
@@ -192,34 +192,34 @@ def test_bayes_bounds_are_posterior_quantiles(d: int, s: int, p: int, prior: flo
 
 
 def test_bayes_all_promoters_reaches_the_top() -> None:
-    ci = confidence_interval(Tally(detractors=0, passives=0, promoters=8), method="bayes")
+    ci = confidence_interval(Tally(detractors=0, passives=0, promoters=8), interval_method="bayes")
     assert ci.high == 100.0
     assert ci.low < 100.0
 
 
 def test_bootstrap_is_reproducible_and_seed_sensitive() -> None:
     for method in ("bootstrap-percentile", "bootstrap-bca"):
-        a = confidence_interval(T, method=method, rng=7)
-        b = confidence_interval(T, method=method, rng=np.random.default_rng(7))
+        a = confidence_interval(T, interval_method=method, rng=7)
+        b = confidence_interval(T, interval_method=method, rng=np.random.default_rng(7))
         assert (a.low, a.high) == (b.low, b.high)
-    c = confidence_interval(T, method="bootstrap-percentile", rng=8, n_resamples=2000)
+    c = confidence_interval(T, interval_method="bootstrap-percentile", rng=8, n_resamples=2000)
     # The percentile interval of a large resample is close to Wald's.
-    wald = confidence_interval(T, method="wald")
+    wald = confidence_interval(T, interval_method="wald")
     assert c.low == pytest.approx(wald.low, abs=2.0)
     assert c.high == pytest.approx(wald.high, abs=2.0)
 
 
 def test_bootstrap_cost_does_not_depend_on_n() -> None:
     huge = Tally(detractors=2 * 10**8, passives=3 * 10**8, promoters=5 * 10**8)
-    ci = confidence_interval(huge, method="bootstrap-bca", rng=1)
+    ci = confidence_interval(huge, interval_method="bootstrap-bca", rng=1)
     assert 29.99 < ci.low < 30.0 < ci.high < 30.01
 
 
 @pytest.mark.parametrize("method", ALL_METHODS)
 def test_one_sided_intervals(method: IntervalMethod) -> None:
-    greater = confidence_interval(T, method=method, alternative="greater", rng=3)
-    less = confidence_interval(T, method=method, alternative="less", rng=3)
-    two = confidence_interval(T, method=method, confidence_level=0.9, rng=3)
+    greater = confidence_interval(T, interval_method=method, alternative="greater", rng=3)
+    less = confidence_interval(T, interval_method=method, alternative="less", rng=3)
+    two = confidence_interval(T, interval_method=method, confidence_level=0.9, rng=3)
     assert greater.high == 100.0
     assert less.low == -100.0
     # The one-sided 95% bound is the bound of the two-sided 90% interval.
@@ -230,10 +230,10 @@ def test_one_sided_intervals(method: IntervalMethod) -> None:
 def test_wald_collapses_on_one_category_and_warns() -> None:
     t = Tally(detractors=0, passives=0, promoters=12)
     with pytest.warns(DegenerateSampleWarning, match="zero width"):
-        ci = confidence_interval(t, method="wald")
+        ci = confidence_interval(t, interval_method="wald")
     assert (ci.low, ci.high) == (100.0, 100.0)
     with pytest.warns(DegenerateSampleWarning):
-        confidence_interval(t, method="bootstrap-percentile", rng=0)
+        confidence_interval(t, interval_method="bootstrap-percentile", rng=0)
 
 
 @pytest.mark.parametrize("method", ["adjusted-wald", "tango", "exact", "bayes", "bonett-price"])
@@ -242,7 +242,7 @@ def test_other_methods_give_proper_intervals_on_one_category(
     method: IntervalMethod, counts: tuple[int, int, int]
 ) -> None:
     d, s, p = counts
-    ci = confidence_interval(Tally(detractors=d, passives=s, promoters=p), method=method)
+    ci = confidence_interval(Tally(detractors=d, passives=s, promoters=p), interval_method=method)
     assert ci.width > 5
     assert -100 <= ci.low <= ci.estimate <= ci.high <= 100
 
@@ -270,13 +270,13 @@ def test_bad_confidence_level_raises(level: float) -> None:
 
 def test_bad_options_raise() -> None:
     with pytest.raises(ValueError, match="method must be one of"):
-        confidence_interval(T, method="Wald")  # type: ignore[arg-type]
+        confidence_interval(T, interval_method="Wald")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="alternative must be one of"):
         confidence_interval(T, alternative="two_sided")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="population must be at least"):
         confidence_interval(T, population=99)
     with pytest.raises(ValueError, match="prior"):
-        confidence_interval(T, method="bayes", prior=0)
+        confidence_interval(T, interval_method="bayes", prior=0)
     with pytest.raises(TypeError, match="weights"):
         confidence_interval(T, weights=[1.0])
     with pytest.raises(TypeError, match="confidence_level"):
@@ -296,7 +296,7 @@ def test_weighted_uses_kish_effective_counts() -> None:
     # of those shares at n_eff (hand derivation of the Kish approximation).
     scores = [0] * 10 + [8] * 30 + [10] * 40
     weights = [2.0] * 10 + [1.0] * 70
-    ci = confidence_interval(scores, weights=weights, method="wald")
+    ci = confidence_interval(scores, weights=weights, interval_method="wald")
     n_eff = 8100 / 110
     assert ci.effective_n == pytest.approx(n_eff)
     assert ci.n == 80
@@ -307,20 +307,20 @@ def test_weighted_uses_kish_effective_counts() -> None:
 def test_finite_population_correction() -> None:
     # N = 200, n = 100: variance factor (200 - 100) / 199, so the Wald half-width
     # shrinks by sqrt(100 / 199).
-    plain = confidence_interval(T, method="wald")
-    fpc = confidence_interval(T, method="wald", population=200)
+    plain = confidence_interval(T, interval_method="wald")
+    fpc = confidence_interval(T, interval_method="wald", population=200)
     assert fpc.width == pytest.approx(plain.width * math.sqrt(100 / 199), rel=1e-12)
-    census = confidence_interval(T, method="exact", population=100)
+    census = confidence_interval(T, interval_method="exact", population=100)
     assert (census.low, census.high) == (30.0, 30.0)
     assert fpc.population == 200
 
 
 def test_result_type() -> None:
-    ci = confidence_interval(T, method="tango")
+    ci = confidence_interval(T, interval_method="tango")
     assert isinstance(ci, ConfidenceInterval)
-    assert ci.interval == Interval(ci.low, ci.high)
+    assert ci.confidence_interval == Interval(ci.low, ci.high)
     data = json.loads(json.dumps(ci.to_dict()))
-    assert data["method"] == "tango"
+    assert data["interval_method"] == "tango"
     assert data["n"] == 100
     assert "rounded" in str(ci)
     assert repr(ci).startswith("ConfidenceInterval(estimate=30.0")
@@ -338,7 +338,7 @@ def test_numerical_methods_near_the_corners(method: IntervalMethod) -> None:
             Tally(detractors=d, passives=s, promoters=100 - d - s),
             Tally(detractors=100 - d - s, passives=s, promoters=d),
         ):
-            ci = confidence_interval(t, method=method)
+            ci = confidence_interval(t, interval_method=method)
             assert -100 <= ci.low <= ci.estimate <= ci.high <= 100
 
 
@@ -347,7 +347,7 @@ def test_wald_warns_below_thirty_answers_and_not_above() -> None:
     # the warning points users to the default instead.
     small = npskit.Tally(detractors=3, passives=3, promoters=4)
     with pytest.warns(npskit.SmallSampleWarning, match="below 30 answers"):
-        npskit.confidence_interval(small, method="wald")
+        npskit.confidence_interval(small, interval_method="wald")
     large = npskit.Tally(detractors=10, passives=10, promoters=10)
-    npskit.confidence_interval(large, method="wald")  # filterwarnings=error: none raised
+    npskit.confidence_interval(large, interval_method="wald")  # filterwarnings=error: none raised
     npskit.confidence_interval(small)  # the default, adjusted Wald, does not warn

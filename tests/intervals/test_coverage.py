@@ -43,7 +43,9 @@ def _coverage(method: IntervalMethod, n: int, grid: np.ndarray) -> np.ndarray:
             [
                 (ci.low, ci.high)
                 for ci in (
-                    confidence_interval(Tally(detractors=d, passives=s, promoters=p), method=method)
+                    confidence_interval(
+                        Tally(detractors=d, passives=s, promoters=p), interval_method=method
+                    )
                     for d, s, p in counts
                 )
             ]
@@ -97,7 +99,7 @@ def test_bootstrap_coverage_by_seeded_simulation() -> None:
         for k, (d, s, p) in enumerate(draws):
             ci = confidence_interval(
                 Tally(detractors=d, passives=s, promoters=p),
-                method=method,
+                interval_method=method,
                 n_resamples=2000,
                 rng=k,
             )

@@ -94,7 +94,7 @@ def test_confidence_interval_matches_reference(case: dict[str, Any]) -> None:
         warnings.simplefilter("ignore", npskit.NpskitWarning)
         result = function(
             _tally(case),
-            method=case["method"],
+            interval_method=case["method"],
             confidence_level=case["confidence_level"],
             alternative=case["alternative"],
         )
@@ -140,7 +140,7 @@ def test_nps_test_matches_reference(case: dict[str, Any]) -> None:
             _tally(case),
             value=case["value"],
             alternative=case["alternative"],
-            method=case["method"],
+            interval_method=case["method"],
         )
     assert result.pvalue == pytest.approx(case["pvalue"], rel=1e-9, abs=1e-15), case["source"]
     if case["statistic"] is not None:

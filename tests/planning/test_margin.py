@@ -26,7 +26,7 @@ from npskit import (
     margin_of_error,
     sample_size,
 )
-from npskit._planning.margin import PLANNING_METHODS, WORST_CASE
+from npskit._planning.shared import PLANNING_METHODS, WORST_CASE
 from npskit.typing import IntervalMethod
 
 CHEAP = ("wald", "adjusted-wald", "agresti-min", "bonett-price", "tango")
@@ -59,7 +59,10 @@ def computed_margin(
     if population is not None and n >= population:
         return 0.0
     ci = confidence_interval(
-        planned_tally(n, shares), method=method, confidence_level=level, population=population
+        planned_tally(n, shares),
+        interval_method=method,
+        confidence_level=level,
+        population=population,
     )
     return ci.width / 2
 
@@ -72,7 +75,7 @@ def test_wald_worst_case_five_points_at_95() -> None:
     # n = z^2 * 1 / 0.05^2 = 1.959964^2 / 0.0025 = 3.841459 / 0.0025 = 1536.58,
     # rounded up: 1537.
     assert z(0.95) ** 2 / 0.05**2 == pytest.approx(1536.58, abs=0.01)
-    plan = sample_size(5, method="wald")
+    plan = sample_size(5, interval_method="wald")
     assert plan.n == 1537
     assert plan.worst_case
     assert plan.expected == WORST_CASE
@@ -84,16 +87,16 @@ def test_wald_worst_case_five_points_at_95() -> None:
 def test_wald_known_shares() -> None:
     # d = 0.2, p = 0.5: variance 0.2 + 0.5 - 0.3^2 = 0.61;
     # n = 3.841459 * 0.61 / 0.0025 = 937.32 -> 938.
-    assert sample_size(5, expected=(0.2, 0.3, 0.5), method="wald").n == 938
+    assert sample_size(5, expected=(0.2, 0.3, 0.5), interval_method="wald").n == 938
     # The same shares from a tally of last wave's counts.
     last = Tally(detractors=40, passives=60, promoters=100)
-    assert sample_size(5, expected=last, method="wald").n == 938
+    assert sample_size(5, expected=last, interval_method="wald").n == 938
 
 
 def test_wald_ninety_percent_three_points() -> None:
     # z(0.90) = 1.644854, z^2 = 2.705543; n = 2.705543 / 0.03^2 = 3006.16 -> 3007.
     assert z(0.90) ** 2 / 0.03**2 == pytest.approx(3006.16, abs=0.01)
-    assert sample_size(3, confidence_level=0.90, method="wald").n == 3007
+    assert sample_size(3, confidence_level=0.90, interval_method="wald").n == 3007
 
 
 def test_wald_with_population_is_cochrans_formula() -> None:
@@ -103,21 +106,21 @@ def test_wald_with_population_is_cochrans_formula() -> None:
     # 869 * 1999 / 1131 = 1535.92 falls short.
     n0 = z(0.95) ** 2 / 0.05**2
     assert n0 / (1 + (n0 - 1) / 2000) == pytest.approx(869.21, abs=0.01)
-    assert sample_size(5, population=2000, method="wald").n == 870
+    assert sample_size(5, population=2000, interval_method="wald").n == 870
     # A population smaller than the unlimited size caps the answer at a census.
-    assert sample_size(5, population=300, method="wald").n <= 300
+    assert sample_size(5, population=300, interval_method="wald").n <= 300
 
 
 def test_wald_margin_of_error_by_hand() -> None:
     # Worst case n = 400: 100 * 1.959964 * sqrt(1 / 400) = 9.79982 points.
-    result = margin_of_error(400, method="wald")
+    result = margin_of_error(400, interval_method="wald")
     assert result.margin == pytest.approx(9.79982, abs=1e-5)
     # d = 0.2, p = 0.5, n = 400: 100 * 1.959964 * sqrt(0.61 / 400) = 7.65401.
-    known = margin_of_error(400, expected=(0.2, 0.3, 0.5), method="wald")
+    known = margin_of_error(400, expected=(0.2, 0.3, 0.5), interval_method="wald")
     assert known.margin == pytest.approx(100 * z(0.95) * math.sqrt(0.61 / 400), rel=1e-12)
     # Population 1000: variance factor (1000 - 400) / 999 = 0.600601;
     # 9.79982 * sqrt(0.600601) = 7.59475.
-    fpc = margin_of_error(400, method="wald", population=1000)
+    fpc = margin_of_error(400, interval_method="wald", population=1000)
     assert fpc.margin == pytest.approx(9.79982 * math.sqrt(600 / 999), rel=1e-5)
 
 
@@ -152,7 +155,11 @@ def check_crossing(
     method: IntervalMethod, target: float, expected: Any, level: float, population: int | None
 ) -> None:
     plan = sample_size(
-        target, expected=expected, confidence_level=level, method=method, population=population
+        target,
+        expected=expected,
+        confidence_level=level,
+        interval_method=method,
+        population=population,
     )
     shares = WORST_CASE if expected is None else tuple(expected)
     at_n = computed_margin(plan.n, shares, method, level, population)
@@ -168,8 +175,8 @@ def test_margin_of_error_is_half_the_computed_width_for_whole_counts() -> None:
     t = Tally(detractors=20, passives=30, promoters=50)
     for method in PLANNING_METHODS:
         for population in (None, 400):
-            ci = confidence_interval(t, method=method, population=population)
-            result = margin_of_error(100, expected=t, method=method, population=population)
+            ci = confidence_interval(t, interval_method=method, population=population)
+            result = margin_of_error(100, expected=t, interval_method=method, population=population)
             assert result.margin == pytest.approx(ci.width / 2, abs=1e-9)
 
 
@@ -192,20 +199,22 @@ def simplex(step: int) -> list[tuple[float, float, float]]:
 @pytest.mark.parametrize("method", CHEAP)
 def test_worst_case_is_the_widest_cheap(method: IntervalMethod) -> None:
     for n in (1, 10, 100, 1000):
-        worst = margin_of_error(n, method=method).margin
+        worst = margin_of_error(n, interval_method=method).margin
         for shares in simplex(20):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DegenerateSampleWarning)
-                other = margin_of_error(n, expected=shares, method=method).margin
+                other = margin_of_error(n, expected=shares, interval_method=method).margin
             assert other <= worst + 1e-9, (n, shares)
 
 
 @pytest.mark.parametrize("method", SLOW)
 def test_worst_case_is_the_widest_slow(method: IntervalMethod) -> None:
     for n in (5, 60):
-        worst = margin_of_error(n, method=method).margin
+        worst = margin_of_error(n, interval_method=method).margin
         for shares in simplex(4):
-            assert margin_of_error(n, expected=shares, method=method).margin <= worst + 1e-9
+            assert (
+                margin_of_error(n, expected=shares, interval_method=method).margin <= worst + 1e-9
+            )
 
 
 @pytest.mark.parametrize("method", CHEAP)
@@ -215,7 +224,9 @@ def test_margin_decreases_in_n_cheap(method: IntervalMethod) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DegenerateSampleWarning)
                 margins = [
-                    margin_of_error(n, expected=shares, confidence_level=level, method=method)
+                    margin_of_error(
+                        n, expected=shares, confidence_level=level, interval_method=method
+                    )
                     for n in range(1, 121)
                 ]
             values = [m.margin for m in margins]
@@ -226,7 +237,8 @@ def test_margin_decreases_in_n_cheap(method: IntervalMethod) -> None:
 def test_margin_decreases_in_n_slow(method: IntervalMethod) -> None:
     for shares in [(0.5, 0.0, 0.5), (0.0, 0.1, 0.9)]:
         values = [
-            margin_of_error(n, expected=shares, method=method).margin for n in (1, 2, 3, 5, 8, 20)
+            margin_of_error(n, expected=shares, interval_method=method).margin
+            for n in (1, 2, 3, 5, 8, 20)
         ]
         assert all(b < a for a, b in itertools.pairwise(values)), shares
 
@@ -249,7 +261,7 @@ def test_results_are_frozen_and_serialisable() -> None:
     assert data["n"] == plan.n
     assert data["target"] == 5.0
     assert data["expected"] == {"detractors": 0.2, "passives": 0.3, "promoters": 0.5}
-    assert (data["method"], data["population"], data["worst_case"]) == (
+    assert (data["interval_method"], data["population"], data["worst_case"]) == (
         "adjusted-wald",
         10_000,
         False,
@@ -265,7 +277,7 @@ def test_results_are_frozen_and_serialisable() -> None:
 
 def test_wald_with_one_category_warns_once() -> None:
     with pytest.warns(DegenerateSampleWarning, match="zero width") as caught:
-        plan = sample_size(5, expected=(0.0, 0.0, 1.0), method="wald")
+        plan = sample_size(5, expected=(0.0, 0.0, 1.0), interval_method="wald")
     assert len(caught) == 1
     assert plan.n == 1
     assert plan.margin == 0.0
@@ -277,10 +289,10 @@ def test_large_margins_and_clipping() -> None:
     # Worst case Wald: the interval is [-m, m] with m = 195.9964 / sqrt(n), clipped
     # to [-100, 100]: n = 1, 2, 3 give 196.0, 138.6, 113.2, all clipped to 100;
     # n = 4 gives 98.0 <= 99.9.
-    assert sample_size(99.9, method="wald").n == 4
-    assert margin_of_error(3, method="wald").margin == 100.0
+    assert sample_size(99.9, interval_method="wald").n == 4
+    assert margin_of_error(3, interval_method="wald").margin == 100.0
     # d = 0.1, p = 0.1: variance 0.2 - 0 = 0.2; at n = 1: 195.9964 * sqrt(0.2) = 87.65.
-    assert sample_size(90, expected=(0.1, 0.8, 0.1), method="wald").n == 1
+    assert sample_size(90, expected=(0.1, 0.8, 0.1), interval_method="wald").n == 1
 
 
 # -- bad input -------------------------------------------------------------------------
@@ -315,7 +327,7 @@ def test_shares_of_wrong_kind(expected: Any) -> None:
 
 
 def test_shares_within_tolerance_are_accepted() -> None:
-    plan = sample_size(5, expected=(0.2, 0.3, 0.5 + 5e-10), method="wald")
+    plan = sample_size(5, expected=(0.2, 0.3, 0.5 + 5e-10), interval_method="wald")
     assert plan.n == 938
 
 
@@ -334,9 +346,9 @@ def test_bad_method_and_level() -> None:
     for bootstrap in ("bootstrap-percentile", "bootstrap-bca"):
         assert bootstrap in get_args(IntervalMethod)
         with pytest.raises(ValueError, match="width is random"):
-            sample_size(5, method=bootstrap)  # type: ignore[arg-type]
+            sample_size(5, interval_method=bootstrap)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="method must be one of"):
-        margin_of_error(100, method="Wald")  # type: ignore[arg-type]
+        margin_of_error(100, interval_method="Wald")  # type: ignore[arg-type]
     for level in (0, 1, 1.5):
         with pytest.raises(ValueError, match="confidence_level"):
             sample_size(5, confidence_level=level)
@@ -345,4 +357,4 @@ def test_bad_method_and_level() -> None:
 def test_too_small_a_margin_without_population() -> None:
     # Wald, worst case: n = 3.84 / (1e-9)^2 = 3.8e18 > 10^15.
     with pytest.raises(ValueError, match="no sample size up to"):
-        sample_size(1e-7, method="wald")
+        sample_size(1e-7, interval_method="wald")

@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 
 import npskit
 from npskit import GroupedTally, Tally, breakdown, compare, confidence_interval, shrink
-from npskit._compare.methods import mover_compare, wald_compare
-from npskit._intervals.arrays import compare_arrays, interval_arrays
+from npskit._compare.arrays import compare_arrays
+from npskit._compare.methods import COMPARE_METHODS, CompareOptions
+from npskit._intervals.arrays import interval_arrays
 
 # -- independent helpers --------------------------------------------------------------
 
@@ -166,7 +167,7 @@ def test_other_compare_methods_match_compare(compare_method: str) -> None:
     for row in result:
         rest = _count(scores, keys, skip=row.key[0])
         segment = _count(scores, keys, only=row.key[0])
-        reference = compare(rest, segment, method=compare_method, rng=5)  # type: ignore[arg-type]
+        reference = compare(rest, segment, compare_method=compare_method, rng=5)  # type: ignore[arg-type]
         assert row.difference == pytest.approx(reference.difference, abs=1e-9)
         if compare_method != "permutation":  # its p-value may be resampled
             assert row.pvalue == pytest.approx(reference.pvalue, rel=1e-6, abs=1e-12)
@@ -181,9 +182,9 @@ def test_segment_intervals_match_confidence_interval(method: str) -> None:
     scores, keys = _survey(seed=11, n=400)
     result = breakdown(scores, keys, interval_method=method)  # type: ignore[arg-type]
     for row in result:
-        ci = confidence_interval(_count(scores, keys, only=row.key[0]), method=method)  # type: ignore[arg-type]
+        ci = confidence_interval(_count(scores, keys, only=row.key[0]), interval_method=method)  # type: ignore[arg-type]
         assert (row.low, row.high) == pytest.approx((ci.low, ci.high), abs=1e-9)
-    ci = confidence_interval(_count(scores, keys), method=method)  # type: ignore[arg-type]
+    ci = confidence_interval(_count(scores, keys), interval_method=method)  # type: ignore[arg-type]
     assert (result.total.low, result.total.high) == pytest.approx((ci.low, ci.high), abs=1e-9)
 
 
@@ -200,23 +201,20 @@ def test_vectorised_kernels_match_scalar_ones_on_edge_cases() -> None:
         low, high, statistic, pvalue = compare_arrays(
             b,
             c,
-            method=method,
-            confidence_level=0.9,  # type: ignore[arg-type]
+            compare_method=method,  # type: ignore[arg-type]
+            confidence_level=0.9,
         )
         for i in range(len(b)):
             b_i = (float(b[i, 0]), float(b[i, 1]), float(b[i, 2]))
             c_i = (float(c[i, 0]), float(c[i, 1]), float(c[i, 2]))
-            if method == "mover":
-                ref = mover_compare(b_i, c_i, confidence_level=0.9, alternative="two-sided")
-            else:
-                ref = wald_compare(
-                    b_i, c_i, method=method, confidence_level=0.9, alternative="two-sided"
-                )
+            ref = COMPARE_METHODS[method].kernel(b_i, c_i, 0.05, "two-sided", CompareOptions())
             assert statistic[i] == pytest.approx(ref.statistic, abs=1e-8)
             assert pvalue[i] == pytest.approx(ref.pvalue, rel=1e-7, abs=1e-14)
             assert (low[i], high[i]) == pytest.approx((100 * ref.low, 100 * ref.high), abs=1e-8)
     low, high = interval_arrays(
-        np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]]), confidence_level=0.95, method="adjusted-wald"
+        np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]]),
+        confidence_level=0.95,
+        interval_method="adjusted-wald",
     )
     assert math.isnan(low[0])
     assert math.isnan(high[0])
@@ -307,7 +305,7 @@ def test_holm_controls_the_family_wise_error_rate_under_a_global_null() -> None:
     ).astype(float)  # (replicates, segments, 3)
     rest = counts.sum(axis=1, keepdims=True) - counts
     _, _, _, pvalues = compare_arrays(
-        rest.reshape(-1, 3), counts.reshape(-1, 3), method="mover", confidence_level=0.95
+        rest.reshape(-1, 3), counts.reshape(-1, 3), compare_method="mover", confidence_level=0.95
     )
     pvalues = pvalues.reshape(replicates, segments)
     for r in range(40):  # breakdown gives the same p-values

@@ -81,7 +81,7 @@ def test_closed_form_agrees_with_integration_above_the_threshold(
     fine = integrated(before, after, monkeypatch, fine=True)
     default = integrated(before, after, monkeypatch, fine=False)
     for level in LEVELS:
-        approximate = compare(before, after, method="bayes", confidence_level=level)
+        approximate = compare(before, after, compare_method="bayes", confidence_level=level)
         assert approximate.probability_greater is not None
         # ... against the same counts integrated numerically on a finer grid:
         # the promise is 1e-6 points and 1e-6 in probability.
@@ -102,9 +102,9 @@ def test_just_below_the_threshold_integrates(monkeypatch: pytest.MonkeyPatch) ->
     before = period(0.999 * LARGE_COUNT, (0.2, 0.3, 0.5))
     after = period(0.999 * LARGE_COUNT, (0.1998, 0.3, 0.5002))
     assert not cb.posterior(*counts(before), 0.5).closed_form
-    default = compare(before, after, method="bayes")
+    default = compare(before, after, compare_method="bayes")
     monkeypatch.setattr(cb, "LARGE_COUNT", math.inf)
-    forced = compare(before, after, method="bayes")
+    forced = compare(before, after, compare_method="bayes")
     assert default == forced
 
 
@@ -124,7 +124,7 @@ def test_one_large_period_with_a_small_one(small: Tally, monkeypatch: pytest.Mon
     for before, after in ((small, large), (large, small)):
         reference = integrated(before, after, monkeypatch, fine=False)
         for level in LEVELS:
-            mixed = compare(before, after, method="bayes", confidence_level=level)
+            mixed = compare(before, after, compare_method="bayes", confidence_level=level)
             assert mixed.probability_greater is not None
             low, high, greater = reference[level]
             assert mixed.low == pytest.approx(low, abs=1e-6)
@@ -132,8 +132,8 @@ def test_one_large_period_with_a_small_one(small: Tally, monkeypatch: pytest.Mon
             assert mixed.probability_greater == pytest.approx(greater, abs=1e-7)
     for level in LEVELS:
         # Swapping the periods mirrors the interval.
-        forward = compare(small, large, method="bayes", confidence_level=level)
-        backward = compare(large, small, method="bayes", confidence_level=level)
+        forward = compare(small, large, compare_method="bayes", confidence_level=level)
+        backward = compare(large, small, compare_method="bayes", confidence_level=level)
         assert forward.low == pytest.approx(-backward.high, abs=1e-8)
         assert forward.probability_greater == pytest.approx(
             1.0 - backward.probability_greater,  # type: ignore[operator]
@@ -150,8 +150,8 @@ def test_huge_periods_agree_with_wald() -> None:
     n = 10**12
     before = Tally(detractors=n // 5, passives=n - n // 5 - n // 2, promoters=n // 2)
     after = Tally(detractors=n // 5 - 10**6, passives=n - n // 5 - n // 2, promoters=n // 2 + 10**6)
-    bayes = compare(before, after, method="bayes")
-    wald = compare(before, after, method="wald")
+    bayes = compare(before, after, compare_method="bayes")
+    wald = compare(before, after, compare_method="wald")
     from scipy.special import ndtr
 
     # Wald: z = 2e-6 / sqrt(2 * 0.61 / 10^12) = 1.8107.

@@ -46,12 +46,12 @@ def test_both_routes_agree_at_the_threshold(
     # Just above the threshold, so that the approximation is used ...
     t = weighted(counts_at(1.0001 * LARGE_COUNT, shares))
     for level in (0.8, 0.95, 0.999):
-        approximate = confidence_interval(t, method=method, confidence_level=level)
+        approximate = confidence_interval(t, interval_method=method, confidence_level=level)
         # ... and the same counts with the threshold moved out of reach.
         with monkeypatch.context() as patch:
             patch.setattr(npskit._stats.exact, "LARGE_COUNT", math.inf)
             patch.setattr(npskit._stats.bayes, "LARGE_COUNT", math.inf)
-            integrated = confidence_interval(t, method=method, confidence_level=level)
+            integrated = confidence_interval(t, interval_method=method, confidence_level=level)
         assert approximate.low == pytest.approx(integrated.low, abs=1e-6)
         assert approximate.high == pytest.approx(integrated.high, abs=1e-6)
 
@@ -62,10 +62,10 @@ def test_just_below_the_threshold_integrates(
 ) -> None:
     # Below the threshold the numerical route runs: forcing it changes nothing.
     t = weighted(counts_at(0.999 * LARGE_COUNT, (0.2, 0.3, 0.5)))
-    default = confidence_interval(t, method=method)
+    default = confidence_interval(t, interval_method=method)
     monkeypatch.setattr(npskit._stats.exact, "LARGE_COUNT", math.inf)
     monkeypatch.setattr(npskit._stats.bayes, "LARGE_COUNT", math.inf)
-    forced = confidence_interval(t, method=method)
+    forced = confidence_interval(t, interval_method=method)
     assert (default.low, default.high) == (forced.low, forced.high)
 
 
@@ -74,8 +74,8 @@ def test_just_below_the_threshold_integrates(
 def test_huge_samples_agree_with_tango(method: IntervalMethod, n: int) -> None:
     # At n = 10^15 the exact method used to return a lower bound of 0.
     t = Tally(detractors=n // 5, passives=n - n // 5 - n // 2, promoters=n // 2)
-    ci = confidence_interval(t, method=method)
-    tango = confidence_interval(t, method="tango")
+    ci = confidence_interval(t, interval_method=method)
+    tango = confidence_interval(t, interval_method="tango")
     half = tango.width / 2  # 1.96 * sqrt(0.61 / n) * 100 points
     assert half == pytest.approx(100 * 1.959964 * math.sqrt(0.61 / n), rel=1e-5)
     # Both are the normal interval to O(1/n) shares = O(100/n) points.

@@ -28,7 +28,7 @@ RAW = [0.01, 0.04, 0.03, 0.005]
     ],
 )
 def test_hand_worked(method: str, expected: list[float]) -> None:
-    adjusted = adjust_pvalues(RAW, method=method)  # type: ignore[arg-type]
+    adjusted = adjust_pvalues(RAW, p_adjust=method)  # type: ignore[arg-type]
     np.testing.assert_allclose(adjusted, expected, rtol=1e-12)
 
 
@@ -43,8 +43,8 @@ def test_default_is_holm_and_nan_passes_through_uncounted() -> None:
 
 def test_capped_at_one() -> None:
     # Bonferroni: 3 * 0.5 = 1.5 -> 1; Holm: 3 * 0.4 = 1.2 -> 1.
-    assert adjust_pvalues([0.5, 0.9, 0.6], method="bonferroni").tolist() == [1.0, 1.0, 1.0]
-    assert adjust_pvalues([0.4, 0.9, 0.6], method="holm").max() == 1.0
+    assert adjust_pvalues([0.5, 0.9, 0.6], p_adjust="bonferroni").tolist() == [1.0, 1.0, 1.0]
+    assert adjust_pvalues([0.4, 0.9, 0.6], p_adjust="holm").max() == 1.0
 
 
 def _holm_rejects(p: np.ndarray, alpha: float) -> np.ndarray:
@@ -98,7 +98,7 @@ def test_adjusted_pvalue_is_smallest_level_that_rejects(method: str, rejects: ob
         for alpha in grid[::-1]:
             hit = rejects(p, alpha)  # type: ignore[operator]
             first[hit] = alpha
-        got = adjust_pvalues(p, method=method)  # type: ignore[arg-type]
+        got = adjust_pvalues(p, p_adjust=method)  # type: ignore[arg-type]
         # The grid step is 5e-4: the first rejecting grid point is within one step.
         assert np.all(got <= first + 1e-12)
         assert np.all(first - got < 5e-4 + 1e-12)
@@ -108,7 +108,7 @@ def test_monotone_in_raw_pvalues() -> None:
     rng = np.random.default_rng(7)
     for method in ("holm", "benjamini-hochberg", "bonferroni"):
         p = rng.uniform(size=30)
-        adjusted = adjust_pvalues(p, method=method)  # type: ignore[arg-type]
+        adjusted = adjust_pvalues(p, p_adjust=method)  # type: ignore[arg-type]
         order = np.argsort(p)
         assert np.all(np.diff(adjusted[order]) >= 0)
         assert np.all(adjusted >= p)
@@ -116,8 +116,8 @@ def test_monotone_in_raw_pvalues() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(ValueError, match="method must be one of"):
-        adjust_pvalues([0.1], method="hochberg")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="p_adjust must be one of"):
+        adjust_pvalues([0.1], p_adjust="hochberg")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"\[0, 1\].*1.5 at position 1"):
         adjust_pvalues([0.1, 1.5])
     with pytest.raises(ValueError, match="one-dimensional"):

@@ -46,7 +46,7 @@ def test_months_of_the_example_match_brute_force(example: dict[str, np.ndarray])
         ci = npskit.confidence_interval(expected)
         assert (row.low, row.high) == pytest.approx((ci.low, ci.high))
         assert row.start == dt.date.fromisoformat(row.period + "-01")
-    assert t.compare_method == npskit.compare(t.rows[0].tally, t.rows[1].tally).method
+    assert t.compare_method == npskit.compare(t.rows[0].tally, t.rows[1].tally).compare_method
 
 
 def test_changes_use_compare_and_holm(example: dict[str, np.ndarray]) -> None:
@@ -61,7 +61,7 @@ def test_changes_use_compare_and_holm(example: dict[str, np.ndarray]) -> None:
         )
         assert after.pvalue == pytest.approx(reference.pvalue)
         raw.append(reference.pvalue)
-    adjusted = adjust_pvalues(raw, method="holm")
+    adjusted = adjust_pvalues(raw, p_adjust="holm")
     assert [row.pvalue_adjusted for row in t.rows[1:]] == pytest.approx(list(adjusted))
     assert [row.significant for row in t.rows[1:]] == [bool(p < 0.1) for p in adjusted]
     assert t.rows[0].change is None
@@ -70,7 +70,7 @@ def test_changes_use_compare_and_holm(example: dict[str, np.ndarray]) -> None:
     bh = trend(example["answer"], example["date"], freq="month", p_adjust="benjamini-hochberg")
     assert bh.p_adjust == "benjamini-hochberg"
     assert [r.pvalue_adjusted for r in bh.rows[1:]] == pytest.approx(
-        list(adjust_pvalues([r.pvalue for r in bh.rows[1:]], method="benjamini-hochberg"))
+        list(adjust_pvalues([r.pvalue for r in bh.rows[1:]], p_adjust="benjamini-hochberg"))
     )
 
 

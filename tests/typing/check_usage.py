@@ -28,3 +28,16 @@ def codes(answers: npt.NDArray[np.float64]) -> npt.NDArray[np.int8]:
 def interval_bounds(interval: npskit.Interval) -> float:
     low, high = interval
     return high - low
+
+
+def methods_and_results(t: npskit.Tally, u: npskit.Tally) -> tuple[float, float, int, bool]:
+    ci: npskit.ConfidenceInterval = npskit.confidence_interval(t, interval_method="tango")
+    low, high = ci.confidence_interval
+    change: npskit.Comparison = npskit.compare(t, u, compare_method="bootstrap-percentile", rng=1)
+    paired: npskit.PairedComparison = npskit.compare([9, 3], [10, 7], paired=True)
+    test: npskit.NpsTestResult = npskit.nps_test(t, interval_method="tango")
+    dual: npskit.ConfidenceInterval = test.confidence_interval(confidence_level=0.9)
+    power: npskit.Power = npskit.power(t, difference=10.0, n_baseline=200, compare_method="wald")
+    plan: npskit.SampleSizeComparison = npskit.sample_size_compare(10.0, compare_method="mover")
+    adjusted = npskit.adjust_pvalues([change.pvalue, paired.pvalue], p_adjust="holm")
+    return high - low + dual.width, power.power + float(adjusted[0]), plan.n, power.exact

@@ -139,7 +139,7 @@ def run_compare(args: argparse.Namespace) -> int:
     result = compare(
         before,
         after,
-        method=args.compare_method,
+        compare_method=args.compare_method,
         confidence_level=args.confidence_level,
         alternative=args.alternative,
         **resampling(args),
@@ -198,7 +198,7 @@ def _compare_text(
         f"  current   NPS {after.nps:+6.1f}  n = {after.n}",
         f"  change    {result.difference:+.1f} points, {pct} CI "
         f"[{result.low:+.1f}, {result.high:+.1f}]",
-        f"  p-value   {result.pvalue:.3g} ({result.method}, {alternative})",
+        f"  p-value   {result.pvalue:.3g} ({result.compare_method}, {alternative})",
         "NPS and points rounded to 1 decimal, p-value to 3 significant digits; "
         "change = current - baseline.",
     ]

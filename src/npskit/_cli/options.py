@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, get_args
 
-from npskit._compare.compare import DEFAULT_COMPARE_METHOD
+from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._intervals.confidence_interval import confidence_interval
-from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._io.examples import example_path
 from npskit._io.source import DataFile
 from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
@@ -156,7 +156,7 @@ def add_interval_options(
     parser.add_argument(
         "--interval-method",
         choices=methods,
-        default=DEFAULT_METHOD,
+        default=DEFAULT_INTERVAL_METHOD,
         metavar="METHOD",
         help=f"method of {what}, one of {', '.join(methods)}",
     )

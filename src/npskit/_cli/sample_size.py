@@ -14,7 +14,8 @@ from typing import Any
 from npskit._core.tally import Tally
 from npskit._counting.tally import tally
 from npskit._io.examples import load_example
-from npskit._planning.margin import PLANNING_METHODS, SampleSize, sample_size
+from npskit._planning.sample_size import SampleSize, sample_size
+from npskit._planning.shared import PLANNING_METHODS
 
 from .options import HelpFormatter, add_format_option, add_interval_options, positive
 
@@ -94,7 +95,7 @@ def run_sample_size(args: argparse.Namespace) -> int:
             args.margin,
             expected=expected,
             confidence_level=args.confidence_level,
-            method=args.interval_method,
+            interval_method=args.interval_method,
             population=args.population,
         )
     except ValueError as error:  # e.g. more than 10^15 answers needed
@@ -139,7 +140,7 @@ def _rows(plan: SampleSize, expected: str) -> list[tuple[str, str]]:
         ("answers needed", str(plan.n)),
         ("margin at that n", f"±{plan.margin:.2f} points"),
         ("confidence level", f"{100 * plan.confidence_level:g}%"),
-        ("method", plan.method),
+        ("method", plan.interval_method),
         ("expected shares", expected),
     ]
     if plan.population is not None:

@@ -87,7 +87,7 @@ def run_summary(args: argparse.Namespace) -> int:
         raise DataFileError(_nothing_to_summarise(label, score, weight, result))
     interval = confidence_interval(
         result,
-        method=args.interval_method,
+        interval_method=args.interval_method,
         confidence_level=args.confidence_level,
         **resampling(args),
     )
@@ -129,7 +129,7 @@ def _summary_markdown(result: Tally, interval: ConfidenceInterval) -> str:
     lines.append("")
     lines.append(
         f"NPS **{result.nps:+.1f}**, {level} confidence interval "
-        f"[{interval.low:+.1f}, {interval.high:+.1f}] ({interval.method}; "
+        f"[{interval.low:+.1f}, {interval.high:+.1f}] ({interval.interval_method}; "
         + (f"effective n {result.effective_n:.1f}; " if weighted else "")
         + "rounded to 1 decimal)"
     )
@@ -154,7 +154,7 @@ def _summary_csv(
         "low": interval.low,
         "high": interval.high,
         "confidence_level": interval.confidence_level,
-        "interval_method": interval.method,
+        "interval_method": interval.interval_method,
     }
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(record), lineterminator="\n")
@@ -169,7 +169,7 @@ def _with_interval(text: str, interval: ConfidenceInterval) -> str:
     level = f"{100 * interval.confidence_level:g}%"
     line = (
         f"{level} confidence interval [{interval.low:+.1f}, {interval.high:+.1f}] "
-        f"({interval.method}, rounded to 1 decimal)"
+        f"({interval.interval_method}, rounded to 1 decimal)"
     )
     return "\n".join([*body, line, note])
 

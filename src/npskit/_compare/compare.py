@@ -3,128 +3,27 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args, overload
+from typing import Any, Literal, get_args, overload
 
-from npskit._core.interval import Interval
+from npskit._compare.comparison import Comparison
+from npskit._compare.methods import COMPARE_METHODS, DEFAULT_COMPARE_METHOD, CompareOptions
+from npskit._compare.paired import compare_paired
+from npskit._compare.paired_results import PairedComparison
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.validation import (
+    check_choice,
+    check_confidence_level,
+    check_positive_int,
+    check_rng,
+)
 from npskit._core.warnings import DegenerateSampleWarning
 from npskit._counting.tally import tally as _tally
 from npskit._intervals.methods import check_prior, effective_counts
+from npskit._stats.normal import open_sides, tail_probability
 from npskit.typing import Alternative, CompareMethod, NanPolicy, PairedMethod
 
-if TYPE_CHECKING:
-    from .paired import PairedComparison
-
-__all__ = ["DEFAULT_COMPARE_METHOD", "Comparison", "compare"]
-
-DEFAULT_COMPARE_METHOD: CompareMethod = "mover"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Comparison:
-    """The difference between two independent NPS, in points, with its test.
-
-    Attributes
-    ----------
-    baseline, current : float
-        The NPS of each period, in points.
-    difference : float
-        ``current - baseline``, in points (-200 to 200), signed.
-    low, high : float
-        The interval of the difference, within ``[-200, 200]``. A
-        ``"greater"`` comparison has ``high == 200``, a ``"less"`` one
-        ``low == -200``.
-    statistic : float
-        The test statistic; its meaning depends on the method (see
-        :func:`compare`).
-    pvalue : float
-        The p-value for ``alternative`` (for ``"bayes"``, a posterior tail
-        probability; see :func:`compare`).
-    method : str
-        The method, as passed.
-    interval_method : str
-        The method that made the interval: the same as ``method`` except for
-        ``"permutation"``, whose interval is the ``"mover"`` one.
-    alternative : {"two-sided", "less", "greater"}
-        ``"greater"`` means H1: current > baseline.
-    confidence_level : float
-        The level of the interval.
-    n_baseline, n_current : int
-        Number of answers in each period (unweighted), missing ones left out.
-    effective_n_baseline, effective_n_current : float
-        Kish's effective sample sizes; equal to the n's without weights.
-    n_missing_baseline, n_missing_current : int
-        Missing answers left out of each period.
-    probability_greater : float or None
-        Posterior probability that the current NPS is higher than the
-        baseline's (``"bayes"`` only, else None).
-    """
-
-    baseline: float
-    current: float
-    difference: float
-    low: float
-    high: float
-    statistic: float
-    pvalue: float
-    method: str
-    interval_method: str
-    alternative: str
-    confidence_level: float
-    n_baseline: int
-    n_current: int
-    effective_n_baseline: float
-    effective_n_current: float
-    n_missing_baseline: int = 0
-    n_missing_current: int = 0
-    probability_greater: float | None = None
-
-    @property
-    def interval(self) -> Interval:
-        """``[low, high]`` as an :class:`npskit.Interval`."""
-        return Interval(self.low, self.high)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as a JSON-serialisable dictionary (infinite statistics as strings)."""
-        statistic: float | str = self.statistic
-        if statistic in (float("inf"), float("-inf")):
-            statistic = str(statistic)
-        return {
-            "baseline": self.baseline,
-            "current": self.current,
-            "difference": self.difference,
-            "low": self.low,
-            "high": self.high,
-            "statistic": statistic,
-            "pvalue": self.pvalue,
-            "method": self.method,
-            "interval_method": self.interval_method,
-            "alternative": self.alternative,
-            "confidence_level": self.confidence_level,
-            "n_baseline": self.n_baseline,
-            "n_current": self.n_current,
-            "effective_n_baseline": self.effective_n_baseline,
-            "effective_n_current": self.effective_n_current,
-            "n_missing_baseline": self.n_missing_baseline,
-            "n_missing_current": self.n_missing_current,
-            "probability_greater": self.probability_greater,
-        }
-
-    def __str__(self) -> str:
-        level = f"{100 * self.confidence_level:g}%"
-        relation = {"two-sided": "!=", "greater": ">", "less": "<"}[self.alternative]
-        text = (
-            f"NPS {self.baseline:+.1f} -> {self.current:+.1f}: difference "
-            f"{self.difference:+.1f}, {level} CI [{self.low:+.1f}, {self.high:+.1f}]; "
-            f"H1 current {relation} baseline: p = {self.pvalue:.4g} "
-            f"({self.method}; n = {self.n_baseline} and {self.n_current}"
-        )
-        if self.probability_greater is not None:
-            text += f"; P(current > baseline) = {self.probability_greater:.3f}"
-        return text + "; rounded)"
+__all__ = ["compare"]
 
 
 @overload
@@ -132,7 +31,7 @@ def compare(
     baseline: Any,
     current: Any,
     *,
-    method: CompareMethod | None = None,
+    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
     alternative: Alternative = "two-sided",
     confidence_level: float = 0.95,
     paired: Literal[False] = False,
@@ -140,7 +39,7 @@ def compare(
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-    prior: float = 0.5,
+    prior: float | None = None,
 ) -> Comparison: ...
 
 
@@ -149,7 +48,7 @@ def compare(
     baseline: Any,
     current: Any,
     *,
-    method: PairedMethod | None = None,
+    compare_method: PairedMethod | None = None,
     alternative: Alternative = "two-sided",
     confidence_level: float = 0.95,
     paired: Literal[True],
@@ -157,7 +56,7 @@ def compare(
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-    prior: float = 0.5,
+    prior: float | None = None,
 ) -> PairedComparison: ...
 
 
@@ -165,7 +64,7 @@ def compare(
     baseline: Any,
     current: Any,
     *,
-    method: CompareMethod | PairedMethod | None = None,
+    compare_method: CompareMethod | PairedMethod | None = None,
     alternative: Alternative = "two-sided",
     confidence_level: float = 0.95,
     paired: bool = False,
@@ -173,7 +72,7 @@ def compare(
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-    prior: float = 0.5,
+    prior: float | None = None,
 ) -> Comparison | PairedComparison:
     """Compare the NPS of two periods: the difference, its interval and a test.
 
@@ -182,12 +81,11 @@ def compare(
     baseline, current : array_like, iterable of array_like, or Tally
         The answers of each period (anything :func:`npskit.tally` accepts)
         or their tallies. The difference is ``current - baseline``.
-    method : str, optional
+    compare_method : str, optional
         ``"mover"`` (the default), ``"wald"``, ``"adjusted-wald"``,
-        ``"permutation"``, ``"bootstrap"`` or ``"bayes"`` (see Notes). With
-        ``paired=True``, one of the paired methods of
-        :func:`npskit._compare.paired.compare_paired`, whose default applies when
-        omitted.
+        ``"permutation"``, ``"bootstrap-percentile"`` or ``"bayes"`` (see
+        Notes). With ``paired=True``, one of the paired methods of
+        :func:`npskit._compare.paired.compare_paired` (``"t"`` when omitted).
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         ``"greater"``: H1 current > baseline, and the interval is
         ``[low, 200]``; ``"less"``: H1 current < baseline, interval
@@ -201,14 +99,16 @@ def compare(
         arrays, not tallies.
     scale, nan_policy
         As for :func:`npskit.tally`, for answers.
-    rng : int or numpy.random.Generator, optional
-        Seed or generator for ``"permutation"`` and ``"bootstrap"``.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Seed or generator for ``"permutation"`` and ``"bootstrap-percentile"``;
+        an int gives the same result run after run.
     n_resamples : int, default 10000
         Resamples for ``"permutation"`` (when not enumerated exactly) and
-        ``"bootstrap"``.
-    prior : float, default 0.5
-        Dirichlet concentration per category for ``"bayes"`` (0.5 Jeffreys,
-        1 uniform).
+        ``"bootstrap-percentile"``.
+    prior : float, optional
+        Dirichlet concentration per category for ``"bayes"`` (None means
+        0.5, Jeffreys'; 1 is uniform). Giving it with any other method,
+        paired ones included, raises ValueError instead of being ignored.
 
     Returns
     -------
@@ -222,15 +122,16 @@ def compare(
     EmptyDataError
         If a period has no answers.
     ValueError
-        If ``method``, ``alternative``, ``confidence_level``, ``prior`` or
-        ``n_resamples`` is not allowed.
+        If ``compare_method``, ``alternative``, ``confidence_level``,
+        ``prior``, ``rng`` or ``n_resamples`` is not allowed, or ``prior``
+        is given with a method that does not use it.
     TypeError
         If ``paired=True`` is given a Tally, or an option has the wrong type.
 
     Warns
     -----
     DegenerateSampleWarning
-        With ``"wald"`` or ``"bootstrap"`` when each period has all its
+        With ``"wald"`` or ``"bootstrap-percentile"`` when each period has all its
         answers in one category: the interval then has zero width.
 
     Notes
@@ -269,7 +170,7 @@ def compare(
       (at 10^9 pooled answers or more, by independent binomial thinning).
       The interval is the ``"mover"`` one (``interval_method``): the test
       itself gives none.
-    - ``"bootstrap"``: each period's counts are resampled from their
+    - ``"bootstrap-percentile"``: each period's counts are resampled from their
       multinomial with ``rng``; percentile interval of the resampled
       differences :math:`r`. ``pvalue`` is the interval's own:
       :math:`(1 + \\#\\{r \\le 0\\})/(1 + B)` for ``"greater"``,
@@ -346,12 +247,17 @@ def compare(
     0.537
     >>> print(result)  # doctest: +ELLIPSIS
     NPS +46.0 -> +39.4: difference -6.6, 95% CI [-27.5, +14.4]; H1 current != baseline: ...
-    >>> round(compare(before, after, method="bayes").probability_greater, 3)
+    >>> round(compare(before, after, compare_method="bayes").probability_greater, 3)
     0.271
     """
     if not isinstance(paired, bool):
         raise TypeError(f"paired must be True or False, got {paired!r}")
     if paired:
+        if prior is not None:
+            raise ValueError(
+                f"prior={prior!r} does not apply to a paired comparison: none of the paired "
+                "methods uses a prior; leave prior out"
+            )
         for name, data in (("baseline", baseline), ("current", current)):
             if isinstance(data, Tally):
                 raise TypeError(
@@ -359,12 +265,10 @@ def compare(
                     "paired design compares each respondent's two answers, which counts "
                     "cannot hold"
                 )
-        from .paired import DEFAULT_PAIRED_METHOD, compare_paired
-
         return compare_paired(
             baseline,
             current,
-            method=DEFAULT_PAIRED_METHOD if method is None else method,  # type: ignore[arg-type]
+            compare_method=compare_method,  # type: ignore[arg-type]
             alternative=alternative,
             confidence_level=confidence_level,
             scale=scale,
@@ -372,38 +276,51 @@ def compare(
             rng=rng,
             n_resamples=n_resamples,
         )
-    if method is None:
-        method = DEFAULT_COMPARE_METHOD
-    chosen: CompareMethod = check_choice("method", method, get_args(CompareMethod))
+    chosen: CompareMethod = check_choice(
+        "compare_method",
+        DEFAULT_COMPARE_METHOD if compare_method is None else compare_method,
+        get_args(CompareMethod),
+    )
+    entry = COMPARE_METHODS[chosen]
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
     level = check_confidence_level(confidence_level)
-    concentration = check_prior(prior)
+    concentration = check_prior(
+        prior, used=entry.uses_prior, method_name="compare_method", method=chosen
+    )
     resamples = check_positive_int("n_resamples", n_resamples)
+    generator = check_rng(rng)
     tallies = [_as_tally(data, scale, nan_policy) for data in (baseline, current)]
     estimates = [t.nps for t in tallies]  # raises EmptyDataError for an empty period
-    counts = [tuple(effective_counts(t)[:3]) for t in tallies]
-    c0: tuple[float, float, float] = counts[0]  # type: ignore[assignment]
-    c1: tuple[float, float, float] = counts[1]  # type: ignore[assignment]
-    if chosen in ("wald", "bootstrap") and max(c0) == sum(c0) and max(c1) == sum(c1):
+    counts = [effective_counts(t) for t in tallies]
+    c0 = (counts[0].detractors, counts[0].passives, counts[0].promoters)
+    c1 = (counts[1].detractors, counts[1].passives, counts[1].promoters)
+    if entry.collapses_when_degenerate and max(c0) == sum(c0) and max(c1) == sum(c1):
         warnings.warn(
             f"every answer of each period is in one category, so the {chosen!r} interval "
-            "has zero width; use method='mover' or 'bayes' for an interval that reflects "
-            "the sampling error",
+            "has zero width; use compare_method='mover' or 'bayes' for an interval that "
+            "reflects the sampling error",
             DegenerateSampleWarning,
             stacklevel=2,
         )
-    outcome = _run(chosen, c0, c1, level, side, resamples, rng, concentration)
-    statistic = outcome.statistic * 100.0 if chosen == "permutation" else outcome.statistic
+    outcome = entry.kernel(
+        c0,
+        c1,
+        tail_probability(level, side),
+        side,
+        CompareOptions(n_resamples=resamples, rng=generator, prior=concentration),
+    )
+    low, high = open_sides(outcome.low, outcome.high, side, limit=2.0)
+    scale_statistic = 100.0 if entry.statistic_in_points else 1.0
     return Comparison(
         baseline=estimates[0],
         current=estimates[1],
         difference=estimates[1] - estimates[0],
-        low=100.0 * outcome.low,
-        high=100.0 * outcome.high,
-        statistic=statistic,
+        low=100.0 * float(low),
+        high=100.0 * float(high),
+        statistic=outcome.statistic * scale_statistic,
         pvalue=outcome.pvalue,
-        method=chosen,
-        interval_method=outcome.interval_method,
+        compare_method=chosen,
+        interval_method=entry.interval_method,
         alternative=side,
         confidence_level=level,
         n_baseline=tallies[0].n,
@@ -414,33 +331,6 @@ def compare(
         n_missing_current=tallies[1].n_missing,
         probability_greater=outcome.probability_greater,
     )
-
-
-def _run(
-    method: CompareMethod,
-    c0: tuple[float, float, float],
-    c1: tuple[float, float, float],
-    level: float,
-    side: Alternative,
-    resamples: int,
-    rng: Any,
-    prior: float,
-) -> Any:
-    from . import methods as m
-
-    if method in ("wald", "adjusted-wald"):
-        return m.wald_compare(c0, c1, method=method, confidence_level=level, alternative=side)
-    if method == "mover":
-        return m.mover_compare(c0, c1, confidence_level=level, alternative=side)
-    if method == "permutation":
-        return m.permutation_compare(
-            c0, c1, confidence_level=level, alternative=side, n_resamples=resamples, rng=rng
-        )
-    if method == "bootstrap":
-        return m.bootstrap_compare(
-            c0, c1, confidence_level=level, alternative=side, n_resamples=resamples, rng=rng
-        )
-    return m.bayes_compare(c0, c1, confidence_level=level, alternative=side, prior=prior)
 
 
 def _as_tally(data: Any, scale: Scale, nan_policy: NanPolicy) -> Tally:

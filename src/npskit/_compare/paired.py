@@ -1,4 +1,4 @@
-"""Comparing two NPS of the same respondents: ``compare_paired`` and its result.
+"""Comparing two NPS of the same respondents: ``compare_paired``.
 
 Everything works on the 3 x 3 transition table (baseline category by current
 category) of the complete pairs, so the cost after counting does not depend on
@@ -6,232 +6,41 @@ the number of respondents. A respondent's change score is the category code
 (-1 detractor, 0 passive, +1 promoter) now minus the code then, in
 ``{-2, ..., 2}``; the mean change score is exactly the difference of the two
 NPS (as shares), so every method is a method for the mean of a five-point
-distribution.
+distribution. The methods are in :mod:`npskit._compare.paired_methods`, the
+result types in :mod:`npskit._compare.paired_results`.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
-from dataclasses import dataclass, field
 from typing import Any, get_args
 
 import numpy as np
 import numpy.typing as npt
 
+from npskit._compare.paired_methods import (
+    DEFAULT_PAIRED_METHOD,
+    PAIRED_METHODS,
+    paired_test_and_bounds,
+)
+from npskit._compare.paired_results import MarginalHomogeneityTest, PairedComparison
 from npskit._core.errors import EmptyDataError
-from npskit._core.interval import Interval
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.validation import (
+    check_choice,
+    check_confidence_level,
+    check_positive_int,
+    check_rng,
+)
 from npskit._core.warnings import DegenerateSampleWarning
 from npskit._counting.inputs import as_numeric
 from npskit._counting.kernel import check_options, tally_values
+from npskit._stats.normal import open_sides, tail_probability
+from npskit._stats.paired_score import CHANGES, change_counts, stuart_maxwell_statistic
 from npskit.typing import Alternative, NanPolicy, PairedMethod
 
-__all__ = [
-    "DEFAULT_PAIRED_METHOD",
-    "MarginalHomogeneityTest",
-    "PairedComparison",
-    "compare_paired",
-    "restricted_mle",
-    "stuart_maxwell",
-]
-
-DEFAULT_PAIRED_METHOD: PairedMethod = "t"
-
-_NAMES = ("detractor", "passive", "promoter")
-_CHANGES = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
-# Change score (current code - baseline code) of each of the 9 transition cells,
-# row-major with rows = baseline category, columns = current category.
-_CELL_CHANGE = (np.arange(3)[None, :] - np.arange(3)[:, None]).ravel().astype(np.float64)
-
-
-# -- results --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MarginalHomogeneityTest:
-    """Stuart-Maxwell test that the category shares are the same both times.
-
-    Attributes
-    ----------
-    statistic : float
-        The chi-square statistic.
-    df : int
-        Its degrees of freedom: 2, or fewer when the covariance matrix is
-        singular (see :func:`npskit.compare` with ``paired=True``).
-    pvalue : float
-        Upper tail of the chi-square distribution with ``df`` degrees of
-        freedom; 1.0 when ``df`` is 0 (nobody changed category).
-    method : str
-        ``"stuart-maxwell"``.
-    """
-
-    statistic: float
-    df: int
-    pvalue: float
-    method: str = "stuart-maxwell"
-
-    def to_dict(self) -> dict[str, Any]:
-        """The test as a JSON-serialisable dictionary."""
-        return {
-            "statistic": self.statistic,
-            "df": self.df,
-            "pvalue": self.pvalue,
-            "method": self.method,
-        }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class PairedComparison:
-    """Result of comparing two NPS of the same respondents (``paired=True``).
-
-    All NPS values and differences are in points; nothing is rounded.
-
-    Attributes
-    ----------
-    baseline, current : Tally
-        Counts of each side over the complete pairs.
-    baseline_nps, current_nps : float
-        NPS of each side over the complete pairs.
-    difference : float
-        ``current_nps - baseline_nps``, the mean change score.
-    low, high : float
-        Confidence interval of the difference, within ``[-200, 200]``; a
-        ``"greater"`` interval has ``high == 200``, a ``"less"`` one
-        ``low == -200``.
-    statistic : float
-        The test statistic for H0: no change (z for ``"wald"``, ``"score"``
-        and ``"bootstrap"``, Student's t for ``"t"``).
-    pvalue : float
-        The p-value for ``alternative``.
-    method, alternative : str
-        As used.
-    confidence_level : float
-        Level of the interval.
-    n_pairs : int
-        Respondents with an answer on both sides.
-    n_omitted : int
-        Respondents left out because an answer is missing on either side.
-    transitions : tuple of tuple of int
-        The 3 x 3 transition table: ``transitions[i][j]`` respondents were in
-        category ``i`` at baseline and ``j`` now, in the order detractor,
-        passive, promoter.
-    change_counts : tuple of int
-        Respondents whose change score is -200, -100, 0, +100, +200 points.
-    marginal_homogeneity : MarginalHomogeneityTest
-        Stuart-Maxwell test of the whole distribution.
-    change_scores : numpy.ndarray of float64
-        Each respondent's change score in points (current category code minus
-        baseline code, times 100), aligned with the input; NaN for an omitted
-        pair. Read-only; left out of :meth:`to_dict`.
-    """
-
-    baseline: Tally
-    current: Tally
-    baseline_nps: float
-    current_nps: float
-    difference: float
-    low: float
-    high: float
-    statistic: float
-    pvalue: float
-    method: str
-    alternative: str
-    confidence_level: float
-    n_pairs: int
-    n_omitted: int
-    transitions: tuple[tuple[int, int, int], tuple[int, int, int], tuple[int, int, int]]
-    change_counts: tuple[int, int, int, int, int]
-    marginal_homogeneity: MarginalHomogeneityTest
-    change_scores: npt.NDArray[np.float64] = field(repr=False)
-
-    @property
-    def paired(self) -> bool:
-        """Always true: the two sides are the same respondents."""
-        return True
-
-    @property
-    def interval(self) -> Interval:
-        """``[low, high]`` as an :class:`npskit.Interval`."""
-        return Interval(self.low, self.high)
-
-    def transition_table(self, *, shares: bool = False, digits: int = 1) -> str:
-        """The transition table as aligned text, baseline in rows, current in columns.
-
-        Parameters
-        ----------
-        shares : bool, default False
-            Show percentages of all pairs (rounded to ``digits``) instead of
-            counts.
-        digits : int, default 1
-            Decimals of the percentages.
-        """
-        total = max(self.n_pairs, 1)
-        cells = [
-            [f"{100 * c / total:.{digits}f}%" if shares else str(c) for c in row]
-            for row in self.transitions
-        ]
-        sums = [str(sum(row)) for row in self.transitions]
-        columns = [str(sum(col)) for col in zip(*self.transitions, strict=True)]
-        width = max(
-            len(s) for s in [*_NAMES, "total", *sums, *columns, *(c for r in cells for c in r)]
-        )
-        head = "baseline \\ current"
-        first = max(len(head), len("total"))
-        lines = [f"{head:<{first}}  " + "  ".join(f"{n:>{width}}" for n in [*_NAMES, "total"])]
-        for name, row, row_sum in zip(_NAMES, cells, sums, strict=True):
-            lines.append(f"{name:<{first}}  " + "  ".join(f"{c:>{width}}" for c in [*row, row_sum]))
-        lines.append(
-            f"{'total':<{first}}  "
-            + "  ".join(f"{c:>{width}}" for c in [*columns, str(self.n_pairs)])
-        )
-        return "\n".join(lines)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as a JSON-serialisable dictionary (without ``change_scores``)."""
-        return {
-            "paired": True,
-            "baseline": self.baseline.to_dict(),
-            "current": self.current.to_dict(),
-            "baseline_nps": self.baseline_nps,
-            "current_nps": self.current_nps,
-            "difference": self.difference,
-            "low": self.low,
-            "high": self.high,
-            "statistic": self.statistic,
-            "pvalue": self.pvalue,
-            "method": self.method,
-            "alternative": self.alternative,
-            "confidence_level": self.confidence_level,
-            "n_pairs": self.n_pairs,
-            "n_omitted": self.n_omitted,
-            "transitions": [list(row) for row in self.transitions],
-            "change_counts": dict(
-                zip(("-200", "-100", "0", "100", "200"), self.change_counts, strict=True)
-            ),
-            "marginal_homogeneity": self.marginal_homogeneity.to_dict(),
-        }
-
-    def __str__(self) -> str:
-        level = f"{100 * self.confidence_level:g}%"
-        mh = self.marginal_homogeneity
-        return "\n".join(
-            [
-                f"Paired NPS change (current - baseline): {self.difference:+.1f} points, "
-                f"{level} CI [{self.low:+.1f}, {self.high:+.1f}]",
-                f"  baseline NPS {self.baseline_nps:+.1f}, current NPS {self.current_nps:+.1f} "
-                f"on {self.n_pairs} complete pairs ({self.n_omitted} omitted)",
-                f"  {self.method} test, {self.alternative}: statistic {self.statistic:.3g}, "
-                f"p-value {self.pvalue:.3g}",
-                f"  Stuart-Maxwell marginal homogeneity: chi2 {mh.statistic:.3g}, df {mh.df}, "
-                f"p-value {mh.pvalue:.3g}",
-                "Transitions (respondents):",
-                *("  " + line for line in self.transition_table().splitlines()),
-                "(points rounded to 1 decimal, statistics and p-values to 3 significant digits)",
-            ]
-        )
+__all__ = ["compare_paired", "stuart_maxwell"]
 
 
 # -- the public entry point -------------------------------------------------------------
@@ -241,7 +50,7 @@ def compare_paired(
     baseline: Any,
     current: Any,
     *,
-    method: PairedMethod | None = DEFAULT_PAIRED_METHOD,
+    compare_method: PairedMethod | None = DEFAULT_PAIRED_METHOD,
     alternative: Alternative = "two-sided",
     confidence_level: float = 0.95,
     scale: Scale = STANDARD_SCALE,
@@ -256,7 +65,7 @@ def compare_paired(
     baseline, current : array_like
         Two aligned arrays of answers: position ``i`` of both is the same
         respondent. Anything :func:`npskit.tally` accepts as one array.
-    method : {"t", "score", "wald", "bootstrap"} or None, default "t"
+    compare_method : {"t", "tango", "wald", "bootstrap-percentile"} or None, default "t"
         How the interval and the p-value are made (see Notes); None means
         the default.
     alternative : {"two-sided", "less", "greater"}, default "two-sided"
@@ -267,9 +76,9 @@ def compare_paired(
     scale, nan_policy
         As for :func:`npskit.tally`. With ``"omit"``, a respondent missing an
         answer on either side is left out of both and counted in
-        ``n_omitted``.
-    rng : int or numpy.random.Generator, optional
-        Seed or generator for ``"bootstrap"``.
+        ``n_missing``.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Seed or generator for ``"bootstrap-percentile"``.
     n_resamples : int, default 10000
         Bootstrap resamples.
 
@@ -290,7 +99,7 @@ def compare_paired(
     Warns
     -----
     DegenerateSampleWarning
-        With ``"wald"``, ``"t"`` or ``"bootstrap"`` when every respondent has
+        With ``"wald"``, ``"t"`` or ``"bootstrap-percentile"`` when every respondent has
         the same change score: their interval then has zero width.
 
     Notes
@@ -307,12 +116,13 @@ def compare_paired(
     - ``"t"`` (default): the one-sample Student t interval and test on the
       change scores (:math:`s^2` with divisor :math:`n - 1`, :math:`n - 1`
       degrees of freedom), i.e. the paired t test [7]_.
-    - ``"score"``: the score (Rao) test and its inverted interval
+    - ``"tango"``: the score (Rao) test and its inverted interval
       for the mean of the multinomial distribution of the 9 transition cells.
       For a candidate difference :math:`\\delta`, the cell probabilities are
       re-estimated by maximum likelihood under the constraint
-      :math:`\\sum_k \\pi_k x_k = \\delta` (:func:`restricted_mle`; cells with
-      the same change score are merged, which changes nothing) and
+      :math:`\\sum_k \\pi_k x_k = \\delta`
+      (:func:`npskit._stats.paired_score.restricted_mle`; cells with the same
+      change score are merged, which changes nothing) and
       :math:`Z(\\delta) = (\\bar x - \\delta)\\sqrt n / \\sqrt{\\tilde V(\\delta)}`
       with :math:`\\tilde V(\\delta) = \\sum_k \\tilde\\pi_k (x_k - \\delta)^2`.
       The interval is :math:`\\{\\delta : |Z(\\delta)| \\le z\\}`, solved by
@@ -323,7 +133,7 @@ def compare_paired(
       variance is estimated under the hypothesis being tested, so it stays
       sensible when nobody (or everybody) changed: with every change score
       0 the interval is :math:`\\pm 2z^2/(n + z^2)`, not a single point.
-    - ``"bootstrap"``: resample respondents, i.e. draw the transition table
+    - ``"bootstrap-percentile"``: resample respondents, i.e. draw the transition table
       from :math:`\\mathrm{Multinomial}(n, \\hat\\pi)` over its 9 cells
       ``n_resamples`` times with ``rng``; percentile interval; the p-value
       compares the centred replicates :math:`x^* - \\bar x` with
@@ -393,10 +203,15 @@ def compare_paired(
     >>> r.transitions
     ((2, 1, 0), (0, 1, 1), (1, 0, 4))
     """
-    chosen = _check_method(method)
+    chosen: PairedMethod = check_choice(
+        "compare_method",
+        DEFAULT_PAIRED_METHOD if compare_method is None else compare_method,
+        get_args(PairedMethod),
+    )
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
     level = check_confidence_level(confidence_level)
     resamples = check_positive_int("n_resamples", n_resamples)
+    generator = check_rng(rng)
     check_options(scale, nan_policy)
     for name, value in (("baseline", baseline), ("current", current)):
         if isinstance(value, Tally):
@@ -417,7 +232,7 @@ def compare_paired(
     code_before, missing_before = _codes(before, scale)
     code_after, missing_after = _codes(after, scale)
     complete = ~(missing_before | missing_after)
-    n_omitted = int(len(before) - np.count_nonzero(complete))
+    n_missing = int(len(before) - np.count_nonzero(complete))
     cells = np.bincount(
         (code_before[complete] + 1) * 3 + code_after[complete] + 1, minlength=9
     ).astype(np.int64)
@@ -426,27 +241,13 @@ def compare_paired(
     change.flags.writeable = False
     return _from_cells(
         cells,
-        n_omitted=n_omitted,
+        n_missing=n_missing,
         change_scores=change,
-        method=chosen,
+        compare_method=chosen,
         alternative=side,
         confidence_level=level,
-        rng=rng,
+        rng=generator,
         n_resamples=resamples,
-    )
-
-
-def _check_method(method: object) -> PairedMethod:
-    if method is None:
-        return DEFAULT_PAIRED_METHOD
-    options = get_args(PairedMethod)
-    for option in options:
-        if method == option and type(method) is str:
-            return option  # type: ignore[no-any-return]
-    allowed = ", ".join(repr(o) for o in options)
-    raise ValueError(
-        f"method must be one of {allowed} for a paired comparison (the same respondents "
-        f"twice); got {method!r}"
     )
 
 
@@ -471,33 +272,47 @@ def _codes(
 def _from_cells(
     cells: npt.NDArray[np.int64],
     *,
-    n_omitted: int,
+    n_missing: int,
     change_scores: npt.NDArray[np.float64],
-    method: PairedMethod,
+    compare_method: PairedMethod,
     alternative: Alternative,
     confidence_level: float,
-    rng: Any,
+    rng: np.random.Generator,
     n_resamples: int,
 ) -> PairedComparison:
+    entry = PAIRED_METHODS[compare_method]
     table = cells.reshape(3, 3)
     n = int(cells.sum())
     if n == 0:
         raise EmptyDataError(
             "no respondent answered both times, so there is nothing to compare"
-            + (f" ({n_omitted} pairs omitted for a missing answer)" if n_omitted else "")
+            + (f" ({n_missing} pairs omitted for a missing answer)" if n_missing else "")
         )
-    if method == "t" and n < 2:
-        raise EmptyDataError("method='t' needs at least 2 complete pairs, got 1")
+    if n < entry.minimum_pairs:
+        raise EmptyDataError(
+            f"compare_method={compare_method!r} needs at least {entry.minimum_pairs} "
+            f"complete pairs, got {n}"
+        )
     counts = change_counts(cells)
-    alpha = 1.0 - confidence_level if alternative != "two-sided" else (1 - confidence_level) / 2
-    statistic, pvalue, lower, upper = _test_and_bounds(
-        counts, cells, method, alternative, alpha, rng=rng, n_resamples=n_resamples
+    if entry.collapses_when_degenerate and np.count_nonzero(counts) == 1:
+        warnings.warn(
+            f"every respondent has the same change score, so the {compare_method!r} interval "
+            "has zero width; use compare_method='tango' for an interval that reflects the "
+            "sampling error",
+            DegenerateSampleWarning,
+            stacklevel=4,
+        )
+    statistic, pvalue, lower, upper = paired_test_and_bounds(
+        counts,
+        cells,
+        compare_method,
+        alternative,
+        tail_probability(confidence_level, alternative),
+        rng=rng,
+        n_resamples=n_resamples,
     )
-    if alternative == "greater":
-        upper = 2.0
-    elif alternative == "less":
-        lower = -2.0
-    lower, upper = min(max(lower, -2.0), 2.0), min(max(upper, -2.0), 2.0)
+    low, high = open_sides(lower, upper, alternative, limit=2.0)
+    lower, upper = float(low), float(high)
     if lower > upper:  # rounding, for a zero-width interval
         lower = upper = 0.5 * (lower + upper)
     rows, columns = table.sum(axis=1), table.sum(axis=0)
@@ -509,220 +324,21 @@ def _from_cells(
         current=after,
         baseline_nps=before.nps,
         current_nps=after.nps,
-        difference=100.0 * float(np.dot(counts, _CHANGES)) / n,
+        difference=100.0 * float(np.dot(counts, CHANGES)) / n,
         low=100.0 * lower,
         high=100.0 * upper,
         statistic=statistic,
         pvalue=pvalue,
-        method=method,
+        compare_method=compare_method,
         alternative=alternative,
         confidence_level=confidence_level,
-        n_pairs=n,
-        n_omitted=n_omitted,
+        n=n,
+        n_missing=n_missing,
         transitions=transitions,  # type: ignore[arg-type]
         change_counts=tuple(int(c) for c in counts),  # type: ignore[arg-type]
         marginal_homogeneity=stuart_maxwell(table),
         change_scores=change_scores,
     )
-
-
-def change_counts(cells: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-    """Counts of the change scores -2..2 from the 9 transition cells (row-major)."""
-    counts: npt.NDArray[np.float64] = np.bincount(
-        (_CELL_CHANGE + 2).astype(np.intp), weights=np.asarray(cells, float).ravel(), minlength=5
-    ).astype(np.float64)
-    return counts
-
-
-def _p_from_z(z: float, alternative: Alternative) -> float:
-    from scipy.special import ndtr
-
-    if math.isnan(z):
-        return 1.0
-    if alternative == "greater":
-        return float(ndtr(-z))
-    if alternative == "less":
-        return float(ndtr(z))
-    return float(min(1.0, 2.0 * ndtr(-abs(z))))
-
-
-def _test_and_bounds(
-    counts: npt.NDArray[np.float64],
-    cells: npt.NDArray[np.int64],
-    method: PairedMethod,
-    alternative: Alternative,
-    alpha: float,
-    *,
-    rng: Any,
-    n_resamples: int,
-) -> tuple[float, float, float, float]:
-    """``(statistic, pvalue, lower, upper)``; bounds as shares with tail ``alpha`` each."""
-    from scipy.special import ndtri
-
-    n = float(counts.sum())
-    mean = float(np.dot(counts, _CHANGES)) / n
-    spread = float(np.dot(counts, (_CHANGES - mean) ** 2))
-    if method != "score" and np.count_nonzero(counts) == 1:
-        warnings.warn(
-            f"every respondent has the same change score, so the {method!r} interval has "
-            "zero width; use method='score' for an interval that reflects the sampling error",
-            DegenerateSampleWarning,
-            stacklevel=4,
-        )
-    if method == "score":
-        return _score(counts, alternative, alpha)
-    if method == "bootstrap":
-        return _bootstrap(cells, mean, alternative, alpha, rng=rng, n_resamples=n_resamples)
-    if method == "wald":
-        se = math.sqrt(spread / n) / math.sqrt(n)
-        z = _ratio(mean, se)
-        half = float(ndtri(1.0 - alpha)) * se
-        return z, _p_from_z(z, alternative), mean - half, mean + half
-    from scipy.special import stdtr, stdtrit
-
-    df = n - 1.0
-    se = math.sqrt(spread / df) / math.sqrt(n)
-    t = _ratio(mean, se)
-    half = float(stdtrit(df, 1.0 - alpha)) * se
-    if math.isnan(t):
-        pvalue = 1.0
-    elif alternative == "greater":
-        pvalue = float(stdtr(df, -t))
-    elif alternative == "less":
-        pvalue = float(stdtr(df, t))
-    else:
-        pvalue = float(min(1.0, 2.0 * stdtr(df, -abs(t))))
-    return t, pvalue, mean - half, mean + half
-
-
-def _ratio(mean: float, se: float) -> float:
-    """``mean / se``, 0 for 0/0 (no change at all), a signed infinity for x/0."""
-    if se > 0:
-        return mean / se
-    if mean == 0:
-        return 0.0
-    return math.copysign(math.inf, mean)
-
-
-# -- the score method ---------------------------------------------------------------------
-
-
-def restricted_mle(
-    counts: npt.NDArray[Any], values: npt.NDArray[Any], delta: float
-) -> npt.NDArray[np.float64]:
-    """Maximum likelihood cell probabilities of a multinomial under ``sum(pi * values) = delta``.
-
-    ``counts[k]`` observations sit at support point ``values[k]`` (sorted,
-    increasing); ``delta`` must lie strictly between the first and last
-    support point. Cells with a count are ``counts / (n + lam (values - delta))``
-    with ``lam`` the root of the score equation; when that root would need a
-    negative denominator at an empty end cell, the Karush-Kuhn-Tucker
-    conditions put ``lam`` on that boundary and the empty end cell takes the
-    remaining probability.
-    """
-    from scipy.optimize import brentq
-
-    m = np.asarray(counts, dtype=np.float64)
-    u = np.asarray(values, dtype=np.float64) - delta
-    n = float(m.sum())
-    seen = m > 0
-    mo, uo = m[seen], u[seen]
-
-    def score(lam: float) -> float:
-        return float(np.sum(mo * uo / (n + lam * uo)))
-
-    lam_low, lam_high = -n / u[-1], -n / u[0]  # where an end cell's denominator is 0
-    lam: float
-    if not seen[-1] and score(lam_low) <= 0.0:
-        lam, boundary = lam_low, len(m) - 1
-    elif not seen[0] and score(lam_high) >= 0.0:
-        lam, boundary = lam_high, 0
-    else:
-        boundary = -1
-        # An observed end cell is a pole of the score; the root keeps a relative
-        # distance of at least 1/n from it (its probability is at most 1), so
-        # starting 1e-12 inside brackets it for any realistic n.
-        lo = lam_low if not seen[-1] else lam_low * (1.0 - 1e-12)
-        hi = lam_high if not seen[0] else lam_high * (1.0 - 1e-12)
-        lam = float(brentq(score, lo, hi, xtol=1e-14 * n, rtol=1e-15))
-    pi = np.zeros(len(m))
-    pi[seen] = mo / (n + lam * uo)
-    if boundary >= 0:
-        pi[boundary] = max(0.0, 1.0 - float(pi.sum()))
-    result: npt.NDArray[np.float64] = pi / pi.sum()
-    return result
-
-
-def score_statistic(counts: npt.NDArray[Any], delta: float) -> float:
-    """The paired score statistic ``Z(delta)`` (shares) from the change counts -2..2."""
-    m = np.asarray(counts, dtype=np.float64)
-    n = float(m.sum())
-    mean = float(np.dot(m, _CHANGES)) / n
-    if delta <= -2.0 or delta >= 2.0:
-        return 0.0 if mean == delta else math.copysign(math.inf, mean - delta)
-    pi = restricted_mle(m, _CHANGES, delta)
-    variance = float(np.dot(pi, (_CHANGES - delta) ** 2))
-    if variance <= 0.0:
-        return 0.0 if mean == delta else math.copysign(math.inf, mean - delta)
-    return (mean - delta) * math.sqrt(n) / math.sqrt(variance)
-
-
-def _score(
-    counts: npt.NDArray[np.float64], alternative: Alternative, alpha: float
-) -> tuple[float, float, float, float]:
-    from scipy.optimize import brentq
-    from scipy.special import ndtri
-
-    n = float(counts.sum())
-    mean = float(np.dot(counts, _CHANGES)) / n
-    z = float(ndtri(1.0 - alpha))
-    statistic = score_statistic(counts, 0.0)
-    edge = 1e-12
-    lower = -2.0
-    if mean > -2.0 + edge:
-        lower = float(
-            brentq(lambda d: score_statistic(counts, d) - z, -2.0 + edge, mean, xtol=1e-13)
-        )
-    upper = 2.0
-    if mean < 2.0 - edge:
-        upper = float(
-            brentq(lambda d: score_statistic(counts, d) + z, mean, 2.0 - edge, xtol=1e-13)
-        )
-    return statistic, _p_from_z(statistic, alternative), lower, upper
-
-
-# -- the bootstrap --------------------------------------------------------------------------
-
-
-def _bootstrap(
-    cells: npt.NDArray[np.int64],
-    mean: float,
-    alternative: Alternative,
-    alpha: float,
-    *,
-    rng: Any,
-    n_resamples: int,
-) -> tuple[float, float, float, float]:
-    generator = np.random.default_rng(rng)
-    n = int(cells.sum())
-    draws = generator.multinomial(n, cells / n, size=n_resamples)
-    replicates = draws @ _CELL_CHANGE / n
-    low, high = np.quantile(replicates, [alpha, 1.0 - alpha])
-    centred = replicates - mean
-    se = float(np.std(replicates, ddof=1)) if n_resamples > 1 else 0.0
-    statistic = _ratio(mean, se)
-    tol = 1e-12  # replicates are exact multiples of 1/n; compare with a little slack
-    if alternative == "greater":
-        extreme = np.count_nonzero(centred >= mean - tol)
-    elif alternative == "less":
-        extreme = np.count_nonzero(centred <= mean + tol)
-    else:
-        extreme = np.count_nonzero(np.abs(centred) >= abs(mean) - tol)
-    pvalue = min(1.0, (1.0 + extreme) / (1.0 + n_resamples))
-    return statistic, pvalue, float(low), float(high)
-
-
-# -- Stuart-Maxwell -----------------------------------------------------------------------
 
 
 def stuart_maxwell(table: Any) -> MarginalHomogeneityTest:
@@ -731,17 +347,5 @@ def stuart_maxwell(table: Any) -> MarginalHomogeneityTest:
     See the Notes of :func:`compare_paired` for the formula and the rule for a
     singular covariance matrix.
     """
-    from scipy.special import chdtrc
-
-    t = np.asarray(table, dtype=np.float64).reshape(3, 3)
-    d = (t.sum(axis=1) - t.sum(axis=0))[:2]
-    s = -(t + t.T)[:2, :2]
-    np.fill_diagonal(s, t.sum(axis=1)[:2] + t.sum(axis=0)[:2] - 2.0 * np.diag(t)[:2])
-    rank = int(np.linalg.matrix_rank(s))
-    if rank == 0:
-        return MarginalHomogeneityTest(statistic=0.0, df=0, pvalue=1.0)
-    statistic = float(d @ np.linalg.pinv(s) @ d)
-    statistic = max(statistic, 0.0)
-    return MarginalHomogeneityTest(
-        statistic=statistic, df=rank, pvalue=float(chdtrc(rank, statistic))
-    )
+    statistic, df, pvalue = stuart_maxwell_statistic(table)
+    return MarginalHomogeneityTest(statistic=statistic, df=df, pvalue=pvalue)

@@ -9,7 +9,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["check_choice", "check_confidence_level", "check_positive_int", "check_probability"]
+__all__ = [
+    "check_choice",
+    "check_confidence_level",
+    "check_positive_int",
+    "check_probability",
+    "check_rng",
+]
 
 T = TypeVar("T")
 
@@ -52,3 +58,41 @@ def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
     if number < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return number
+
+
+def check_rng(rng: object) -> np.random.Generator:
+    """Return ``rng`` as a numpy Generator, else raise.
+
+    Accepts None (fresh OS entropy), an int seed >= 0 (the same results run
+    after run), a :class:`numpy.random.SeedSequence` or a
+    :class:`numpy.random.Generator` (used as it is, not copied).
+
+    Raises
+    ------
+    TypeError
+        For anything else (a string, a float, a bool, a legacy RandomState).
+    ValueError
+        For a negative seed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_rng(7).integers(100) == np.random.default_rng(7).integers(100)
+    np.True_
+    >>> check_rng(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: rng must be a seed >= 0, got -1
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, np.random.SeedSequence):
+        return np.random.default_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if int(rng) < 0:
+            raise ValueError(f"rng must be a seed >= 0, got {rng!r}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        "rng must be None, an int seed >= 0, a numpy.random.SeedSequence or a "
+        f"numpy.random.Generator, got {rng!r}"
+    )

@@ -8,17 +8,23 @@ from typing import Any, get_args
 from npskit._core.interval import Interval
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.validation import (
+    check_choice,
+    check_confidence_level,
+    check_positive_int,
+    check_rng,
+)
 from npskit._counting.tally import tally as _tally
-from npskit.typing import Alternative, IntervalMethod, NanPolicy
-
-from .methods import (
-    DEFAULT_METHOD,
+from npskit._intervals.methods import (
+    DEFAULT_INTERVAL_METHOD,
+    INTERVAL_METHODS,
+    KernelOptions,
     check_population,
     check_prior,
     effective_counts,
     interval_from_counts,
 )
+from npskit.typing import Alternative, IntervalMethod, NanPolicy
 
 __all__ = ["ConfidenceInterval", "confidence_interval"]
 
@@ -35,8 +41,8 @@ class ConfidenceInterval:
         The interval's ends, in points, within ``[-100, 100]``. A
         ``"greater"`` interval has ``high == 100``, a ``"less"`` one
         ``low == -100``.
-    method : str
-        The method used, as passed (e.g. ``"adjusted-wald"``).
+    interval_method : str
+        The interval method used, as passed (e.g. ``"adjusted-wald"``).
     confidence_level : float
         The confidence level, e.g. 0.95.
     alternative : {"two-sided", "less", "greater"}
@@ -54,7 +60,7 @@ class ConfidenceInterval:
     estimate: float
     low: float
     high: float
-    method: str
+    interval_method: str
     confidence_level: float
     alternative: str
     n: int
@@ -63,8 +69,8 @@ class ConfidenceInterval:
     population: int | None = None
 
     @property
-    def interval(self) -> Interval:
-        """``[low, high]`` as an :class:`npskit.Interval`."""
+    def confidence_interval(self) -> Interval:
+        """``[low, high]`` as an :class:`npskit.Interval`: ``low, high = r.confidence_interval``."""
         return Interval(self.low, self.high)
 
     @property
@@ -78,7 +84,7 @@ class ConfidenceInterval:
             "estimate": self.estimate,
             "low": self.low,
             "high": self.high,
-            "method": self.method,
+            "interval_method": self.interval_method,
             "confidence_level": self.confidence_level,
             "alternative": self.alternative,
             "n": self.n,
@@ -96,7 +102,7 @@ class ConfidenceInterval:
             sample += f", population {self.population}"
         return (
             f"NPS {self.estimate:+.1f}, {level} CI [{self.low:+.1f}, {self.high:+.1f}] "
-            f"({self.method}, {self.alternative}; {sample}; rounded to 1 decimal)"
+            f"({self.interval_method}, {self.alternative}; {sample}; rounded to 1 decimal)"
         )
 
 
@@ -104,13 +110,13 @@ def confidence_interval(
     data: Any,
     *,
     confidence_level: float = 0.95,
-    method: IntervalMethod = DEFAULT_METHOD,
+    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     alternative: Alternative = "two-sided",
     weights: Any = None,
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     population: int | None = None,
-    prior: float = 0.5,
+    prior: float | None = None,
     n_resamples: int = 10_000,
     rng: Any = None,
 ) -> ConfidenceInterval:
@@ -122,7 +128,7 @@ def confidence_interval(
         Answers (anything :func:`npskit.tally` accepts) or a tally.
     confidence_level : float, default 0.95
         Strictly between 0 and 1.
-    method : str, default "adjusted-wald"
+    interval_method : str, default "adjusted-wald"
         One of ``"adjusted-wald"``, ``"tango"``, ``"agresti-min"``,
         ``"bonett-price"``, ``"wald"``, ``"exact"``, ``"bayes"``,
         ``"bootstrap-percentile"``, ``"bootstrap-bca"`` (see Notes).
@@ -134,18 +140,21 @@ def confidence_interval(
     population : int, optional
         Size of the finite population the sample was drawn from without
         replacement, for the finite-population correction.
-    prior : float, default 0.5
-        Dirichlet concentration per category for ``method="bayes"``
-        (0.5 is Jeffreys' prior, 1 the uniform prior).
+    prior : float, optional
+        Dirichlet concentration per category for ``interval_method="bayes"``
+        (None means 0.5, Jeffreys' prior; 1 is the uniform prior). Giving
+        it with another method is an error.
     n_resamples : int, default 10000
         Bootstrap resamples.
-    rng : int or numpy.random.Generator, optional
-        Seed or generator for the bootstrap.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Seed or generator for the bootstrap; an int gives the same interval
+        run after run.
 
     Returns
     -------
     ConfidenceInterval
-        Estimate, ``low``, ``high``, the method and options used, ``n``,
+        Estimate, ``low``, ``high`` (also as ``confidence_interval``), the
+        method and options used, ``n``,
         ``effective_n`` and ``n_missing``.
 
     Raises
@@ -153,9 +162,10 @@ def confidence_interval(
     EmptyDataError
         If there are no answers.
     ValueError
-        If ``confidence_level`` is not strictly between 0 and 1, ``method``
-        or ``alternative`` is unknown, ``population`` is smaller than the
-        number of answers, or ``prior`` is not positive.
+        If ``confidence_level`` is not strictly between 0 and 1,
+        ``interval_method`` or ``alternative`` is unknown, ``population`` is
+        smaller than the number of answers, ``prior`` is not positive or is
+        given with a method other than ``"bayes"``, or ``rng`` is a negative seed.
     TypeError
         If ``weights`` is given with a tally, or an option has the wrong type.
 
@@ -186,7 +196,7 @@ def confidence_interval(
       and :math:`\\tilde q` the maximum likelihood estimate of the detractor
       share under :math:`\\delta`, solved by Brent's method to 1e-12.
     - ``"exact"``: the interval of Fay and Lumbard [5]_, which excludes 0
-      exactly when the exact sign test (``nps_test(method="exact")``)
+      exactly when the exact sign test (``nps_test(interval_method="exact")``)
       rejects, and whose coverage is at least nominal in their extensive
       numerical checks (they conjecture, not prove, that it always is).
     - ``"bayes"``: equal-tailed credible interval of :math:`p - d` under
@@ -264,14 +274,14 @@ def confidence_interval(
     (14.05, 44.2)
     >>> print(ci)
     NPS +30.0, 95% CI [+14.1, +44.2] (adjusted-wald, two-sided; n = 100; rounded to 1 decimal)
-    >>> lower = confidence_interval(t, alternative="greater", method="exact")
+    >>> lower = confidence_interval(t, alternative="greater", interval_method="exact")
     >>> round(lower.low, 2), lower.high
     (15.41, 100.0)
     """
     return _confidence_interval(
         data,
         confidence_level=confidence_level,
-        method=method,
+        interval_method=interval_method,
         alternative=alternative,
         weights=weights,
         scale=scale,
@@ -287,13 +297,13 @@ def _confidence_interval(
     data: Any,
     *,
     confidence_level: float,
-    method: IntervalMethod,
+    interval_method: IntervalMethod,
     alternative: Alternative,
     weights: Any = None,
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     population: int | None,
-    prior: float,
+    prior: float | None,
     n_resamples: int,
     rng: Any,
 ) -> ConfidenceInterval:
@@ -302,10 +312,16 @@ def _confidence_interval(
     Keeping the depth fixed lets warnings point at the user's line.
     """
     level = check_confidence_level(confidence_level)
-    chosen: IntervalMethod = check_choice("method", method, get_args(IntervalMethod))
+    chosen: IntervalMethod = check_choice(
+        "interval_method", interval_method, get_args(IntervalMethod)
+    )
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
-    concentration = check_prior(prior)
+    entry = INTERVAL_METHODS[chosen]
+    concentration = check_prior(
+        prior, used=entry.uses_prior, method_name="interval_method", method=chosen
+    )
     resamples = check_positive_int("n_resamples", n_resamples)
+    generator = check_rng(rng)
     counts = _as_tally(data, weights, scale, nan_policy)
     estimate = counts.nps  # raises EmptyDataError when there are no answers
     population = check_population(population, counts.n)
@@ -318,11 +334,9 @@ def _confidence_interval(
             effective.passives,
             effective.promoters,
             confidence_level=level,
-            method=chosen,
+            interval_method=chosen,
             alternative=side,
-            prior=concentration,
-            n_resamples=resamples,
-            rng=rng,
+            options=KernelOptions(prior=concentration, n_resamples=resamples, rng=generator),
             stacklevel=3,  # warn -> here -> public entry -> user
         )
     if side == "greater":
@@ -333,7 +347,7 @@ def _confidence_interval(
         estimate=estimate,
         low=low,
         high=high,
-        method=chosen,
+        interval_method=chosen,
         confidence_level=level,
         alternative=side,
         n=counts.n,

@@ -12,18 +12,19 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit._core.warnings import DegenerateSampleWarning
-from npskit.typing import Alternative, IntervalMethod, NanPolicy, NpsTestMethod
+from npskit._intervals.confidence_interval import (
+    ConfidenceInterval,
+    _as_tally,
+    confidence_interval,
+)
+from npskit._intervals.methods import INTERVAL_METHODS, check_population, effective_counts
+from npskit._stats.normal import normal_pvalue
+from npskit.typing import Alternative, NanPolicy, NpsTestMethod
 
-from .confidence_interval import ConfidenceInterval, _as_tally, confidence_interval
-from .methods import check_population, effective_counts
+__all__ = ["DEFAULT_NPS_TEST_METHOD", "NpsTestResult", "nps_test"]
 
-__all__ = ["NpsTestResult", "nps_test"]
-
-_MATCHING_INTERVAL: dict[str, IntervalMethod] = {
-    "score": "tango",
-    "exact": "exact",
-    "wald": "wald",
-}
+DEFAULT_NPS_TEST_METHOD: NpsTestMethod = "tango"
+"""The test :func:`nps_test` uses unless told otherwise: Tango's score test."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,7 +34,7 @@ class NpsTestResult:
     Attributes
     ----------
     statistic : float
-        The z statistic (``"score"``, ``"wald"``) or, for ``"exact"``, the
+        The z statistic (``"tango"``, ``"wald"``) or, for ``"exact"``, the
         number of promoters among the promoters and detractors.
     pvalue : float
         The p-value for ``alternative``.
@@ -41,8 +42,10 @@ class NpsTestResult:
         The sample NPS, in points.
     value : float
         The NPS under the null hypothesis, in points.
-    alternative, method : str
+    alternative : str
         As passed.
+    interval_method : {"tango", "exact", "wald"}
+        The test, named after the interval it is the dual of.
     n : int
         Number of answers (unweighted).
     effective_n : float
@@ -60,7 +63,7 @@ class NpsTestResult:
     estimate: float
     value: float
     alternative: str
-    method: str
+    interval_method: str
     n: int
     effective_n: float
     n_missing: int
@@ -68,16 +71,18 @@ class NpsTestResult:
     tally: Tally = field(repr=False)
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
-        """The interval that matches the test: same side(s), dual method.
+        """The interval that matches the test: same side(s), same (dual) method.
 
-        ``"score"`` goes with ``"tango"``, ``"wald"`` with ``"wald"`` and
-        ``"exact"`` with ``"exact"``: ``value`` lies outside the interval
-        exactly when ``pvalue < 1 - confidence_level``.
+        A method, as scipy's ``BinomTestResult.proportion_ci``, because the
+        level is the caller's choice; it returns the whole
+        :class:`ConfidenceInterval` (whose ``.confidence_interval`` unpacks as
+        ``low, high``). ``value`` lies outside the interval exactly when
+        ``pvalue < 1 - confidence_level``.
         """
         return confidence_interval(
             self.tally,
             confidence_level=confidence_level,
-            method=_MATCHING_INTERVAL[self.method],
+            interval_method=self.interval_method,  # type: ignore[arg-type]
             alternative=self.alternative,  # type: ignore[arg-type]
             population=self.population,
         )
@@ -90,7 +95,7 @@ class NpsTestResult:
             "estimate": self.estimate,
             "value": self.value,
             "alternative": self.alternative,
-            "method": self.method,
+            "interval_method": self.interval_method,
             "n": self.n,
             "effective_n": self.effective_n,
             "n_missing": self.n_missing,
@@ -100,7 +105,8 @@ class NpsTestResult:
     def __str__(self) -> str:
         relation = {"two-sided": "!=", "greater": ">", "less": "<"}[self.alternative]
         return (
-            f"{self.method} test of NPS {relation} {self.value:g}: NPS {self.estimate:+.1f}, "
+            f"{self.interval_method} test of NPS {relation} {self.value:g}: "
+            f"NPS {self.estimate:+.1f}, "
             f"statistic {self.statistic:.3f}, p = {self.pvalue:.4g} (n = {self.n}; "
             "rounded)"
         )
@@ -111,7 +117,7 @@ def nps_test(
     *,
     value: float = 0.0,
     alternative: Alternative = "two-sided",
-    method: NpsTestMethod = "score",
+    interval_method: NpsTestMethod = DEFAULT_NPS_TEST_METHOD,
     weights: Any = None,
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
@@ -135,9 +141,10 @@ def nps_test(
         The NPS under H0, in points, strictly between -100 and 100.
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         See the table above.
-    method : {"score", "exact", "wald"}, default "score"
-        ``"score"``: Tango's score statistic at ``value``; ``"exact"``: the
-        exact sign test (only for ``value=0``); ``"wald"``: the Wald z test.
+    interval_method : {"tango", "exact", "wald"}, default "tango"
+        The test, named after the interval it inverts: ``"tango"``: Tango's
+        score statistic at ``value``; ``"exact"``: the exact sign test (only
+        for ``value=0``); ``"wald"``: the Wald z test.
     weights, scale, nan_policy
         As for :func:`npskit.tally`; ``weights`` only with answers.
     population : int, optional
@@ -154,7 +161,7 @@ def nps_test(
     EmptyDataError
         If there are no answers.
     ValueError
-        If ``value`` is outside (-100, 100), ``method="exact"`` with
+        If ``value`` is outside (-100, 100), ``interval_method="exact"`` with
         ``value != 0``, an option is unknown, or ``population`` is smaller
         than the number of answers.
     TypeError
@@ -163,7 +170,7 @@ def nps_test(
     Warns
     -----
     DegenerateSampleWarning
-        With ``method="wald"`` when every answer is in one category (the
+        With ``interval_method="wald"`` when every answer is in one category (the
         standard error is zero).
 
     Notes
@@ -171,7 +178,7 @@ def nps_test(
     With :math:`P`, :math:`D` the promoters and detractors among :math:`n`
     answers and :math:`\\delta_0` = ``value / 100``:
 
-    - score: :math:`Z = (P - D - n\\delta_0)/\\sqrt{n(2\\tilde q + \\delta_0(1 - \\delta_0))}`
+    - tango: :math:`Z = (P - D - n\\delta_0)/\\sqrt{n(2\\tilde q + \\delta_0(1 - \\delta_0))}`
       with :math:`\\tilde q` the maximum likelihood estimate of the detractor
       share under H0 (Tango 1998 [1]_). At :math:`\\delta_0 = 0` it is
       McNemar's :math:`(P - D)/\\sqrt{P + D}`. Normal p-values.
@@ -214,29 +221,43 @@ def nps_test(
     NPS +30.0, 95% CI [+16.6, +100.0] (tango, greater; n = 100; rounded to 1 decimal)
     """
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
-    chosen: NpsTestMethod = check_choice("method", method, get_args(NpsTestMethod))
+    chosen: NpsTestMethod = check_choice(
+        "interval_method", interval_method, get_args(NpsTestMethod)
+    )
+    entry = INTERVAL_METHODS[chosen]
     null = _check_value(value)
-    if chosen == "exact" and null != 0.0:
+    if entry.tests_zero_only and null != 0.0:
         raise ValueError(
-            f"method='exact' (the sign test) tests NPS = 0 only, got value={value!r}; "
-            "use method='score' for another value"
+            f"interval_method={chosen!r} tests NPS = 0 only, got value={value!r}; "
+            "use interval_method='tango' for another value"
         )
     counts = _as_tally(data, weights, scale, nan_policy)
     estimate = counts.nps
     population = check_population(population, counts.n)
     effective = effective_counts(counts, population)
+    d, s, p = effective.detractors, effective.passives, effective.promoters
     if effective.census:
         statistic = math.copysign(math.inf, estimate - null) if estimate != null else 0.0
-        pvalue = _normal_pvalue(statistic, side)
+        pvalue = float(normal_pvalue(statistic, side))
     else:
-        statistic, pvalue = _statistic(chosen, effective, null / 100.0, side)
+        if entry.collapses_when_degenerate and max(d, s, p) == d + s + p:
+            warnings.warn(
+                f"every answer is in one category, so the {chosen!r} standard error is zero; "
+                "use interval_method='tango' or 'exact'",
+                DegenerateSampleWarning,
+                stacklevel=2,
+            )
+        test = entry.test
+        if test is None:  # pragma: no cover - NpsTestMethod names methods with a test
+            raise ValueError(f"interval_method={chosen!r} has no test")
+        statistic, pvalue = test(d, s, p, null / 100.0, side)
     return NpsTestResult(
         statistic=statistic,
         pvalue=pvalue,
         estimate=estimate,
         value=null,
         alternative=side,
-        method=chosen,
+        interval_method=chosen,
         n=counts.n,
         effective_n=counts.effective_n,
         n_missing=counts.n_missing,
@@ -252,46 +273,3 @@ def _check_value(value: object) -> float:
     if not (math.isfinite(number) and -100.0 < number < 100.0):
         raise ValueError(f"value must be strictly between -100 and 100 points, got {value!r}")
     return number
-
-
-def _statistic(
-    method: NpsTestMethod, counts: Any, delta: float, side: Alternative
-) -> tuple[float, float]:
-    d, s, p = counts.detractors, counts.passives, counts.promoters
-    n = d + s + p
-    if method == "exact":
-        from npskit._stats.exact import sign_test_pvalues
-
-        greater, less = sign_test_pvalues(p, d)
-        pvalue = {"greater": greater, "less": less}.get(side, min(1.0, 2.0 * min(greater, less)))
-        return p, pvalue
-    if method == "score":
-        from npskit._stats.tango import score_statistic
-
-        statistic = score_statistic(p, d, n, delta)
-        return statistic, _normal_pvalue(statistic, side)
-    from npskit._stats.wald import wald_standard_error
-
-    error = wald_standard_error(d, s, p)
-    difference = (p - d) / n - delta
-    if error == 0.0:
-        warnings.warn(
-            "every answer is in one category, so the Wald standard error is zero; "
-            "use method='score' or 'exact'",
-            DegenerateSampleWarning,
-            stacklevel=3,
-        )
-        statistic = 0.0 if difference == 0.0 else math.copysign(math.inf, difference)
-    else:
-        statistic = difference / error
-    return statistic, _normal_pvalue(statistic, side)
-
-
-def _normal_pvalue(statistic: float, side: Alternative) -> float:
-    from scipy.special import ndtr
-
-    if side == "greater":
-        return float(ndtr(-statistic))
-    if side == "less":
-        return float(ndtr(statistic))
-    return float(min(1.0, 2.0 * ndtr(-abs(statistic))))

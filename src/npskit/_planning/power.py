@@ -1,30 +1,36 @@
-"""Power of a two-period comparison, and the sample size that reaches a given power."""
+"""Power of a two-period comparison: ``power`` and its result ``Power``.
+
+The power is exact (every pair of possible samples tested with the method's
+own formula, from the comparison registry) while the two trinomial
+distributions are small enough, else the normal approximation.
+"""
 
 from __future__ import annotations
 
 import math
 import numbers
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, get_args
 
 import numpy as np
 
-from npskit._core.tally import Tally
-from npskit._core.validation import (
-    check_choice,
-    check_confidence_level,
-    check_positive_int,
-    check_probability,
+from npskit._compare.methods import COMPARE_METHODS, DEFAULT_COMPARE_METHOD
+from npskit._core.tally import Shares, Tally
+from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._stats.normal import tail_probability
+from npskit._stats.trinomial import (
+    count_outcomes,
+    normal_power,
+    shifted_shares,
+    trinomial_outcomes,
 )
 from npskit.typing import Alternative, PowerMethod
 
-__all__ = ["exact_rejection", "power", "sample_size_compare", "shifted_shares"]
+__all__ = ["Power", "check_shares", "exact_rejection", "planned_power", "power", "rejection_matrix"]
 
 Shares3 = tuple[float, float, float]
 Array = np.ndarray[Any, Any]
-
-PRUNE = 1e-15
-"""Outcomes less likely than this are left out of the enumeration (mass dropped <= 1e-9)."""
 
 MAX_PAIRS = 12_000_000
 """Largest number of outcome pairs :func:`power` enumerates; beyond, the normal approximation."""
@@ -32,7 +38,72 @@ MAX_PAIRS = 12_000_000
 _CHUNK = 1_000_000
 
 
-def _shares(name: str, value: Any) -> Shares3:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Power:
+    """The power of a planned two-period comparison.
+
+    Attributes
+    ----------
+    power : float
+        Probability that the test rejects H0 (no change) at level
+        ``1 - confidence_level`` when the shares are ``baseline`` and ``current``.
+    exact : bool
+        True when computed by exact enumeration, False for the normal approximation.
+    baseline, current : Shares
+        Expected shares of each period.
+    n_baseline, n_current : int
+        Answers in each period.
+    compare_method : str
+        The test of :func:`npskit.compare` whose power this is.
+    alternative : str
+        As in :func:`npskit.compare`.
+    confidence_level : float
+        The test rejects when its p-value is below ``1 - confidence_level``.
+    """
+
+    power: float
+    exact: bool
+    baseline: Shares
+    current: Shares
+    n_baseline: int
+    n_current: int
+    compare_method: str
+    alternative: str
+    confidence_level: float
+
+    @property
+    def difference(self) -> float:
+        """The expected change of the NPS, in points."""
+        return 100.0 * (
+            (self.current.promoters - self.current.detractors)
+            - (self.baseline.promoters - self.baseline.detractors)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-serialisable dictionary."""
+        return {
+            "power": self.power,
+            "exact": self.exact,
+            "baseline": self.baseline._asdict(),
+            "current": self.current._asdict(),
+            "difference": self.difference,
+            "n_baseline": self.n_baseline,
+            "n_current": self.n_current,
+            "compare_method": self.compare_method,
+            "alternative": self.alternative,
+            "confidence_level": self.confidence_level,
+        }
+
+    def __str__(self) -> str:
+        how = "exact" if self.exact else "normal approximation"
+        return (
+            f"power {self.power:.3f} to detect a change of {self.difference:+.1f} points with "
+            f"n = {self.n_baseline} and {self.n_current} ({self.compare_method}, "
+            f"{self.alternative}, {100 * self.confidence_level:g}%; {how}; rounded)"
+        )
+
+
+def check_shares(name: str, value: Any) -> Shares3:
     """Expected shares (detractors, passives, promoters) from a Tally or three numbers."""
     if isinstance(value, Tally):
         total = float(value.weight_sum)
@@ -59,63 +130,8 @@ def _shares(name: str, value: Any) -> Shares3:
     return (shares[0] / total, shares[1] / total, shares[2] / total)
 
 
-def shifted_shares(baseline: Shares3, difference: float) -> Shares3:
-    """The current shares after a change of ``difference`` points.
-
-    Half of the change moves answers from detractor to promoter (raising the
-    NPS) or back (lowering it), the passives unchanged: ``p + D/2``,
-    ``d - D/2``. When that would empty the category that gives, the rest of
-    the change comes from the passives.
-    """
-    d, s, p = baseline
-    change = difference / 100.0
-    if change >= 0:
-        moved = min(d, change / 2.0)  # detractors turned promoters
-        rest = change - 2.0 * moved  # passives turned promoters
-        d1, s1, p1 = d - moved, s - rest, p + moved + rest
-    else:
-        moved = min(p, -change / 2.0)
-        rest = -change - 2.0 * moved
-        d1, s1, p1 = d + moved + rest, s - rest, p - moved
-    if s1 < -1e-12:
-        raise ValueError(
-            f"difference={difference!r} cannot be reached from an NPS of "
-            f"{100 * (p - d):.1f}: the NPS stays within -100..100"
-        )
-    s1 = max(s1, 0.0)
-    return (d1, s1, p1)
-
-
-def _outcomes(shares: Shares3, n: int) -> tuple[Array, Array]:
-    """Every trinomial outcome with probability above ``PRUNE``: counts (k x 3) and pmf."""
-    from scipy.special import gammaln, xlogy
-
-    x_d, x_s = np.meshgrid(np.arange(n + 1.0), np.arange(n + 1.0), indexing="ij")
-    x_d, x_s = x_d.ravel(), x_s.ravel()
-    x_p = n - x_d - x_s
-    keep = x_p >= 0
-    x_d, x_s, x_p = x_d[keep], x_s[keep], x_p[keep]
-    log_pmf = (
-        gammaln(n + 1.0)
-        - gammaln(x_d + 1.0)
-        - gammaln(x_s + 1.0)
-        - gammaln(x_p + 1.0)
-        + xlogy(x_d, shares[0])
-        + xlogy(x_s, shares[1])
-        + xlogy(x_p, shares[2])
-    )
-    pmf = np.exp(log_pmf)
-    likely = pmf > PRUNE
-    return np.stack([x_d[likely], x_s[likely], x_p[likely]], axis=1), pmf[likely]
-
-
-def _count_outcomes(shares: Shares3, n: int) -> int:
-    """How many outcomes :func:`_outcomes` keeps, without building the pmf for large n."""
-    return int(_outcomes(shares, n)[0].shape[0])
-
-
 def rejection_matrix(
-    method: str,
+    compare_method: str,
     outcomes0: Array,
     outcomes1: Array,
     *,
@@ -125,42 +141,15 @@ def rejection_matrix(
     """Whether the test rejects at ``1 - confidence_level``, for every pair of outcomes.
 
     Rows are baseline outcomes, columns current outcomes (counts, k x 3).
-    The same formulas as :func:`npskit.compare`: the Wald z, or the MOVER
-    interval excluding 0.
+    The test rejects when its interval (the method's ``grid`` kernel in the
+    registry, the formula :func:`npskit.compare` uses) excludes 0 on H1's side.
     """
-    from scipy.special import ndtri
-
-    from npskit._compare.methods import mover_limits, tango_bounds_array, wald_parts
-
-    alpha = 1.0 - confidence_level
-    tail = alpha / 2.0 if alternative == "two-sided" else alpha
-    critical = float(ndtri(1.0 - tail))
-    b0 = [outcomes0[:, k][:, None] for k in range(3)]
-    b1 = [outcomes1[:, k][None, :] for k in range(3)]
-    if method in ("wald", "adjusted-wald"):
-        centre, se = wald_parts(*b0, *b1, method=method)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(
-                se > 0, centre / se, np.where(centre == 0, 0.0, np.copysign(np.inf, centre))
-            )
-        if alternative == "greater":
-            result: Array = z > critical
-        elif alternative == "less":
-            result = z < -critical
-        else:
-            result = np.abs(z) > critical
-        return result
-    ends = []
-    for outcomes in (outcomes0, outcomes1):
-        d, s, p = outcomes[:, 0], outcomes[:, 1], outcomes[:, 2]
-        low, high = tango_bounds_array(d, s, p, critical)
-        ends.append(((p - d) / (d + s + p), low, high))
-    (e0, l0, u0), (e1, l1, u1) = ends
-    low, high = mover_limits(
-        e0[:, None], l0[:, None], u0[:, None], e1[None, :], l1[None, :], u1[None, :]
-    )
+    grid = COMPARE_METHODS[compare_method].grid
+    if grid is None:  # pragma: no cover - PowerMethod names methods with a grid kernel
+        raise ValueError(f"compare_method={compare_method!r} has no vectorised kernel")
+    low, high = grid(outcomes0, outcomes1, tail_probability(confidence_level, alternative))
     if alternative == "greater":
-        result = low > 0
+        result: Array = low > 0
     elif alternative == "less":
         result = high < 0
     else:
@@ -169,7 +158,7 @@ def rejection_matrix(
 
 
 def exact_rejection(
-    method: str,
+    compare_method: str,
     shares0: Shares3,
     shares1: Shares3,
     n0: int,
@@ -179,13 +168,13 @@ def exact_rejection(
     alternative: str,
 ) -> float:
     """Probability that the test rejects, by enumerating both trinomials (to about 1e-9)."""
-    outcomes0, pmf0 = _outcomes(shares0, n0)
-    outcomes1, pmf1 = _outcomes(shares1, n1)
+    outcomes0, pmf0 = trinomial_outcomes(shares0, n0)
+    outcomes1, pmf1 = trinomial_outcomes(shares1, n1)
     rows = max(1, _CHUNK // max(1, outcomes1.shape[0]))
     total = 0.0
     for start in range(0, outcomes0.shape[0], rows):
         block = rejection_matrix(
-            method,
+            compare_method,
             outcomes0[start : start + rows],
             outcomes1,
             confidence_level=confidence_level,
@@ -195,35 +184,27 @@ def exact_rejection(
     return min(1.0, max(0.0, total))
 
 
-def normal_power(
+def planned_power(
+    compare_method: str,
     shares0: Shares3,
     shares1: Shares3,
-    n0: float,
-    n1: float,
-    *,
-    confidence_level: float,
-    alternative: str,
-) -> float:
-    """Large-sample power of the three tests: ``Phi(|Delta|/sigma - z)``, two tails if two-sided."""
-    from scipy.special import ndtr, ndtri
-
-    delta0 = shares0[2] - shares0[0]
-    delta1 = shares1[2] - shares1[0]
-    var0 = shares0[2] + shares0[0] - delta0**2
-    var1 = shares1[2] + shares1[0] - delta1**2
-    sigma = math.sqrt(max(var0, 0.0) / n0 + max(var1, 0.0) / n1)
-    change = delta1 - delta0
-    alpha = 1.0 - confidence_level
-    if alternative == "two-sided":
-        critical = float(ndtri(1.0 - alpha / 2.0))
-        if sigma == 0.0:
-            return 1.0 if change != 0.0 else 0.0
-        return float(ndtr(change / sigma - critical) + ndtr(-change / sigma - critical))
-    critical = float(ndtri(1.0 - alpha))
-    signed = change if alternative == "greater" else -change
-    if sigma == 0.0:
-        return 1.0 if signed > 0.0 else 0.0
-    return float(ndtr(signed / sigma - critical))
+    n0: int,
+    n1: int,
+    level: float,
+    side: str,
+) -> tuple[float, bool]:
+    """The power and whether it is exact (enumerated) rather than approximate."""
+    # A cheap size check first: the full outcome grids have (n + 1)(n + 2)/2 points.
+    if (n0 + 1) * (n0 + 2) // 2 * ((n1 + 1) * (n1 + 2) // 2) <= MAX_PAIRS or (
+        n0 <= 2000
+        and n1 <= 2000
+        and count_outcomes(shares0, n0) * count_outcomes(shares1, n1) <= MAX_PAIRS
+    ):
+        value = exact_rejection(
+            compare_method, shares0, shares1, n0, n1, confidence_level=level, alternative=side
+        )
+        return value, True
+    return normal_power(shares0, shares1, n0, n1, confidence_level=level, alternative=side), False
 
 
 def power(
@@ -233,10 +214,10 @@ def power(
     difference: float | None = None,
     n_baseline: int,
     n_current: int | None = None,
-    method: PowerMethod = "mover",
+    compare_method: PowerMethod = DEFAULT_COMPARE_METHOD,  # type: ignore[assignment]
     confidence_level: float = 0.95,
     alternative: Alternative = "two-sided",
-) -> float:
+) -> Power:
     """Probability that :func:`npskit.compare` detects the change between two periods.
 
     Parameters
@@ -254,7 +235,7 @@ def power(
         Answers in the baseline period.
     n_current : int, optional
         Answers in the current period; ``n_baseline`` when omitted.
-    method : {"mover", "wald", "adjusted-wald"}, default "mover"
+    compare_method : {"mover", "wald", "adjusted-wald"}, default "mover"
         The test of :func:`npskit.compare` whose power is computed.
     confidence_level : float, default 0.95
         The test rejects when its p-value is below ``1 - confidence_level``.
@@ -263,9 +244,10 @@ def power(
 
     Returns
     -------
-    float
-        The probability of rejecting H0 (no change) at level ``1 -
-        confidence_level`` when the shares are the ones given.
+    Power
+        ``power``, the probability of rejecting H0 (no change) at level ``1 -
+        confidence_level`` when the shares are the ones given, whether it is
+        ``exact``, and the inputs.
 
     Raises
     ------
@@ -297,160 +279,37 @@ def power(
     Examples
     --------
     >>> from npskit import power
-    >>> round(power((0.2, 0.3, 0.5), difference=-20, n_baseline=100), 3)
+    >>> round(power((0.2, 0.3, 0.5), difference=-20, n_baseline=100).power, 3)
     0.415
-    >>> round(power((0.2, 0.3, 0.5), (0.3, 0.3, 0.4), n_baseline=100), 3)
-    0.415
+    >>> print(power((0.2, 0.3, 0.5), (0.3, 0.3, 0.4), n_baseline=100))
+    power 0.415 to detect a change of -20.0 points with n = 100 and 100 (mover, two-sided,
+    95%; exact; rounded)
     """
-    chosen: PowerMethod = check_choice("method", method, get_args(PowerMethod))
+    chosen: PowerMethod = check_choice("compare_method", compare_method, get_args(PowerMethod))
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
     level = check_confidence_level(confidence_level)
     n0 = check_positive_int("n_baseline", n_baseline)
     n1 = n0 if n_current is None else check_positive_int("n_current", n_current)
-    shares0 = _shares("baseline", baseline)
+    shares0 = check_shares("baseline", baseline)
     if (current is None) == (difference is None):
         raise TypeError("give exactly one of current (expected shares) and difference (points)")
     if current is not None:
-        shares1 = _shares("current", current)
+        shares1 = check_shares("current", current)
     else:
         if isinstance(difference, bool) or not isinstance(difference, numbers.Real):
             raise TypeError(f"difference must be a number of points, got {difference!r}")
         if not math.isfinite(float(difference)):
             raise ValueError(f"difference must be finite, got {difference!r}")
         shares1 = shifted_shares(shares0, float(difference))
-    return _power(chosen, shares0, shares1, n0, n1, level, side)
-
-
-def _power(
-    method: str,
-    shares0: Shares3,
-    shares1: Shares3,
-    n0: int,
-    n1: int,
-    level: float,
-    side: str,
-) -> float:
-    # A cheap size check first: the full outcome grids have (n + 1)(n + 2)/2 points.
-    if (n0 + 1) * (n0 + 2) // 2 * ((n1 + 1) * (n1 + 2) // 2) <= MAX_PAIRS or (
-        n0 <= 2000
-        and n1 <= 2000
-        and _count_outcomes(shares0, n0) * _count_outcomes(shares1, n1) <= MAX_PAIRS
-    ):
-        return exact_rejection(
-            method, shares0, shares1, n0, n1, confidence_level=level, alternative=side
-        )
-    return normal_power(shares0, shares1, n0, n1, confidence_level=level, alternative=side)
-
-
-def sample_size_compare(
-    difference: float,
-    *,
-    power: float = 0.8,
-    confidence_level: float = 0.95,
-    expected: Any = None,
-    alternative: Alternative = "two-sided",
-    method: PowerMethod = "mover",
-) -> int:
-    """Answers needed in each period to detect a change of ``difference`` points.
-
-    Parameters
-    ----------
-    difference : float
-        The change of the NPS to detect, in points (non-zero; its sign
-        matters for one-sided alternatives).
-    power : float, default 0.8
-        The probability of detecting it, strictly between 0 and 1.
-    confidence_level : float, default 0.95
-        The test rejects when its p-value is below ``1 - confidence_level``.
-    expected : Tally or sequence of three floats, optional
-        Expected shares (detractors, passives, promoters) of the baseline
-        period. When omitted, the worst case: no passives, baseline NPS
-        ``-difference/2`` and current ``+difference/2``, which makes the
-        variance of the difference, and so the sample size, the largest.
-    alternative : {"two-sided", "greater", "less"}, default "two-sided"
-        As in :func:`npskit.compare`.
-    method : {"mover", "wald", "adjusted-wald"}, default "mover"
-        The test of :func:`npskit.compare` to plan for.
-
-    Returns
-    -------
-    int
-        The number of answers ``n`` per period (equal sizes) with
-        ``power(..., n_baseline=n) >= power`` and, for ``n > 1``,
-        ``power(..., n_baseline=n - 1) < power``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As for :func:`npskit.power`; also if ``difference`` is 0.
-
-    Notes
-    -----
-    The current shares come from ``expected`` as in :func:`npskit.power`.
-    The power is the one :func:`npskit.power` computes (exact enumeration
-    up to about 150 answers per period, the normal approximation above).
-    The search starts from the normal-approximation size
-    :math:`n = (z_{1-\\alpha/2} + z_{\\mathrm{power}})^2 (v_0 + v_1)/\\Delta^2`,
-    brackets the target and bisects. Exact power is a saw-tooth in ``n``
-    (the samples are discrete), so an ``n`` a little above the returned one
-    can occasionally fall short again; the returned ``n`` is the first one
-    of a crossing, not a guarantee for every larger ``n``.
-
-    Examples
-    --------
-    >>> from npskit import sample_size_compare
-    >>> sample_size_compare(-20, expected=(0.2, 0.3, 0.5))
-    256
-    """
-    chosen: PowerMethod = check_choice("method", method, get_args(PowerMethod))
-    side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
-    level = check_confidence_level(confidence_level)
-    target = check_probability("power", power)
-    if isinstance(difference, bool) or not isinstance(difference, numbers.Real):
-        raise TypeError(f"difference must be a number of points, got {difference!r}")
-    change = float(difference)
-    if not math.isfinite(change) or change == 0.0 or abs(change) > 200.0:
-        raise ValueError(
-            f"difference must be a non-zero number of points within -200..200, got {difference!r}"
-        )
-    if expected is None:
-        half = change / 400.0  # the baseline NPS is -change/2, as a share
-        shares0: Shares3 = (0.5 + half, 0.0, 0.5 - half)
-    else:
-        shares0 = _shares("expected", expected)
-    shares1 = shifted_shares(shares0, change)
-
-    def achieved(n: int) -> float:
-        return _power(chosen, shares0, shares1, n, n, level, side)
-
-    hi = _normal_size(shares0, shares1, level, target, side)
-    while achieved(hi) < target:
-        hi = math.ceil(hi * 1.25) + 1
-        if hi > 10**12:
-            raise ValueError(
-                f"no sample size up to 10^12 per period reaches power={power!r} for "
-                f"difference={difference!r} with alternative={alternative!r}"
-            )
-    lo = max(1, hi // 2)
-    while lo > 1 and achieved(lo) >= target:
-        hi, lo = lo, max(1, lo // 2)
-    if lo == 1 and achieved(1) >= target:
-        return 1
-    while hi - lo > 1:
-        middle = (lo + hi) // 2
-        if achieved(middle) >= target:
-            hi = middle
-        else:
-            lo = middle
-    return hi
-
-
-def _normal_size(shares0: Shares3, shares1: Shares3, level: float, target: float, side: str) -> int:
-    from scipy.special import ndtri
-
-    alpha = 1.0 - level
-    tail = alpha / 2.0 if side == "two-sided" else alpha
-    delta0, delta1 = shares0[2] - shares0[0], shares1[2] - shares1[0]
-    variance = (shares0[2] + shares0[0] - delta0**2) + (shares1[2] + shares1[0] - delta1**2)
-    z = float(ndtri(1.0 - tail)) + float(ndtri(target))
-    return max(1, math.ceil(z * z * max(variance, 1e-12) / (delta1 - delta0) ** 2))
+    value, exact = planned_power(chosen, shares0, shares1, n0, n1, level, side)
+    return Power(
+        power=value,
+        exact=exact,
+        baseline=Shares(*shares0),
+        current=Shares(*shares1),
+        n_baseline=n0,
+        n_current=n1,
+        compare_method=chosen,
+        alternative=side,
+        confidence_level=level,
+    )

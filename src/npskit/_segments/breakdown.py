@@ -7,14 +7,14 @@ from typing import Any, get_args
 
 import numpy as np
 
-from npskit._compare.compare import DEFAULT_COMPARE_METHOD
+from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._counting.tally_by import tally_by
-from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import (
     CompareMethod,
     CompareTo,
@@ -46,7 +46,7 @@ def breakdown(
     data: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_METHOD,
+    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
     compare_to: CompareTo = "rest",
     p_adjust: PAdjustMethod = "holm",

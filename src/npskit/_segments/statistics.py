@@ -15,8 +15,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from npskit._compare.arrays import compare_arrays
+from npskit._compare.methods import COMPARE_METHODS
 from npskit._core.grouped import GroupedTally
-from npskit._intervals.arrays import compare_arrays, effective_arrays, interval_arrays
+from npskit._intervals.arrays import effective_arrays, interval_arrays
+from npskit._intervals.methods import INTERVAL_METHODS
 from npskit._stats.multiplicity import adjust_pvalues
 from npskit.typing import CompareMethod, CompareTo, IntervalMethod, PAdjustMethod, SortBy
 
@@ -34,11 +37,11 @@ __all__ = [
 
 Floats = npt.NDArray[np.float64]
 
-RESAMPLING_INTERVAL = frozenset({"bootstrap-percentile", "bootstrap-bca"})
-"""Interval methods that draw random numbers."""
+RESAMPLING_INTERVAL = frozenset(name for name, entry in INTERVAL_METHODS.items() if entry.resamples)
+"""Interval methods that draw random numbers (from the registry)."""
 
-RESAMPLING_COMPARE = frozenset({"permutation", "bootstrap", "bootstrap-percentile"})
-"""Comparison methods that draw random numbers."""
+RESAMPLING_COMPARE = frozenset(name for name, entry in COMPARE_METHODS.items() if entry.resamples)
+"""Comparison methods that draw random numbers (from the registry)."""
 
 
 def segment_statistics(
@@ -98,7 +101,7 @@ def segment_statistics(
         "difference_low": d_low,
         "difference_high": d_high,
         "pvalue": pvalue,
-        "pvalue_adjusted": adjust_pvalues(pvalue, method=adjust),
+        "pvalue_adjusted": adjust_pvalues(pvalue, p_adjust=adjust),
         "impact": total_nps - rest_nps,
     }
 
@@ -111,13 +114,13 @@ def _intervals(
     n_resamples: int,
 ) -> tuple[Floats, Floats]:
     if method not in RESAMPLING_INTERVAL:
-        return interval_arrays(effective, confidence_level=level, method=method)
+        return interval_arrays(effective, confidence_level=level, interval_method=method)
     low, high = np.full(len(effective), np.nan), np.full(len(effective), np.nan)
     for i, stream in enumerate(streams):
         low[i : i + 1], high[i : i + 1] = interval_arrays(
             effective[i : i + 1],
             confidence_level=level,
-            method=method,
+            interval_method=method,
             rng=stream,
             n_resamples=n_resamples,
         )
@@ -134,7 +137,7 @@ def _comparisons(
 ) -> tuple[Floats, Floats, Floats]:
     if method not in RESAMPLING_COMPARE:
         low, high, _, pvalue = compare_arrays(
-            rest, effective, method=method, confidence_level=level
+            rest, effective, compare_method=method, confidence_level=level
         )
         return low, high, pvalue
     low, high, pvalue = (np.full(len(effective), np.nan) for _ in range(3))
@@ -142,7 +145,7 @@ def _comparisons(
         low[i : i + 1], high[i : i + 1], _, pvalue[i : i + 1] = compare_arrays(
             rest[i : i + 1],
             effective[i : i + 1],
-            method=method,
+            compare_method=method,
             confidence_level=level,
             rng=stream,
             n_resamples=n_resamples,
@@ -168,7 +171,7 @@ def total_row(
     low, high = interval_arrays(
         effective_arrays(counts, squares),
         confidence_level=level,
-        method=interval_method,
+        interval_method=interval_method,
         **options,
     )
     shares = t.shares

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from .quantiles import (
+from npskit._stats.quantiles import (
     LARGE_COUNT,
     beta_expectation,
     beta_sd,

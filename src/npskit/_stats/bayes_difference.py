@@ -67,11 +67,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .bayes import _posterior_cumulants
-from .quantiles import LARGE_COUNT, cornish_fisher_quantile
+from npskit._stats.bayes import _posterior_cumulants
+from npskit._stats.quantiles import LARGE_COUNT, beta_support, cornish_fisher_quantile
 
 __all__ = [
     "Posterior",
+    "bayes_difference",
     "cornish_fisher_cdf",
     "difference_cdf",
     "posterior",
@@ -203,8 +204,6 @@ def _quadrature(
     """
     from scipy.special import betaln, roots_legendre, xlog1py, xlogy
 
-    from .quantiles import beta_support
-
     support_low, support_high = beta_support(a, b)
     start = np.maximum(low, support_low)
     stop = np.minimum(high, support_high)
@@ -327,3 +326,30 @@ def posterior_difference(
 
     greater = 1.0 - cdf(0.0)
     return quantile(alpha), quantile(1.0 - alpha), greater
+
+
+def bayes_difference(
+    c0: tuple[float, float, float],
+    c1: tuple[float, float, float],
+    alpha: float,
+    alternative: str,
+    *,
+    prior: float,
+) -> tuple[float, float, float, float]:
+    """Credible bounds of ``current - baseline``, ``P(current > baseline)`` and a tail area.
+
+    Independent posteriors ``Dirichlet(D_j + prior, S_j + prior, P_j + prior)``;
+    the bounds are the ``alpha`` and ``1 - alpha`` quantiles of the difference
+    (shares). The "p-value" is the posterior probability of the side H0
+    stands for (``P(diff <= 0)`` for ``"greater"``, ``P(diff >= 0)`` for
+    ``"less"``, twice the smaller for ``"two-sided"``): below ``1 -
+    confidence_level`` exactly when the credible interval excludes 0.
+    """
+    low, high, greater = posterior_difference(posterior(*c0, prior), posterior(*c1, prior), alpha)
+    if alternative == "greater":
+        pvalue = 1.0 - greater
+    elif alternative == "less":
+        pvalue = greater
+    else:
+        pvalue = min(1.0, 2.0 * min(greater, 1.0 - greater))
+    return low, high, greater, pvalue

@@ -1,4 +1,4 @@
-"""Bootstrap intervals for one NPS: percentile and BCa, resampling the counts.
+"""Bootstrap intervals for one NPS (percentile and BCa) and for a difference (percentile).
 
 Resampling ``n`` answers with replacement from a sample with counts
 ``(D, S, P)`` is the same as drawing the counts of a resample from
@@ -13,7 +13,26 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["bootstrap_bounds"]
+from npskit._stats.normal import signed_ratio
+
+__all__ = ["bootstrap_bounds", "bootstrap_difference", "resampled_nps"]
+
+Counts = tuple[float, float, float]
+
+
+def resampled_nps(
+    d: float, s: float, p: float, *, n_resamples: int, rng: np.random.Generator
+) -> np.ndarray[Any, Any]:
+    """NPS (shares) of ``n_resamples`` multinomial resamples of the counts.
+
+    Fractional (effective) counts are resampled with ``round(n)`` answers, at
+    least 1.
+    """
+    n = d + s + p
+    trials = max(1, round(n))
+    draws = rng.multinomial(trials, np.array([d, s, p]) / n, size=n_resamples)
+    replicates: np.ndarray[Any, Any] = (draws[:, 2] - draws[:, 0]) / trials
+    return replicates
 
 
 def bootstrap_bounds(
@@ -33,12 +52,8 @@ def bootstrap_bounds(
     """
     from scipy.special import ndtr, ndtri
 
-    generator = np.random.default_rng(rng)
     n = d + s + p
-    shares = np.array([d, s, p]) / n
-    trials = max(1, round(n))
-    draws = generator.multinomial(trials, shares, size=n_resamples)
-    replicates = (draws[:, 2] - draws[:, 0]) / trials
+    replicates = resampled_nps(d, s, p, n_resamples=n_resamples, rng=np.random.default_rng(rng))
     estimate = (p - d) / n
     levels = np.array([alpha, 1.0 - alpha])
     if kind == "bca":
@@ -73,3 +88,41 @@ def _acceleration(d: float, s: float, p: float) -> float:
         return 0.0
     third = float(np.sum(counts * deviations**3))
     return third / (6.0 * math.pow(second, 1.5))
+
+
+def bootstrap_difference(
+    c0: Counts,
+    c1: Counts,
+    alpha: float,
+    alternative: str,
+    *,
+    n_resamples: int,
+    rng: np.random.Generator,
+) -> tuple[float, float, float, float]:
+    """Percentile bootstrap of ``current - baseline``: ``(low, high, statistic, pvalue)``.
+
+    Each period's counts are resampled from their multinomial; the bounds
+    are the ``alpha`` and ``1 - alpha`` quantiles of the resampled
+    differences ``r`` (shares, unclipped). p-value: the percentile
+    interval's own, ``(1 + #{r <= 0}) / (1 + B)`` for ``"greater"``,
+    ``(1 + #{r >= 0}) / (1 + B)`` for ``"less"``, twice the smaller (at most
+    1) for ``"two-sided"``. Statistic: the observed difference over the
+    resamples' standard deviation.
+    """
+    generator = np.random.default_rng(rng)
+    first, second = (
+        resampled_nps(*counts, n_resamples=n_resamples, rng=generator) for counts in (c0, c1)
+    )
+    differences = second - first
+    low, high = (float(v) for v in np.quantile(differences, [alpha, 1.0 - alpha]))
+    at_most = (1.0 + float(np.count_nonzero(differences <= 0.0))) / (1.0 + n_resamples)
+    at_least = (1.0 + float(np.count_nonzero(differences >= 0.0))) / (1.0 + n_resamples)
+    if alternative == "greater":
+        pvalue = at_most
+    elif alternative == "less":
+        pvalue = at_least
+    else:
+        pvalue = min(1.0, 2.0 * min(at_most, at_least))
+    observed = (c1[2] - c1[0]) / sum(c1) - (c0[2] - c0[0]) / sum(c0)
+    spread = float(np.std(differences, ddof=1)) if n_resamples > 1 else 0.0
+    return low, high, float(signed_ratio(observed, spread)), pvalue

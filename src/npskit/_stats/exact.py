@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from .quantiles import (
+from npskit._stats.quantiles import (
     LARGE_COUNT,
     beta_cumulants,
     beta_expectation,
@@ -43,7 +43,7 @@ from .quantiles import (
     invert_cdf,
 )
 
-__all__ = ["exact_bounds", "sign_test_pvalues"]
+__all__ = ["exact_bounds", "sign_test", "sign_test_pvalues"]
 
 
 def sign_test_pvalues(promoters: float, detractors: float) -> tuple[float, float]:
@@ -60,6 +60,20 @@ def sign_test_pvalues(promoters: float, detractors: float) -> tuple[float, float
     greater = 1.0 if promoters <= 0 else float(betainc(promoters, m - promoters + 1.0, 0.5))
     less = 1.0 if detractors <= 0 else float(betainc(detractors, m - detractors + 1.0, 0.5))
     return min(greater, 1.0), min(less, 1.0)
+
+
+def sign_test(d: float, s: float, p: float, delta: float, alternative: str) -> tuple[float, float]:
+    """The exact sign test of NPS = 0: ``(statistic, pvalue)``, the statistic being ``P``.
+
+    Two-sided: twice the smaller one-sided p-value, at most 1. ``delta``
+    must be 0 (the caller checks); ``s`` does not enter.
+    """
+    greater, less = sign_test_pvalues(p, d)
+    if alternative == "greater":
+        return p, greater
+    if alternative == "less":
+        return p, less
+    return p, min(1.0, 2.0 * min(greater, less))
 
 
 def exact_bounds(d: float, s: float, p: float, alpha: float) -> tuple[float, float]:

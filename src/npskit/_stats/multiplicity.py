@@ -13,7 +13,7 @@ from npskit.typing import PAdjustMethod
 __all__ = ["adjust_pvalues"]
 
 
-def adjust_pvalues(pvalues: Any, *, method: PAdjustMethod = "holm") -> npt.NDArray[np.float64]:
+def adjust_pvalues(pvalues: Any, *, p_adjust: PAdjustMethod = "holm") -> npt.NDArray[np.float64]:
     """Adjust a family of p-values for multiple comparisons.
 
     Parameters
@@ -21,7 +21,7 @@ def adjust_pvalues(pvalues: Any, *, method: PAdjustMethod = "holm") -> npt.NDArr
     pvalues : array_like of float
         One-dimensional p-values, each in ``[0, 1]``. NaN marks a comparison
         that was not made: it stays NaN and does not count in the family.
-    method : {"holm", "bonferroni", "benjamini-hochberg", "none"}, default "holm"
+    p_adjust : {"holm", "bonferroni", "benjamini-hochberg", "none"}, default "holm"
         ``"holm"`` and ``"bonferroni"`` control the family-wise error rate
         (the chance of at least one false rejection); ``"benjamini-hochberg"``
         controls the false discovery rate (the expected share of false
@@ -38,7 +38,7 @@ def adjust_pvalues(pvalues: Any, *, method: PAdjustMethod = "holm") -> npt.NDArr
     Raises
     ------
     ValueError
-        If ``method`` is unknown, ``pvalues`` is not one-dimensional, or a
+        If ``p_adjust`` is unknown, ``pvalues`` is not one-dimensional, or a
         p-value is outside ``[0, 1]`` (or infinite).
     TypeError
         If ``pvalues`` holds something other than numbers.
@@ -79,10 +79,10 @@ def adjust_pvalues(pvalues: Any, *, method: PAdjustMethod = "holm") -> npt.NDArr
     >>> from npskit import adjust_pvalues
     >>> adjust_pvalues([0.01, 0.04, 0.03, float("nan")])
     array([0.03, 0.06, 0.06,  nan])
-    >>> adjust_pvalues([0.01, 0.04, 0.03], method="benjamini-hochberg")
+    >>> adjust_pvalues([0.01, 0.04, 0.03], p_adjust="benjamini-hochberg")
     array([0.03, 0.04, 0.04])
     """
-    chosen = check_choice("method", method, get_args(PAdjustMethod))
+    chosen = check_choice("p_adjust", p_adjust, get_args(PAdjustMethod))
     try:
         raw: npt.NDArray[np.float64] = np.array(pvalues, dtype=np.float64)
     except (TypeError, ValueError):

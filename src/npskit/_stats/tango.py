@@ -1,4 +1,4 @@
-"""Tango's score statistic and score interval for one NPS.
+"""Tango's score statistic and score interval for one NPS, on floats or arrays.
 
 A one-sample NPS is a difference of paired proportions: think of every answer
 as a pair of binary outcomes (is a promoter, is a detractor). The two
@@ -7,39 +7,53 @@ detractors ``c``; the passives are the concordant pairs. The NPS (as a share)
 is ``delta = p12 - p21``, the quantity Tango (1998) built his score statistic
 for.
 
-All functions work on counts given as floats (``b``, ``c`` and the total
-``n``), so weighted effective counts and finite-population corrected counts go
-through the same code.
+The statistic is written once, vectorised (:func:`score_statistic`); the
+bounds come from it either by Brent's method for one sample
+(:func:`tango_bounds`) or by bisection for many at once
+(:func:`tango_bounds_array`). Counts are floats, so weighted effective counts
+and finite-population corrected counts go through the same code.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["restricted_mle", "score_statistic", "tango_bounds"]
+import numpy as np
 
-# How far inside (-1, 1) the brackets start: the statistic is 0/0 at the ends.
-_EDGE = 1e-13
+from npskit._stats.normal import normal_pvalue, z_quantile
+
+__all__ = [
+    "EDGE",
+    "restricted_mle",
+    "score_statistic",
+    "tango_bounds",
+    "tango_bounds_array",
+    "tango_test",
+]
+
+EDGE = 1e-13
+"""How far inside (-1, 1) the bound searches start: the statistic is 0/0 at the ends."""
+
 _EPS = 2.220446049250313e-16
+_HALVINGS = 56  # halvings of [-1, 1]: below double precision (2 / 2^56 < 3e-17)
 
 
-def restricted_mle(b: float, c: float, n: float, delta: float) -> float:
+def restricted_mle(b: Any, c: Any, n: Any, delta: Any) -> Any:
     """Maximum likelihood estimate of ``p21`` (the detractor share) given ``delta``.
 
     Closed form of Tango (1998), eq. 4: the root in ``[max(0, -delta),
     (1 - delta) / 2]`` of ``A q^2 + B q + C = 0`` with ``A = 2n``,
     ``B = -b - c + (2n - b + c) delta`` and ``C = -c delta (1 - delta)``.
     """
-    a_coef = 2.0 * n
     b_coef = -b - c + (2.0 * n - b + c) * delta
-    c_coef = -c * delta * (1.0 - delta)
-    discriminant = max(b_coef * b_coef - 4.0 * a_coef * c_coef, 0.0)
-    return (math.sqrt(discriminant) - b_coef) / (2.0 * a_coef)
+    # B^2 - 4 A C with A = 2n and C = -c delta (1 - delta).
+    discriminant = b_coef * b_coef + 8.0 * n * c * delta * (1.0 - delta)
+    return (np.sqrt(np.maximum(discriminant, 0.0)) - b_coef) / (4.0 * n)
 
 
-def score_statistic(b: float, c: float, n: float, delta: float) -> float:
-    """Tango's score statistic for H0: ``p12 - p21 = delta``.
+def score_statistic(b: Any, c: Any, n: Any, delta: Any) -> Any:
+    """Tango's score statistic for H0: ``p12 - p21 = delta`` (floats or arrays).
 
     ``Z = (b - c - n delta) / sqrt(n (2 q + delta (1 - delta)))`` with ``q`` the
     restricted maximum likelihood estimate of ``p21``. It decreases in
@@ -48,13 +62,19 @@ def score_statistic(b: float, c: float, n: float, delta: float) -> float:
     and as an infinity of the numerator's sign otherwise.
     """
     numerator = b - c - n * delta
-    q = restricted_mle(b, c, n, delta)
-    variance = n * (2.0 * q + delta * (1.0 - delta))
-    if variance <= 0.0:
-        if numerator == 0.0:
-            return 0.0
-        return math.copysign(math.inf, numerator)
-    return numerator / math.sqrt(variance)
+    variance = n * (2.0 * restricted_mle(b, c, n, delta) + delta * (1.0 - delta))
+    positive = variance > 0.0
+    z = numerator / np.sqrt(np.where(positive, variance, 1.0))
+    return np.where(positive, z, np.where(numerator == 0.0, 0.0, np.copysign(np.inf, numerator)))
+
+
+def tango_test(d: float, s: float, p: float, delta: float, alternative: str) -> tuple[float, float]:
+    """Tango's score test of NPS = ``delta`` (shares): ``(statistic, normal p-value)``.
+
+    At ``delta = 0`` the statistic is McNemar's ``(P - D) / sqrt(P + D)``.
+    """
+    statistic = float(score_statistic(p, d, d + s + p, delta))
+    return statistic, float(normal_pvalue(statistic, alternative))
 
 
 def tango_bounds(d: float, s: float, p: float, alpha: float) -> tuple[float, float]:
@@ -64,19 +84,43 @@ def tango_bounds(d: float, s: float, p: float, alpha: float) -> tuple[float, flo
     ``z = Phi^{-1}(1 - alpha)``, found by Brent's method to ``1e-12``. Shares,
     not points.
     """
-    from scipy.optimize import brentq
-    from scipy.special import ndtri
-
     n = d + s + p
-    z = float(ndtri(1.0 - alpha))
-    lower = _solve(lambda delta: score_statistic(p, d, n, delta) - z, brentq)
-    upper = _solve(lambda delta: score_statistic(p, d, n, delta) + z, brentq)
+    z = z_quantile(alpha)
+    lower = _solve(lambda delta: float(score_statistic(p, d, n, delta)) - z)
+    upper = _solve(lambda delta: float(score_statistic(p, d, n, delta)) + z)
     return lower, upper
 
 
-def _solve(gap: Callable[[float], float], brentq: Callable[..., float]) -> float:
+def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Any, Any]:
+    """Tango's lower and upper score bounds at critical value ``z`` for arrays of counts.
+
+    Solves ``Z(delta) = +-z`` by bisection (56 halvings of ``[-1, 1]``,
+    below double precision), every outcome at once; the same bounds as
+    :func:`tango_bounds` with ``z = Phi^-1(1 - alpha)``.
+    """
+    d, s, p = (np.asarray(v, dtype=np.float64) for v in (d, s, p))
+    n = d + s + p
+    bounds = []
+    for target in (z, -z):
+        low = np.full(n.shape, -1.0 + EDGE)
+        high = np.full(n.shape, 1.0 - EDGE)
+        below = score_statistic(p, d, n, low) - target <= 0.0  # root at or below -1
+        above = score_statistic(p, d, n, high) - target >= 0.0  # root at or above +1
+        for _ in range(_HALVINGS):
+            middle = 0.5 * (low + high)
+            positive = score_statistic(p, d, n, middle) - target > 0.0
+            low = np.where(positive, middle, low)
+            high = np.where(positive, high, middle)
+        root = 0.5 * (low + high)
+        bounds.append(np.where(below, -1.0, np.where(above, 1.0, root)))
+    return bounds[0], bounds[1]
+
+
+def _solve(gap: Callable[[float], float]) -> float:
     """Root of a decreasing ``gap`` on ``(-1, 1)``, or the end it lies beyond."""
-    low_end, high_end = -1.0 + _EDGE, 1.0 - _EDGE
+    from scipy.optimize import brentq
+
+    low_end, high_end = -1.0 + EDGE, 1.0 - EDGE
     if gap(low_end) <= 0.0:
         return -1.0
     if gap(high_end) >= 0.0:

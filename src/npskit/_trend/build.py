@@ -50,7 +50,7 @@ def build_trend(
             continue
         ci = confidence_interval(
             part,
-            method=interval,
+            interval_method=interval,
             confidence_level=level,
             rng=streams[i],
             n_resamples=n_resamples,
@@ -61,7 +61,7 @@ def build_trend(
             changes[i] = compare(
                 tallies[last],
                 part,
-                method=compare_method,
+                compare_method=compare_method,
                 confidence_level=level,
                 rng=streams[i],
                 n_resamples=n_resamples,
@@ -69,7 +69,7 @@ def build_trend(
             previous[i] = last
         last = i
     raw = np.array([np.nan if c is None else float(c.pvalue) for c in changes])
-    adjusted = adjust_pvalues(raw, method=adjust)
+    adjusted = adjust_pvalues(raw, p_adjust=adjust)
     rows = []
     for i, part in enumerate(tallies):
         result = changes[i]

@@ -13,14 +13,14 @@ from typing import Any, get_args
 
 import numpy as np
 
-from npskit._compare.compare import DEFAULT_COMPARE_METHOD
+from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._counting.tally_by import tally_by
-from npskit._intervals.methods import DEFAULT_METHOD
+from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
 
 from .build import build_trend
@@ -38,7 +38,7 @@ def trend(
     freq: Frequency | None = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_METHOD,
+    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
     p_adjust: PAdjustMethod = "holm",
     scale: Scale = STANDARD_SCALE,
@@ -274,7 +274,7 @@ def trend_from_tallies(
     freq: Frequency | None = None,
     compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_METHOD,
+    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     p_adjust: PAdjustMethod = "holm",
     rng: Any = None,
     n_resamples: int = 10_000,
