@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, get_args
 
-import numpy as np
-
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.validation import (
+    check_choice,
+    check_confidence_level,
+    check_positive_int,
+    check_rng,
+)
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import (
@@ -250,7 +253,7 @@ def breakdown(
     threshold = check_positive_int("min_n", min_n, minimum=0)
     order: SortBy | None = None if sort is None else check_choice("sort", sort, get_args(SortBy))
     resamples = check_positive_int("n_resamples", n_resamples)
-    generator = np.random.default_rng(rng)  # TODO(lead): npskit._core.validation.check_rng
+    generator = check_rng(rng)
     for name, flag in (("ascending", ascending), ("shrinkage", shrinkage)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")

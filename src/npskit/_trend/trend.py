@@ -9,7 +9,7 @@ its cost depends on the number of periods only.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 import numpy as np
 
@@ -18,7 +18,12 @@ from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._core.validation import (
+    check_choice,
+    check_confidence_level,
+    check_positive_int,
+    check_rng,
+)
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
@@ -184,16 +189,9 @@ def trend(
     >>> t.omnibus.df, round(t.omnibus.statistic, 2), round(t.linear_trend.slope, 2)
     (5, 17.75, -1.92)
     """
-    level = check_confidence_level(confidence_level)
-    adjust: PAdjustMethod = check_choice("p_adjust", p_adjust, get_args(PAdjustMethod))
-    interval: IntervalMethod = check_choice(
-        "interval_method", interval_method, get_args(IntervalMethod)
+    options = _check_options(
+        freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
     )
-    versus: CompareMethod = check_choice("compare_method", compare_method, get_args(CompareMethod))
-    resamples = check_positive_int("n_resamples", n_resamples)
-    generator = np.random.default_rng(rng)  # TODO(lead): npskit._core.validation.check_rng
-    if freq is not None:
-        freq = check_choice("freq", freq, get_args(Frequency))
     if isinstance(scores, Tally):
         raise TypeError(
             "scores must be answers (with periods) or a GroupedTally counted per period, got "
@@ -205,16 +203,7 @@ def trend(
                 "periods and weights must be None when scores is a GroupedTally (already "
                 "counted); name its period column with period="
             )
-        return trend_from_tallies(
-            *_period_column(scores, period),
-            freq=freq,
-            compare_method=versus,
-            confidence_level=level,
-            interval_method=interval,
-            p_adjust=adjust,
-            rng=generator,
-            n_resamples=resamples,
-        )
+        return _from_tallies(*_period_column(scores, period), options)
     if period is not None:
         raise TypeError(
             "period names the period column of a GroupedTally; with answers, give the "
@@ -223,6 +212,7 @@ def trend(
     if periods is None:
         raise TypeError("periods is required: the period of each answer")
     _check_lengths(scores, periods)
+    freq = options.freq
     if freq is None:
         grouped = tally_by(scores, periods, weights=weights, scale=scale, nan_policy=nan_policy)
         labels: list[Any] = []
@@ -248,23 +238,7 @@ def trend(
                 n_missing_period = part.n + part.n_missing
             else:
                 tallies[key] = part
-    if not any(t.n for t in tallies):
-        raise EmptyDataError(
-            "no answer has both a value and a period, so there is no trend to compute"
-        )
-    return build_trend(
-        labels,
-        starts,
-        tallies,
-        freq=freq,
-        compare_method=versus,
-        level=level,
-        interval=interval,
-        adjust=adjust,
-        n_missing_period=n_missing_period,
-        generator=generator,
-        n_resamples=resamples,
-    )
+    return _build(labels, starts, tallies, n_missing_period, options)
 
 
 def trend_from_tallies(
@@ -293,33 +267,73 @@ def trend_from_tallies(
     EmptyDataError
         If no answer has a period.
     """
-    level = check_confidence_level(confidence_level)
-    adjust: PAdjustMethod = check_choice("p_adjust", p_adjust, get_args(PAdjustMethod))
-    interval: IntervalMethod = check_choice(
-        "interval_method", interval_method, get_args(IntervalMethod)
+    options = _check_options(
+        freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
     )
-    versus: CompareMethod = check_choice("compare_method", compare_method, get_args(CompareMethod))
-    resamples = check_positive_int("n_resamples", n_resamples)
-    generator = np.random.default_rng(rng)  # TODO(lead): npskit._core.validation.check_rng
-    if freq is not None:
-        freq = check_choice("freq", freq, get_args(Frequency))
-    labels, starts, merged, n_missing_period = merge_periods(keys, tallies, freq)
-    if not any(t.n for t in merged):
+    return _from_tallies(keys, tallies, options)
+
+
+class _Options(NamedTuple):
+    """The validated options of a trend."""
+
+    freq: Frequency | None
+    compare_method: CompareMethod
+    level: float
+    interval: IntervalMethod
+    adjust: PAdjustMethod
+    generator: np.random.Generator
+    n_resamples: int
+
+
+def _check_options(
+    freq: object,
+    compare_method: object,
+    confidence_level: object,
+    interval_method: object,
+    p_adjust: object,
+    rng: object,
+    n_resamples: object,
+) -> _Options:
+    """Every option of :func:`trend` and :func:`trend_from_tallies`, checked once."""
+    return _Options(
+        freq=None if freq is None else check_choice("freq", freq, get_args(Frequency)),
+        compare_method=check_choice("compare_method", compare_method, get_args(CompareMethod)),
+        level=check_confidence_level(confidence_level),
+        interval=check_choice("interval_method", interval_method, get_args(IntervalMethod)),
+        adjust=check_choice("p_adjust", p_adjust, get_args(PAdjustMethod)),
+        generator=check_rng(rng),
+        n_resamples=check_positive_int("n_resamples", n_resamples),
+    )
+
+
+def _from_tallies(keys: list[Any], tallies: list[Tally], options: _Options) -> Trend:
+    labels, starts, merged, n_missing_period = merge_periods(keys, tallies, options.freq)
+    return _build(labels, starts, merged, n_missing_period, options)
+
+
+def _build(
+    labels: list[Any],
+    starts: list[_dt.date | None],
+    tallies: list[Tally],
+    n_missing_period: int,
+    options: _Options,
+) -> Trend:
+    if not any(t.n for t in tallies):
         raise EmptyDataError(
             "no answer has both a value and a period, so there is no trend to compute"
         )
     return build_trend(
         labels,
         starts,
-        merged,
-        freq=freq,
-        compare_method=versus,
-        level=level,
-        interval=interval,
-        adjust=adjust,
+        tallies,
+        freq=options.freq,
+        compare_method=options.compare_method,
+        level=options.level,
+        interval=options.interval,
+        adjust=options.adjust,
         n_missing_period=n_missing_period,
-        generator=generator,
-        n_resamples=resamples,
+        generator=options.generator,
+        n_resamples=options.n_resamples,
     )
 
 
