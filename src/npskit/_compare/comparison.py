@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from npskit._core.interval import Interval
+from npskit._core.results import json_dict
 
 __all__ = ["Comparison"]
 
@@ -75,30 +76,29 @@ class Comparison:
         return Interval(self.low, self.high)
 
     def to_dict(self) -> dict[str, Any]:
-        """The result as a JSON-serialisable dictionary (infinite statistics as strings)."""
-        statistic: float | str = self.statistic
-        if statistic in (float("inf"), float("-inf")):
-            statistic = str(statistic)
-        return {
-            "baseline": self.baseline,
-            "current": self.current,
-            "difference": self.difference,
-            "low": self.low,
-            "high": self.high,
-            "statistic": statistic,
-            "pvalue": self.pvalue,
-            "compare_method": self.compare_method,
-            "interval_method": self.interval_method,
-            "alternative": self.alternative,
-            "confidence_level": self.confidence_level,
-            "n_baseline": self.n_baseline,
-            "n_current": self.n_current,
-            "effective_n_baseline": self.effective_n_baseline,
-            "effective_n_current": self.effective_n_current,
-            "n_missing_baseline": self.n_missing_baseline,
-            "n_missing_current": self.n_missing_current,
-            "probability_greater": self.probability_greater,
-        }
+        """The result as a strict-JSON dictionary (an infinite statistic becomes None)."""
+        return json_dict(
+            {
+                "baseline": self.baseline,
+                "current": self.current,
+                "difference": self.difference,
+                "low": self.low,
+                "high": self.high,
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "compare_method": self.compare_method,
+                "interval_method": self.interval_method,
+                "alternative": self.alternative,
+                "confidence_level": self.confidence_level,
+                "n_baseline": self.n_baseline,
+                "n_current": self.n_current,
+                "effective_n_baseline": self.effective_n_baseline,
+                "effective_n_current": self.effective_n_current,
+                "n_missing_baseline": self.n_missing_baseline,
+                "n_missing_current": self.n_missing_current,
+                "probability_greater": self.probability_greater,
+            }
+        )
 
     def __str__(self) -> str:
         level = f"{100 * self.confidence_level:g}%"

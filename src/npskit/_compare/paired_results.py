@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.interval import Interval
+from npskit._core.results import json_dict
 from npskit._core.tally import Tally
 
 __all__ = ["MarginalHomogeneityTest", "PairedComparison"]
@@ -41,12 +42,14 @@ class MarginalHomogeneityTest:
 
     def to_dict(self) -> dict[str, Any]:
         """The test as a JSON-serialisable dictionary."""
-        return {
-            "statistic": self.statistic,
-            "df": self.df,
-            "pvalue": self.pvalue,
-            "method": self.method,
-        }
+        return json_dict(
+            {
+                "statistic": self.statistic,
+                "df": self.df,
+                "pvalue": self.pvalue,
+                "method": self.method,
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -156,28 +159,30 @@ class PairedComparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary (without ``change_scores``)."""
-        return {
-            "paired": True,
-            "baseline": self.baseline.to_dict(),
-            "current": self.current.to_dict(),
-            "baseline_nps": self.baseline_nps,
-            "current_nps": self.current_nps,
-            "difference": self.difference,
-            "low": self.low,
-            "high": self.high,
-            "statistic": self.statistic,
-            "pvalue": self.pvalue,
-            "compare_method": self.compare_method,
-            "alternative": self.alternative,
-            "confidence_level": self.confidence_level,
-            "n": self.n,
-            "n_missing": self.n_missing,
-            "transitions": [list(row) for row in self.transitions],
-            "change_counts": dict(
-                zip(("-200", "-100", "0", "100", "200"), self.change_counts, strict=True)
-            ),
-            "marginal_homogeneity": self.marginal_homogeneity.to_dict(),
-        }
+        return json_dict(
+            {
+                "paired": True,
+                "baseline": self.baseline.to_dict(),
+                "current": self.current.to_dict(),
+                "baseline_nps": self.baseline_nps,
+                "current_nps": self.current_nps,
+                "difference": self.difference,
+                "low": self.low,
+                "high": self.high,
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "compare_method": self.compare_method,
+                "alternative": self.alternative,
+                "confidence_level": self.confidence_level,
+                "n": self.n,
+                "n_missing": self.n_missing,
+                "transitions": [list(row) for row in self.transitions],
+                "change_counts": dict(
+                    zip(("-200", "-100", "0", "100", "200"), self.change_counts, strict=True)
+                ),
+                "marginal_homogeneity": self.marginal_homogeneity.to_dict(),
+            }
+        )
 
     def __str__(self) -> str:
         level = f"{100 * self.confidence_level:g}%"

@@ -30,6 +30,7 @@ __all__ = [
     "TableDisplay",
     "find_key",
     "format_cell",
+    "json_dict",
     "json_value",
     "none_if_nan",
     "safe_text",
@@ -100,6 +101,11 @@ def json_value(value: Any) -> Any:
     if type(value).__name__ in {"NAType", "NaTType"}:  # pandas missing values
         return None
     return str(value)
+
+
+def json_dict(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """A result's fields as a strict-JSON dictionary (:func:`json_value` of each value)."""
+    return {_json_key(key): json_value(value) for key, value in mapping.items()}
 
 
 def _json_key(key: Any) -> str:

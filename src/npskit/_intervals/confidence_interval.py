@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from npskit._core.interval import Interval
+from npskit._core.results import json_dict
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import (
@@ -80,18 +81,20 @@ class ConfidenceInterval:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary."""
-        return {
-            "estimate": self.estimate,
-            "low": self.low,
-            "high": self.high,
-            "interval_method": self.interval_method,
-            "confidence_level": self.confidence_level,
-            "alternative": self.alternative,
-            "n": self.n,
-            "effective_n": self.effective_n,
-            "n_missing": self.n_missing,
-            "population": self.population,
-        }
+        return json_dict(
+            {
+                "estimate": self.estimate,
+                "low": self.low,
+                "high": self.high,
+                "interval_method": self.interval_method,
+                "confidence_level": self.confidence_level,
+                "alternative": self.alternative,
+                "n": self.n,
+                "effective_n": self.effective_n,
+                "n_missing": self.n_missing,
+                "population": self.population,
+            }
+        )
 
     def __str__(self) -> str:
         level = f"{100 * self.confidence_level:g}%"

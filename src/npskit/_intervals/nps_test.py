@@ -8,6 +8,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from npskit._core.results import json_dict
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
@@ -89,18 +90,20 @@ class NpsTestResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary."""
-        return {
-            "statistic": self.statistic,
-            "pvalue": self.pvalue,
-            "estimate": self.estimate,
-            "value": self.value,
-            "alternative": self.alternative,
-            "interval_method": self.interval_method,
-            "n": self.n,
-            "effective_n": self.effective_n,
-            "n_missing": self.n_missing,
-            "population": self.population,
-        }
+        return json_dict(
+            {
+                "statistic": self.statistic,
+                "pvalue": self.pvalue,
+                "estimate": self.estimate,
+                "value": self.value,
+                "alternative": self.alternative,
+                "interval_method": self.interval_method,
+                "n": self.n,
+                "effective_n": self.effective_n,
+                "n_missing": self.n_missing,
+                "population": self.population,
+            }
+        )
 
     def __str__(self) -> str:
         relation = {"two-sided": "!=", "greater": ">", "less": "<"}[self.alternative]

@@ -16,6 +16,7 @@ from typing import Any, get_args
 import numpy as np
 
 from npskit._compare.methods import COMPARE_METHODS, DEFAULT_COMPARE_METHOD
+from npskit._core.results import json_dict
 from npskit._core.tally import Shares, Tally
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._stats.normal import tail_probability
@@ -81,18 +82,20 @@ class Power:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary."""
-        return {
-            "power": self.power,
-            "exact": self.exact,
-            "baseline": self.baseline._asdict(),
-            "current": self.current._asdict(),
-            "difference": self.difference,
-            "n_baseline": self.n_baseline,
-            "n_current": self.n_current,
-            "compare_method": self.compare_method,
-            "alternative": self.alternative,
-            "confidence_level": self.confidence_level,
-        }
+        return json_dict(
+            {
+                "power": self.power,
+                "exact": self.exact,
+                "baseline": self.baseline._asdict(),
+                "current": self.current._asdict(),
+                "difference": self.difference,
+                "n_baseline": self.n_baseline,
+                "n_current": self.n_current,
+                "compare_method": self.compare_method,
+                "alternative": self.alternative,
+                "confidence_level": self.confidence_level,
+            }
+        )
 
     def __str__(self) -> str:
         how = "exact" if self.exact else "normal approximation"

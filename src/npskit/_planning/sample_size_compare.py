@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
+from npskit._core.results import json_dict
 from npskit._core.tally import Shares
 from npskit._core.validation import check_choice, check_confidence_level, check_probability
 from npskit._planning.power import Shares3, check_shares, planned_power
@@ -57,18 +58,20 @@ class SampleSizeComparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary."""
-        return {
-            "n": self.n,
-            "power": self.power,
-            "target": self.target,
-            "difference": self.difference,
-            "baseline": self.baseline._asdict(),
-            "current": self.current._asdict(),
-            "worst_case": self.worst_case,
-            "compare_method": self.compare_method,
-            "alternative": self.alternative,
-            "confidence_level": self.confidence_level,
-        }
+        return json_dict(
+            {
+                "n": self.n,
+                "power": self.power,
+                "target": self.target,
+                "difference": self.difference,
+                "baseline": self.baseline._asdict(),
+                "current": self.current._asdict(),
+                "worst_case": self.worst_case,
+                "compare_method": self.compare_method,
+                "alternative": self.alternative,
+                "confidence_level": self.confidence_level,
+            }
+        )
 
     def __str__(self) -> str:
         shares = "worst case" if self.worst_case else "expected shares given"
