@@ -175,3 +175,23 @@ def test_table_protocol_on_grouped_tally() -> None:
     assert len(repr(g).splitlines()) <= 1 + 1 + 10 + 1
     assert "| key |" in g.to_markdown()
     assert npskit.GroupedTally is GroupedTally
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda g: npskit.tally(g),
+        lambda g: npskit.nps(g),
+        lambda g: npskit.confidence_interval(g),
+        lambda g: npskit.nps_test(g),
+        lambda g: npskit.compare(g, g),
+        lambda g: npskit.margin_of_error(100, expected=g),
+        lambda g: npskit.sample_size(5.0, expected=g),
+        lambda g: npskit.power(g, difference=5.0, n_baseline=100),
+        lambda g: npskit.sample_size_compare(5.0, expected=g),
+    ],
+)
+def test_one_tally_functions_say_what_to_do_with_a_grouped_tally(call: object) -> None:
+    g = tally_by([9, 3, 10], ["a", "b", "a"])
+    with pytest.raises(TypeError, match=r"is a GroupedTally \(counts per segment\).*\.total"):
+        call(g)  # type: ignore[operator]

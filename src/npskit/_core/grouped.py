@@ -14,7 +14,7 @@ from .cube import CountsCube
 from .results import TableDisplay, find_key, json_value
 from .tally import Tally
 
-__all__ = ["GroupedTally"]
+__all__ = ["GroupedTally", "one_tally_needed"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -428,3 +428,12 @@ class GroupedTally(CountsCube, TableDisplay):
 
 def _label(key: tuple[Any, ...]) -> str:
     return " x ".join("(missing)" if v is None else str(v) for v in key)
+
+
+def one_tally_needed(name: str) -> str:
+    """The message for a grouped tally passed where one tally or one set of answers is needed."""
+    return (
+        f"{name} is a GroupedTally (counts per segment), but this function needs one set of "
+        f"answers or one Tally: pass {name}.total for all answers, {name}[key] for one "
+        "segment, or use breakdown() or trend() for results per segment or period"
+    )

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.errors import InvalidScoresError, ScoreTypeError
+from npskit._core.grouped import GroupedTally, one_tally_needed
 
 __all__ = ["as_numeric", "describe_positions", "is_chunk_stream", "plural"]
 
@@ -65,8 +66,8 @@ def is_chunk_stream(obj: object) -> bool:
     and flat sequences are not, nor are nested lists, which stay an error (they
     look like two-dimensional data).
     """
-    if isinstance(obj, (str, bytes, np.ndarray)) or hasattr(obj, "__array__"):
-        return False
+    if isinstance(obj, (str, bytes, np.ndarray, GroupedTally)) or hasattr(obj, "__array__"):
+        return False  # a GroupedTally is refused by as_numeric with its own message
     if _library(obj) in {"pandas", "polars", "pyarrow"}:
         return False
     if isinstance(obj, (list, tuple)):
@@ -89,6 +90,8 @@ def as_numeric(data: object, *, name: str = "scores", offset: int = 0) -> npt.ND
 
     ``offset`` is added to positions in error messages, for chunked input.
     """
+    if isinstance(data, GroupedTally):
+        raise TypeError(one_tally_needed(name))
     array = _to_array(data, name=name)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got an array of shape {array.shape}")

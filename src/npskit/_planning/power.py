@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -17,8 +16,9 @@ import numpy as np
 
 from npskit._compare.methods import COMPARE_METHODS, DEFAULT_COMPARE_METHOD
 from npskit._core.results import json_dict
-from npskit._core.tally import Shares, Tally
+from npskit._core.tally import Shares
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
+from npskit._planning.shared import check_shares
 from npskit._stats.normal import tail_probability
 from npskit._stats.trinomial import (
     count_outcomes,
@@ -28,7 +28,7 @@ from npskit._stats.trinomial import (
 )
 from npskit.typing import Alternative, PowerMethod
 
-__all__ = ["Power", "check_shares", "exact_rejection", "planned_power", "power", "rejection_matrix"]
+__all__ = ["Power", "exact_rejection", "planned_power", "power", "rejection_matrix"]
 
 Shares3 = tuple[float, float, float]
 Array = np.ndarray[Any, Any]
@@ -104,33 +104,6 @@ class Power:
             f"n = {self.n_baseline} and {self.n_current} ({self.compare_method}, "
             f"{self.alternative}, {100 * self.confidence_level:g}%; {how}; rounded)"
         )
-
-
-def check_shares(name: str, value: Any) -> Shares3:
-    """Expected shares (detractors, passives, promoters) from a Tally or three numbers."""
-    if isinstance(value, Tally):
-        total = float(value.weight_sum)
-        if total <= 0:
-            raise ValueError(f"{name} must be a Tally with answers, got {value!r}")
-        return (value.detractors / total, value.passives / total, value.promoters / total)
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise TypeError(
-            f"{name} must be a Tally or three shares (detractors, passives, promoters), "
-            f"got {value!r}"
-        )
-    if len(value) != 3 or not all(
-        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value
-    ):
-        raise TypeError(
-            f"{name} must hold three shares (detractors, passives, promoters), got {value!r}"
-        )
-    shares = tuple(float(v) for v in value)
-    if not all(math.isfinite(v) and v >= 0 for v in shares) or abs(sum(shares) - 1) > 1e-9:
-        raise ValueError(
-            f"{name} must be three non-negative shares that add up to 1, got {value!r}"
-        )
-    total = sum(shares)
-    return (shares[0] / total, shares[1] / total, shares[2] / total)
 
 
 def rejection_matrix(
@@ -293,11 +266,11 @@ def power(
     level = check_confidence_level(confidence_level)
     n0 = check_positive_int("n_baseline", n_baseline)
     n1 = n0 if n_current is None else check_positive_int("n_current", n_current)
-    shares0 = check_shares("baseline", baseline)
+    shares0: Shares3 = check_shares("baseline", baseline)
     if (current is None) == (difference is None):
         raise TypeError("give exactly one of current (expected shares) and difference (points)")
     if current is not None:
-        shares1 = check_shares("current", current)
+        shares1: Shares3 = check_shares("current", current)
     else:
         if isinstance(difference, bool) or not isinstance(difference, numbers.Real):
             raise TypeError(f"difference must be a number of points, got {difference!r}")

@@ -11,7 +11,8 @@ from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.results import json_dict
 from npskit._core.tally import Shares
 from npskit._core.validation import check_choice, check_confidence_level, check_probability
-from npskit._planning.power import Shares3, check_shares, planned_power
+from npskit._planning.power import Shares3, planned_power
+from npskit._planning.shared import check_shares
 from npskit._stats.trinomial import normal_size, shifted_shares
 from npskit.typing import Alternative, PowerMethod
 

@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from npskit._core.grouped import GroupedTally, one_tally_needed
 from npskit._core.tally import Shares, Tally
 from npskit._core.validation import check_choice, check_positive_int
 from npskit._core.warnings import DegenerateSampleWarning
@@ -28,6 +29,7 @@ __all__ = [
     "check_margin",
     "check_planning_method",
     "check_planning_population",
+    "check_shares",
     "conditions",
     "expected_shares",
     "planned_margin",
@@ -178,33 +180,40 @@ def check_planning_population(population: object, n: int) -> int | None:
     return universe
 
 
+def check_shares(name: str, value: object) -> Shares:
+    """Shares (detractors, passives, promoters) from a Tally or three numbers adding up to 1."""
+    if isinstance(value, GroupedTally):
+        raise TypeError(one_tally_needed(name))
+    if isinstance(value, Tally):
+        if value.weight_sum <= 0:
+            raise ValueError(f"{name} must be a Tally with answers, got {value!r}")
+        return value.shares
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"{name} must be a Tally or three shares (detractors, passives, promoters), "
+            f"got {value!r}"
+        )
+    if len(value) != 3 or not all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value
+    ):
+        raise TypeError(
+            f"{name} must hold three shares (detractors, passives, promoters), got {value!r}"
+        )
+    values = [float(v) for v in value]
+    if not all(math.isfinite(v) and v >= 0.0 for v in values) or abs(sum(values) - 1.0) > 1e-9:
+        raise ValueError(
+            f"{name} must be three non-negative shares (detractors, passives, promoters) "
+            f"that add up to 1, got {value!r}"
+        )
+    total = sum(values)
+    return Shares(values[0] / total, values[1] / total, values[2] / total)
+
+
 def expected_shares(expected: object) -> tuple[Shares, bool]:
     """The expected shares and whether they are the worst case."""
     if expected is None:
         return WORST_CASE, True
-    if isinstance(expected, Tally):
-        if expected.weight_sum <= 0:
-            raise ValueError(f"expected must be a Tally with answers, got {expected!r}")
-        return expected.shares, False
-    if isinstance(expected, (str, bytes)) or not isinstance(expected, Sequence):
-        raise TypeError(
-            "expected must be a Tally or three shares (detractors, passives, promoters), "
-            f"got {expected!r}"
-        )
-    if len(expected) != 3 or not all(
-        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in expected
-    ):
-        raise TypeError(
-            f"expected must hold three shares (detractors, passives, promoters), got {expected!r}"
-        )
-    values = [float(v) for v in expected]
-    if not all(math.isfinite(v) and v >= 0.0 for v in values) or abs(sum(values) - 1.0) > 1e-9:
-        raise ValueError(
-            "expected must be three non-negative shares (detractors, passives, promoters) "
-            f"that add up to 1, got {expected!r}"
-        )
-    total = sum(values)
-    return Shares(values[0] / total, values[1] / total, values[2] / total), False
+    return check_shares("expected", expected), False
 
 
 def warn_if_degenerate(interval_method: IntervalMethod, shares: Shares) -> None:
