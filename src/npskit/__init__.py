@@ -35,6 +35,11 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
+    from ._monitor.chart_results import ChartPoint, ControlChart, RunsSignal
+    from ._monitor.control_chart import control_chart
+    from ._monitor.rolling import rolling
+    from ._monitor.rolling_results import Rolling, RollingWindow
+    from ._monitor.target import TargetResult, target
     from ._planning.margin import MarginOfError, SampleSize, margin_of_error, sample_size
     from ._planning.power import power, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
@@ -54,8 +59,10 @@ _LAZY = {
     "BreakdownRow": "_segments.results",
     "BreakdownTotal": "_segments.results",
     "Category": "_core.scale",
+    "ChartPoint": "_monitor.chart_results",
     "Comparison": "_compare.compare",
     "ConfidenceInterval": "_intervals.confidence_interval",
+    "ControlChart": "_monitor.chart_results",
     "Decomposition": "_segments.decompose",
     "DecompositionRow": "_segments.decompose",
     "GroupedTally": "_core.grouped",
@@ -66,6 +73,9 @@ _LAZY = {
     "NpsTestResult": "_intervals.nps_test",
     "OmnibusTest": "_trend.results",
     "PairedComparison": "_compare.paired",
+    "Rolling": "_monitor.rolling_results",
+    "RollingWindow": "_monitor.rolling_results",
+    "RunsSignal": "_monitor.chart_results",
     "STANDARD_SCALE": "_core.scale",
     "SampleSize": "_planning.margin",
     "Scale": "_core.scale",
@@ -73,6 +83,7 @@ _LAZY = {
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
     "Tally": "_core.tally",
+    "TargetResult": "_monitor.target",
     "Trend": "_trend.results",
     "TrendRow": "_trend.results",
     "adjust_pvalues": "_stats.multiplicity",
@@ -80,6 +91,7 @@ _LAZY = {
     "classify": "_counting.tally",
     "compare": "_compare.compare",
     "confidence_interval": "_intervals.confidence_interval",
+    "control_chart": "_monitor.control_chart",
     "decompose": "_segments.decompose",
     "example_path": "_io.examples",
     "from_counts_table": "_counting.counts_table",
@@ -92,12 +104,14 @@ _LAZY = {
     "plot_shares": "_plots.answers",
     "plot_trend": "_plots.estimates",
     "power": "_planning.power",
+    "rolling": "_monitor.rolling",
     "sample_size": "_planning.margin",
     "sample_size_compare": "_planning.power",
     "shrink": "_segments.shrinkage",
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
     "tally_frame": "_counting.frames",
+    "target": "_monitor.target",
     "trend": "_trend.trend",
 }
 
@@ -161,8 +175,10 @@ __all__ = [
     "BreakdownRow",
     "BreakdownTotal",
     "Category",
+    "ChartPoint",
     "Comparison",
     "ConfidenceInterval",
+    "ControlChart",
     "Decomposition",
     "DecompositionRow",
     "DegenerateSampleWarning",
@@ -180,6 +196,9 @@ __all__ = [
     "NpskitWarning",
     "OmnibusTest",
     "PairedComparison",
+    "Rolling",
+    "RollingWindow",
+    "RunsSignal",
     "SampleSize",
     "Scale",
     "ScoreTypeError",
@@ -188,6 +207,7 @@ __all__ = [
     "ShrunkSegment",
     "SmallSampleWarning",
     "Tally",
+    "TargetResult",
     "Trend",
     "TrendRow",
     "__version__",
@@ -196,6 +216,7 @@ __all__ = [
     "classify",
     "compare",
     "confidence_interval",
+    "control_chart",
     "decompose",
     "example_path",
     "from_counts_table",
@@ -208,11 +229,13 @@ __all__ = [
     "plot_shares",
     "plot_trend",
     "power",
+    "rolling",
     "sample_size",
     "sample_size_compare",
     "shrink",
     "tally",
     "tally_by",
     "tally_frame",
+    "target",
     "trend",
 ]
