@@ -32,6 +32,12 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._counting.frames import tally_frame
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
+    from ._fairness.case_mix import case_mix
+    from ._fairness.case_mix_results import CaseMix, CaseMixRow
+    from ._fairness.funnel import funnel
+    from ._fairness.funnel_results import Funnel, FunnelPoint
+    from ._fairness.hierarchy import Hierarchy, HierarchyRow, hierarchy
+    from ._fairness.suppression import Publication, PublishedCell, suppress
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
@@ -58,6 +64,8 @@ _LAZY = {
     "Breakdown": "_segments.results",
     "BreakdownRow": "_segments.results",
     "BreakdownTotal": "_segments.results",
+    "CaseMix": "_fairness.case_mix_results",
+    "CaseMixRow": "_fairness.case_mix_results",
     "Category": "_core.scale",
     "ChartPoint": "_monitor.chart_results",
     "Comparison": "_compare.compare",
@@ -65,7 +73,11 @@ _LAZY = {
     "ControlChart": "_monitor.chart_results",
     "Decomposition": "_segments.decompose",
     "DecompositionRow": "_segments.decompose",
+    "Funnel": "_fairness.funnel_results",
+    "FunnelPoint": "_fairness.funnel_results",
     "GroupedTally": "_core.grouped",
+    "Hierarchy": "_fairness.hierarchy",
+    "HierarchyRow": "_fairness.hierarchy",
     "Interval": "_core.interval",
     "LinearTrendTest": "_trend.results",
     "MarginOfError": "_planning.margin",
@@ -73,6 +85,8 @@ _LAZY = {
     "NpsTestResult": "_intervals.nps_test",
     "OmnibusTest": "_trend.results",
     "PairedComparison": "_compare.paired",
+    "Publication": "_fairness.suppression",
+    "PublishedCell": "_fairness.suppression",
     "Rolling": "_monitor.rolling_results",
     "RollingWindow": "_monitor.rolling_results",
     "RunsSignal": "_monitor.chart_results",
@@ -88,6 +102,7 @@ _LAZY = {
     "TrendRow": "_trend.results",
     "adjust_pvalues": "_stats.multiplicity",
     "breakdown": "_segments.breakdown",
+    "case_mix": "_fairness.case_mix",
     "classify": "_counting.tally",
     "compare": "_compare.compare",
     "confidence_interval": "_intervals.confidence_interval",
@@ -95,6 +110,8 @@ _LAZY = {
     "decompose": "_segments.decompose",
     "example_path": "_io.examples",
     "from_counts_table": "_counting.counts_table",
+    "funnel": "_fairness.funnel",
+    "hierarchy": "_fairness.hierarchy",
     "load_example": "_io.examples",
     "margin_of_error": "_planning.margin",
     "nps": "_counting.tally",
@@ -108,6 +125,7 @@ _LAZY = {
     "sample_size": "_planning.margin",
     "sample_size_compare": "_planning.power",
     "shrink": "_segments.shrinkage",
+    "suppress": "_fairness.suppression",
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
     "tally_frame": "_counting.frames",
@@ -174,6 +192,8 @@ __all__ = [
     "Breakdown",
     "BreakdownRow",
     "BreakdownTotal",
+    "CaseMix",
+    "CaseMixRow",
     "Category",
     "ChartPoint",
     "Comparison",
@@ -183,7 +203,11 @@ __all__ = [
     "DecompositionRow",
     "DegenerateSampleWarning",
     "EmptyDataError",
+    "Funnel",
+    "FunnelPoint",
     "GroupedTally",
+    "Hierarchy",
+    "HierarchyRow",
     "Interval",
     "InvalidScoresError",
     "InvalidWeightsError",
@@ -196,6 +220,8 @@ __all__ = [
     "NpskitWarning",
     "OmnibusTest",
     "PairedComparison",
+    "Publication",
+    "PublishedCell",
     "Rolling",
     "RollingWindow",
     "RunsSignal",
@@ -213,6 +239,7 @@ __all__ = [
     "__version__",
     "adjust_pvalues",
     "breakdown",
+    "case_mix",
     "classify",
     "compare",
     "confidence_interval",
@@ -220,6 +247,8 @@ __all__ = [
     "decompose",
     "example_path",
     "from_counts_table",
+    "funnel",
+    "hierarchy",
     "load_example",
     "margin_of_error",
     "nps",
@@ -233,6 +262,7 @@ __all__ = [
     "sample_size",
     "sample_size_compare",
     "shrink",
+    "suppress",
     "tally",
     "tally_by",
     "tally_frame",

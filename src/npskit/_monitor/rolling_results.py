@@ -58,7 +58,7 @@ class RollingWindow:
     pvalue_adjusted: float | None = None
 
     @property
-    def interval(self) -> Interval:
+    def confidence_interval(self) -> Interval:
         """The window's confidence interval (NaN ends without answers)."""
         return Interval(_nan(self.low), _nan(self.high))
 
