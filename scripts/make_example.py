@@ -195,8 +195,9 @@ def call_reasons(
     tilt = 0.5 + 1.5 * rng.random(N_AGENTS)  # routing towards hard reasons, 0.5..2
     category = np.where(answer <= 6, 0, np.where(answer <= 8, 1, 2))
     hard = HARD_REASON[None, :]
-    factor = hard * (tilt[agent] * CATEGORY_HARD[category])[:, None] + (1.0 - hard) * (
-        CATEGORY_EASY[category][:, None]
+    factor = (
+        hard * (tilt[agent] * CATEGORY_HARD[category])[:, None]
+        + (1.0 - hard) * (CATEGORY_EASY[category][:, None])
     )
     return draw(rng, QUEUE_REASONS[queue] * factor)
 

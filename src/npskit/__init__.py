@@ -50,6 +50,8 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._planning.power import power, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
     from ._plots.estimates import plot_forest, plot_trend
+    from ._plots.funnel import plot_funnel
+    from ._plots.monitoring import plot_control_chart, plot_rolling
     from ._segments.breakdown import breakdown
     from ._segments.decompose import Decomposition, DecompositionRow, decompose
     from ._segments.results import Breakdown, BreakdownRow, BreakdownTotal
@@ -116,8 +118,11 @@ _LAZY = {
     "margin_of_error": "_planning.margin",
     "nps": "_counting.tally",
     "nps_test": "_intervals.nps_test",
+    "plot_control_chart": "_plots.monitoring",
     "plot_distribution": "_plots.answers",
     "plot_forest": "_plots.estimates",
+    "plot_funnel": "_plots.funnel",
+    "plot_rolling": "_plots.monitoring",
     "plot_shares": "_plots.answers",
     "plot_trend": "_plots.estimates",
     "power": "_planning.power",
@@ -253,8 +258,11 @@ __all__ = [
     "margin_of_error",
     "nps",
     "nps_test",
+    "plot_control_chart",
     "plot_distribution",
     "plot_forest",
+    "plot_funnel",
+    "plot_rolling",
     "plot_shares",
     "plot_trend",
     "power",
