@@ -151,7 +151,7 @@ def hierarchy(
 
     Notes
     -----
-    Counts are summed up the tree with :meth:`GroupedTally.sum_over`, so
+    Counts are summed up the tree with ``GroupedTally.sum_over``, so
     a team's answers are exactly its agents'. At each level the nodes are
     shrunk with :func:`npskit.shrink`: a Dirichlet prior fitted by marginal
     likelihood across all nodes of that level (all teams, all agents), so a
