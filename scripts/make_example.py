@@ -12,8 +12,8 @@ platforms), so regenerating the file gives the same bytes.
 
 The data are invented. Each row is one post-interaction survey answer:
 ``date`` (2026-01-01 to 2026-06-30), ``channel``, ``queue``, ``agent``,
-``answer`` (0..10, about 3% blank) and ``weight`` (post-stratification-like,
-0.4..2.5). The designed truth, for tutorials to find again:
+``answer`` (0..10, about 3% blank), ``weight`` (post-stratification-like,
+0.4..2.5) and ``call_reason``. The designed truth, for tutorials to find again:
 
 - Channels differ: expected NPS about +45 on the phone, +20 in chat and -10 by
   email (before queue, segment and agent effects, which shift all three by a
@@ -33,6 +33,21 @@ The data are invented. Each row is one post-interaction survey answer:
   smaller weights and are 6 points more enthusiastic. Email answers are
   weighted up a little. The weighted NPS is therefore a little lower than the
   unweighted one.
+
+- Call reasons (``call_reason``, added after all the columns above from a
+  second generator, ``default_rng([SEED, 2])``, so that every other column
+  keeps its bytes): billing-dispute, outage, how-to, cancellation, upgrade.
+  Each queue has its own mix (billing: mostly disputes; tech-support: outages
+  and how-to; sales: upgrades; retention: cancellations; onboarding: how-to).
+  Each agent gets a routing tilt towards the hard reasons (billing-dispute,
+  outage, cancellation) between 0.5 and 2, so the mix differs by agent. The
+  reason is drawn GIVEN the realised answer category: a detractor's reason is
+  twice as likely hard, a promoter's 0.6 times (easy reasons the reverse). This
+  makes the reason a case-mix variable by construction: hard reasons go with
+  lower answers in every queue and for every agent. It does not change any
+  answer, so an agent's tilt moves their mix and not their NPS: on these data,
+  adjusting for the reason credits high-tilt agents with harder calls than
+  their answers show (real reasons, recorded before the answer, cause it).
 
 The seed was picked among the first dozen as one whose realised effects sit
 close to the design (sampling noise moves a monthly NPS by about 3 points).
@@ -92,7 +107,24 @@ PASSIVE_ANSWERS = np.array([0.42, 0.58])
 PROMOTER_ANSWERS = np.array([0.40, 0.60])
 BLANK_SHARE = 0.03
 
-HEADER = ("date", "channel", "queue", "agent", "answer", "weight")
+REASON_BLOCK = 2  # the second generator's stream: default_rng([SEED, REASON_BLOCK])
+REASONS = ("billing-dispute", "outage", "how-to", "cancellation", "upgrade")
+HARD_REASON = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
+# Share of each reason in each queue (rows in the order of QUEUES).
+QUEUE_REASONS = np.array(
+    [
+        [0.60, 0.05, 0.25, 0.05, 0.05],  # billing
+        [0.05, 0.45, 0.40, 0.05, 0.05],  # tech-support
+        [0.10, 0.05, 0.25, 0.05, 0.55],  # sales
+        [0.15, 0.10, 0.10, 0.60, 0.05],  # retention
+        [0.10, 0.10, 0.60, 0.05, 0.15],  # onboarding
+    ]
+)
+# How the answer category (detractor, passive, promoter) weighs hard and easy reasons.
+CATEGORY_HARD = np.array([2.0, 1.0, 0.6])
+CATEGORY_EASY = np.array([0.6, 1.0, 1.5])
+
+HEADER = ("date", "channel", "queue", "agent", "answer", "weight", "call_reason")
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPOSITORY / "src" / "npskit" / "data" / "contact_center.csv"
 
@@ -156,6 +188,20 @@ def answers(rng: np.random.Generator, expected_nps: FloatArray) -> IntArray:
     return answer
 
 
+def call_reasons(
+    rng: np.random.Generator, queue: IntArray, agent: IntArray, answer: IntArray
+) -> IntArray:
+    """Reason index per row, given queue, agent and the realised answer (see the docstring)."""
+    tilt = 0.5 + 1.5 * rng.random(N_AGENTS)  # routing towards hard reasons, 0.5..2
+    category = np.where(answer <= 6, 0, np.where(answer <= 8, 1, 2))
+    hard = HARD_REASON[None, :]
+    factor = (
+        hard * (tilt[agent] * CATEGORY_HARD[category])[:, None]
+        + (1.0 - hard) * (CATEGORY_EASY[category][:, None])
+    )
+    return draw(rng, QUEUE_REASONS[queue] * factor)
+
+
 def build_rows(rng: np.random.Generator) -> list[list[str]]:
     """The survey as rows of text, sorted by date (header not included)."""
     is_weekend = ((np.arange(N_DAYS) + 3) % 7) >= 5  # 2026-01-01 is a Thursday
@@ -180,6 +226,8 @@ def build_rows(rng: np.random.Generator) -> list[list[str]]:
     jitter = 0.85 + 0.3 * rng.random(N_ROWS)
     weight = np.clip(SEGMENT_WEIGHT[segment] * CHANNEL_WEIGHT[channel] * jitter, 0.4, 2.5)
 
+    reason = call_reasons(np.random.default_rng([SEED, REASON_BLOCK]), queue, agent, answer)
+
     dates = np.datetime_as_string(START + day.astype("timedelta64[D]"), unit="D")
     return [
         [
@@ -189,6 +237,7 @@ def build_rows(rng: np.random.Generator) -> list[list[str]]:
             f"A{agent[i] + 1:02d}",
             "" if blank[i] else str(int(answer[i])),
             f"{weight[i]:.3f}",
+            REASONS[reason[i]],
         ]
         for i in range(N_ROWS)
     ]

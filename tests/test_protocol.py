@@ -46,6 +46,31 @@ def _decomposition() -> Any:
     return npskit.decompose(before, after)
 
 
+def _chart() -> Any:
+    return npskit.control_chart(SCORES, MONTHS, freq="month")
+
+
+def _rolling() -> Any:
+    return npskit.rolling(SCORES, MONTHS, window=20, compare_lag=7)
+
+
+AGENTS = ["ann", "bob", "cy"] * 5
+
+
+def _case_mix() -> Any:
+    return npskit.case_mix(SCORES, AGENTS, CHANNEL[: len(SCORES)])
+
+
+def _hierarchy() -> Any:
+    return npskit.hierarchy(
+        npskit.tally_by(SCORES, [CHANNEL[: len(SCORES)], AGENTS]), ["key0", "key1"]
+    )
+
+
+def _publication() -> Any:
+    return npskit.suppress(npskit.tally_by(SCORES, AGENTS), min_n=5)
+
+
 def _paired() -> Any:
     before = [9, 7, 3, 10, 8, 6, 9, 10, 2, 7]
     after = [10, 9, 6, 10, 9, 7, 9, 8, 6, 9]
@@ -77,13 +102,39 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "DecompositionRow": lambda: _decomposition().rows[0],
     "ShrinkageResult": lambda: npskit.shrink(npskit.tally_by(SCORES, CHANNEL[: len(SCORES)])),
     "ShrunkSegment": lambda: npskit.shrink(npskit.tally_by(SCORES, CHANNEL[: len(SCORES)])).rows[0],
+    "ControlChart": _chart,
+    "ChartPoint": lambda: _chart().rows[0],
+    "RunsSignal": lambda: _chart().runs,
+    "Rolling": _rolling,
+    "RollingWindow": lambda: _rolling().rows[-1],
+    "TargetResult": lambda: npskit.target(SCORES, 10.0),
+    "CaseMix": _case_mix,
+    "CaseMixRow": lambda: _case_mix().rows[0],
+    "Funnel": lambda: npskit.funnel(SCORES, AGENTS),
+    "FunnelPoint": lambda: npskit.funnel(SCORES, AGENTS).rows[0],
+    "Hierarchy": _hierarchy,
+    "HierarchyRow": lambda: _hierarchy().rows[0],
+    "Publication": _publication,
+    "PublishedCell": lambda: _publication().rows[0],
 }
 """One instance of every public result class, made through the public API."""
 
 NOT_RESULTS = {"Scale", "Category"}
 """Public classes that are options or vocabulary, not results."""
 
-TABLES = {"GroupedTally", "Breakdown", "Trend", "Decomposition", "ShrinkageResult"}
+TABLES = {
+    "GroupedTally",
+    "Breakdown",
+    "Trend",
+    "Decomposition",
+    "ShrinkageResult",
+    "ControlChart",
+    "Rolling",
+    "CaseMix",
+    "Funnel",
+    "Hierarchy",
+    "Publication",
+}
 
 
 def public_classes() -> list[str]:

@@ -33,15 +33,28 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._counting.frames import tally_frame
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
+    from ._fairness.case_mix import case_mix
+    from ._fairness.case_mix_results import CaseMix, CaseMixRow
+    from ._fairness.funnel import funnel
+    from ._fairness.funnel_results import Funnel, FunnelPoint
+    from ._fairness.hierarchy import Hierarchy, HierarchyRow, hierarchy
+    from ._fairness.suppression import Publication, PublishedCell, suppress
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
+    from ._monitor.chart_results import ChartPoint, ControlChart, RunsSignal
+    from ._monitor.control_chart import control_chart
+    from ._monitor.rolling import rolling
+    from ._monitor.rolling_results import Rolling, RollingWindow
+    from ._monitor.target import TargetResult, target
     from ._planning.margin import MarginOfError, margin_of_error
     from ._planning.power import Power, power
     from ._planning.sample_size import SampleSize, sample_size
     from ._planning.sample_size_compare import SampleSizeComparison, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
     from ._plots.estimates import plot_forest, plot_trend
+    from ._plots.funnel import plot_funnel
+    from ._plots.monitoring import plot_control_chart, plot_rolling
     from ._segments.breakdown import breakdown
     from ._segments.decompose import Decomposition, DecompositionRow, decompose
     from ._segments.results import Breakdown, BreakdownRow, BreakdownTotal
@@ -56,12 +69,20 @@ _LAZY = {
     "Breakdown": "_segments.results",
     "BreakdownRow": "_segments.results",
     "BreakdownTotal": "_segments.results",
+    "CaseMix": "_fairness.case_mix_results",
+    "CaseMixRow": "_fairness.case_mix_results",
     "Category": "_core.scale",
     "Comparison": "_compare.comparison",
+    "ChartPoint": "_monitor.chart_results",
     "ConfidenceInterval": "_intervals.confidence_interval",
+    "ControlChart": "_monitor.chart_results",
     "Decomposition": "_segments.decompose",
     "DecompositionRow": "_segments.decompose",
+    "Funnel": "_fairness.funnel_results",
+    "FunnelPoint": "_fairness.funnel_results",
     "GroupedTally": "_core.grouped",
+    "Hierarchy": "_fairness.hierarchy",
+    "HierarchyRow": "_fairness.hierarchy",
     "Interval": "_core.interval",
     "LinearTrendTest": "_trend.results",
     "MarginOfError": "_planning.margin",
@@ -70,6 +91,11 @@ _LAZY = {
     "OmnibusTest": "_trend.results",
     "PairedComparison": "_compare.paired_results",
     "Power": "_planning.power",
+    "Publication": "_fairness.suppression",
+    "PublishedCell": "_fairness.suppression",
+    "Rolling": "_monitor.rolling_results",
+    "RollingWindow": "_monitor.rolling_results",
+    "RunsSignal": "_monitor.chart_results",
     "STANDARD_SCALE": "_core.scale",
     "SampleSize": "_planning.sample_size",
     "SampleSizeComparison": "_planning.sample_size_compare",
@@ -78,31 +104,42 @@ _LAZY = {
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
     "Tally": "_core.tally",
+    "TargetResult": "_monitor.target",
     "Trend": "_trend.results",
     "TrendRow": "_trend.results",
     "adjust_pvalues": "_stats.multiplicity",
     "breakdown": "_segments.breakdown",
+    "case_mix": "_fairness.case_mix",
     "classify": "_counting.tally",
     "compare": "_compare.compare",
     "confidence_interval": "_intervals.confidence_interval",
+    "control_chart": "_monitor.control_chart",
     "decompose": "_segments.decompose",
     "example_path": "_io.examples",
     "from_counts_table": "_counting.counts_table",
+    "funnel": "_fairness.funnel",
+    "hierarchy": "_fairness.hierarchy",
     "load_example": "_io.examples",
     "margin_of_error": "_planning.margin",
     "nps": "_counting.tally",
     "nps_test": "_intervals.nps_test",
+    "plot_control_chart": "_plots.monitoring",
     "plot_distribution": "_plots.answers",
     "plot_forest": "_plots.estimates",
+    "plot_funnel": "_plots.funnel",
+    "plot_rolling": "_plots.monitoring",
     "plot_shares": "_plots.answers",
     "plot_trend": "_plots.estimates",
     "power": "_planning.power",
     "sample_size": "_planning.sample_size",
     "sample_size_compare": "_planning.sample_size_compare",
+    "rolling": "_monitor.rolling",
     "shrink": "_segments.shrinkage",
+    "suppress": "_fairness.suppression",
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
     "tally_frame": "_counting.frames",
+    "target": "_monitor.target",
     "trend": "_trend.trend",
 }
 
@@ -165,14 +202,22 @@ __all__ = [
     "Breakdown",
     "BreakdownRow",
     "BreakdownTotal",
+    "CaseMix",
+    "CaseMixRow",
     "Category",
+    "ChartPoint",
     "Comparison",
     "ConfidenceInterval",
+    "ControlChart",
     "Decomposition",
     "DecompositionRow",
     "DegenerateSampleWarning",
     "EmptyDataError",
+    "Funnel",
+    "FunnelPoint",
     "GroupedTally",
+    "Hierarchy",
+    "HierarchyRow",
     "Interval",
     "InvalidScoresError",
     "InvalidWeightsError",
@@ -186,6 +231,11 @@ __all__ = [
     "OmnibusTest",
     "PairedComparison",
     "Power",
+    "Publication",
+    "PublishedCell",
+    "Rolling",
+    "RollingWindow",
+    "RunsSignal",
     "SampleSize",
     "SampleSizeComparison",
     "Scale",
@@ -195,31 +245,42 @@ __all__ = [
     "ShrunkSegment",
     "SmallSampleWarning",
     "Tally",
+    "TargetResult",
     "Trend",
     "TrendRow",
     "__version__",
     "adjust_pvalues",
     "breakdown",
+    "case_mix",
     "classify",
     "compare",
     "confidence_interval",
+    "control_chart",
     "decompose",
     "example_path",
     "from_counts_table",
+    "funnel",
+    "hierarchy",
     "load_example",
     "margin_of_error",
     "nps",
     "nps_test",
+    "plot_control_chart",
     "plot_distribution",
     "plot_forest",
+    "plot_funnel",
+    "plot_rolling",
     "plot_shares",
     "plot_trend",
     "power",
+    "rolling",
     "sample_size",
     "sample_size_compare",
     "shrink",
+    "suppress",
     "tally",
     "tally_by",
     "tally_frame",
+    "target",
     "trend",
 ]

@@ -11,6 +11,7 @@ from typing import Literal
 
 __all__ = [
     "Alternative",
+    "ChartType",
     "CompareMethod",
     "CompareTo",
     "Frequency",
@@ -18,6 +19,7 @@ __all__ = [
     "MissingKeys",
     "NanPolicy",
     "NpsTestMethod",
+    "Overdispersion",
     "PAdjustMethod",
     "PairedMethod",
     "PowerMethod",
@@ -93,3 +95,9 @@ SortBy = Literal["nps", "n", "impact", "lower", "shrunk"]
 
 CompareTo = Literal["rest", "total"]
 """What each segment is compared with: the rest of the population, or the total."""
+
+ChartType = Literal["shewhart", "laney", "ewma", "cusum"]
+"""A control chart of NPS over periods (see :func:`npskit.control_chart`)."""
+
+Overdispersion = Literal["none", "multiplicative", "additive"]
+"""How :func:`npskit.funnel` widens its limits when units differ more than sampling explains."""

@@ -18,7 +18,7 @@ from npskit._intervals.confidence_interval import confidence_interval
 from npskit._planning.shared import PLANNING_METHODS
 from npskit.typing import CompareMethod, IntervalMethod, PAdjustMethod
 
-COMMANDS = ("summary", "compare", "trend", "breakdown", "sample-size")
+COMMANDS = ("summary", "compare", "trend", "breakdown", "sample-size", "agents", "control")
 RESAMPLING = ("summary", "compare", "trend", "breakdown")
 
 
@@ -60,12 +60,15 @@ def test_method_choices_come_from_npskit_typing(command: str) -> None:
         assert interval is not None
         assert tuple(interval.choices or ()) == PLANNING_METHODS
         assert set(PLANNING_METHODS) <= set(get_args(IntervalMethod))
-    elif command != "compare":
+    elif command == "control":  # rolling windows: every method but the bootstrap ones
+        assert interval is not None
+        assert set(interval.choices or ()) <= set(get_args(IntervalMethod))
+    elif command not in ("compare", "agents"):  # agents: O - E has one (normal) interval
         assert interval is not None
         assert tuple(interval.choices or ()) == get_args(IntervalMethod)
     if command in ("compare", "trend", "breakdown"):
         assert tuple(options["--compare-method"].choices or ()) == get_args(CompareMethod)
-    if command in ("trend", "breakdown"):
+    if command in ("trend", "breakdown", "agents", "control"):
         assert tuple(options["--p-adjust"].choices or ()) == get_args(PAdjustMethod)
 
 

@@ -22,7 +22,7 @@ import pytest
 import npskit
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_example.py"
-HEADER = ["date", "channel", "queue", "agent", "answer", "weight"]
+HEADER = ["date", "channel", "queue", "agent", "answer", "weight", "call_reason"]
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +166,22 @@ def test_agents_differ_and_weights_matter(rows: list[dict[str, str]]) -> None:
     unweighted = nps_by_hand(r["answer"] for r in rows)
     weighted = nps_by_hand((r["answer"] for r in rows), (r["weight"] for r in rows))
     assert 1 <= unweighted - weighted <= 8
+
+
+def test_call_reasons_are_a_case_mix_variable(rows: list[dict[str, str]]) -> None:
+    # Designed truth (scripts/make_example.py): hard reasons go with lower
+    # answers, and the mix differs by agent (a routing tilt of 0.5..2).
+    reasons = {"billing-dispute", "outage", "how-to", "cancellation", "upgrade"}
+    assert {row["call_reason"] for row in rows} == reasons
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        by_reason[row["call_reason"]].append(row["answer"])
+    hard = max(nps_by_hand(by_reason[r]) for r in ("billing-dispute", "outage", "cancellation"))
+    easy = min(nps_by_hand(by_reason[r]) for r in ("how-to", "upgrade"))
+    assert easy - hard > 30
+    hard_share: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        hard_share[row["agent"]].append(row["call_reason"] in {"billing-dispute", "outage",
+                                                                "cancellation"})  # fmt: skip
+    shares = [sum(v) / len(v) for v in hard_share.values() if len(v) >= 100]
+    assert max(shares) - min(shares) > 0.15

@@ -28,6 +28,7 @@ from .options import (
     add_p_adjust_option,
     add_resampling_options,
     add_source_options,
+    column_list,
     count,
     data_file,
     print_table,
@@ -37,17 +38,6 @@ from .options import (
 from .plots import add_plot_option, check_plot, save_plot
 
 __all__ = ["add_breakdown", "run_breakdown"]
-
-
-def _columns(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(
-            f"must be column names separated by commas (e.g. channel,queue), got {text!r}"
-        )
-    if len(set(names)) != len(names):
-        raise argparse.ArgumentTypeError(f"names a column twice: {text!r}")
-    return names
 
 
 def add_breakdown(commands: Any) -> None:
@@ -80,7 +70,7 @@ def add_breakdown(commands: Any) -> None:
     add_answer_options(parser)
     parser.add_argument(
         "--by",
-        type=_columns,
+        type=column_list,
         metavar="COLUMN[,COLUMN]",
         help="segment column(s), comma-separated for a cross breakdown "
         "(default with --example: channel)",

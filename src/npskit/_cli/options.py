@@ -40,6 +40,7 @@ __all__ = [
     "add_p_adjust_option",
     "add_resampling_options",
     "add_source_options",
+    "column_list",
     "confidence_level",
     "count",
     "data_file",
@@ -246,6 +247,18 @@ def delimiter(text: str) -> str:
             f"must be one character other than a quote or a line break (or 'tab'), got {text!r}"
         )
     return value
+
+
+def column_list(text: str) -> list[str]:
+    """Column names separated by commas, each once (for --by, --strata, ...)."""
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(
+            f"must be column names separated by commas (e.g. channel,queue), got {text!r}"
+        )
+    if len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"names a column twice: {text!r}")
+    return names
 
 
 def _whole(text: str) -> int:

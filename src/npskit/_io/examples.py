@@ -16,7 +16,7 @@ __all__ = ["example_path", "load_example"]
 _PACKAGE = "npskit"
 _FOLDER = "data"
 _FILE = "contact_center.csv"
-_COLUMNS = ("date", "channel", "queue", "agent", "answer", "weight")
+_COLUMNS = ("date", "channel", "queue", "agent", "answer", "weight", "call_reason")
 
 
 def example_path() -> Path:
@@ -52,7 +52,7 @@ def example_path() -> Path:
     >>> path.name
     'contact_center.csv'
     >>> path.read_text(encoding="utf-8").splitlines()[0]
-    'date,channel,queue,agent,answer,weight'
+    'date,channel,queue,agent,answer,weight,call_reason'
     """
     resource = files(_PACKAGE) / _FOLDER / _FILE
     if not isinstance(resource, Path):  # pragma: no cover - zip imports only
@@ -74,7 +74,10 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
         - ``"date"``: ``datetime64[D]``, 2026-01-01 to 2026-06-30;
         - ``"channel"``, ``"queue"``, ``"agent"``: numpy string arrays;
         - ``"answer"``: ``float64``, answers 0..10 with NaN for blank cells;
-        - ``"weight"``: ``float64``, survey weights between 0.4 and 2.5.
+        - ``"weight"``: ``float64``, survey weights between 0.4 and 2.5;
+        - ``"call_reason"``: numpy string array, one of billing-dispute,
+          outage, how-to, cancellation, upgrade (drawn after the answers and
+          depending on them, see ``scripts/make_example.py``).
 
         ``pandas.DataFrame(load_example())`` or ``polars.DataFrame(load_example())``
         turns it into a data frame.
@@ -94,7 +97,7 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
     >>> import npskit
     >>> data = npskit.load_example()
     >>> list(data)
-    ['date', 'channel', 'queue', 'agent', 'answer', 'weight']
+    ['date', 'channel', 'queue', 'agent', 'answer', 'weight', 'call_reason']
     >>> len(data["answer"]), str(data["date"][0]), str(data["date"][-1])
     (6000, '2026-01-01', '2026-06-30')
     >>> print(npskit.tally(data["answer"]))
@@ -123,4 +126,5 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
         "agent": np.array(text["agent"], dtype=np.str_),
         "answer": np.where(answer == "", "nan", answer).astype(np.float64),
         "weight": np.array(text["weight"], dtype=np.float64),
+        "call_reason": np.array(text["call_reason"], dtype=np.str_),
     }

@@ -26,6 +26,7 @@ from .style import (
     POSITIVE,
     TREND_SIZE,
     axes_for,
+    draw_target,
     forest_height,
     key_label,
     style_axes,
@@ -241,13 +242,15 @@ def _forest_legend(
     )
 
 
-def plot_trend(trend: Any, *, ax: Axes | None = None) -> Axes:
+def plot_trend(trend: Any, *, target: float | None = None, ax: Axes | None = None) -> Axes:
     """NPS per period with its interval band, significant changes marked.
 
     Parameters
     ----------
     trend : Trend
         A :func:`npskit.trend` result.
+    target : float, optional
+        Draw a dashed target line at this NPS (see :func:`npskit.target`).
     ax : matplotlib.axes.Axes, optional
         Where to draw. By default a new figure is made with
         :mod:`matplotlib.pyplot`.
@@ -339,6 +342,9 @@ def plot_trend(trend: Any, *, ax: Axes | None = None) -> Axes:
                 fontsize=8,
                 color=color,
             )
+    draw_target(ax, target)
+    if target is not None:  # keep the line in view
+        low = np.append(low, target)
     style_axes(ax)
     ax.grid(axis="y", color="#E6E6E6", linewidth=0.8)
     labels = [str(r.to_dict()["period"]) for r in rows]

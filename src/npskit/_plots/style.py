@@ -40,6 +40,7 @@ __all__ = [
     "TREND_SIZE",
     "axes_for",
     "category_legend_label",
+    "draw_target",
     "forest_height",
     "key_label",
     "require_matplotlib",
@@ -127,3 +128,10 @@ def style_axes(ax: Axes) -> None:
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
     ax.set_axisbelow(True)
+
+
+def draw_target(ax: Axes, target: float | None) -> None:
+    """A dashed horizontal line at ``target`` points, labelled for the legend."""
+    if target is None:
+        return
+    ax.axhline(target, color=POSITIVE, linestyle="--", linewidth=1.2, label=f"target {target:+g}")

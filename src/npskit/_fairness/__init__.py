@@ -1,0 +1,1 @@
+"""Fair comparison of agents, teams and sites: case mix, funnels, hierarchies, publishing."""

@@ -1,0 +1,1 @@
+"""Monitoring NPS over time: control charts, rolling windows and targets."""
