@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._counting.frames import tally_frame
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
+    from ._drivers.drivers import drivers, drivers_from_correlation
+    from ._drivers.results import Dominance, DriverAnalysis, DriverRow
+    from ._drivers.topic_results import TopicImpact, TopicRow
+    from ._drivers.topics import topic_impact
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
@@ -57,6 +61,9 @@ _LAZY = {
     "Comparison": "_compare.compare",
     "ConfidenceInterval": "_intervals.confidence_interval",
     "Decomposition": "_segments.decompose",
+    "Dominance": "_drivers.results",
+    "DriverAnalysis": "_drivers.results",
+    "DriverRow": "_drivers.results",
     "DecompositionRow": "_segments.decompose",
     "GroupedTally": "_core.grouped",
     "Interval": "_core.interval",
@@ -72,6 +79,8 @@ _LAZY = {
     "Shares": "_core.tally",
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
+    "TopicImpact": "_drivers.topic_results",
+    "TopicRow": "_drivers.topic_results",
     "Tally": "_core.tally",
     "Trend": "_trend.results",
     "TrendRow": "_trend.results",
@@ -81,6 +90,8 @@ _LAZY = {
     "compare": "_compare.compare",
     "confidence_interval": "_intervals.confidence_interval",
     "decompose": "_segments.decompose",
+    "drivers": "_drivers.drivers",
+    "drivers_from_correlation": "_drivers.drivers",
     "example_path": "_io.examples",
     "from_counts_table": "_counting.counts_table",
     "load_example": "_io.examples",
@@ -98,6 +109,7 @@ _LAZY = {
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
     "tally_frame": "_counting.frames",
+    "topic_impact": "_drivers.topics",
     "trend": "_trend.trend",
 }
 
@@ -166,6 +178,9 @@ __all__ = [
     "Decomposition",
     "DecompositionRow",
     "DegenerateSampleWarning",
+    "Dominance",
+    "DriverAnalysis",
+    "DriverRow",
     "EmptyDataError",
     "GroupedTally",
     "Interval",
@@ -188,6 +203,8 @@ __all__ = [
     "ShrunkSegment",
     "SmallSampleWarning",
     "Tally",
+    "TopicImpact",
+    "TopicRow",
     "Trend",
     "TrendRow",
     "__version__",
@@ -197,6 +214,8 @@ __all__ = [
     "compare",
     "confidence_interval",
     "decompose",
+    "drivers",
+    "drivers_from_correlation",
     "example_path",
     "from_counts_table",
     "load_example",
@@ -214,5 +233,6 @@ __all__ = [
     "tally",
     "tally_by",
     "tally_frame",
+    "topic_impact",
     "trend",
 ]

@@ -13,7 +13,10 @@ __all__ = [
     "Alternative",
     "CompareMethod",
     "CompareTo",
+    "DriverMissing",
+    "DriverOutcome",
     "Frequency",
+    "ImportanceMethod",
     "IntervalMethod",
     "MissingKeys",
     "NanPolicy",
@@ -22,6 +25,7 @@ __all__ = [
     "PairedMethod",
     "PowerMethod",
     "SortBy",
+    "TopicRule",
 ]
 
 NanPolicy = Literal["omit", "raise"]
@@ -88,3 +92,24 @@ SortBy = Literal["nps", "n", "impact", "lower", "shrunk"]
 
 CompareTo = Literal["rest", "total"]
 """What each segment is compared with: the rest of the population, or the total."""
+
+DriverOutcome = Literal["score", "promoter", "detractor"]
+"""What :func:`npskit.drivers` explains: the 0-10 answer (linear) or a binary category."""
+
+ImportanceMethod = Literal["relative-weights", "shapley"]
+"""A relative-importance method of :func:`npskit.drivers`.
+
+``"relative-weights"`` (Johnson 2000; logistic: Tonidandel & LeBreton 2010) is
+the default; ``"shapley"`` is the exact LMG / general dominance weight.
+"""
+
+DriverMissing = Literal["complete-cases", "raise"]
+"""What :func:`npskit.drivers` does with missing ratings: leave the rows out (counted), or raise."""
+
+TopicRule = Literal["shapley", "marginal"]
+"""How :func:`npskit.topic_impact` shares a comment with several topics.
+
+``"shapley"`` splits the impact of shared comments exactly among their topics
+(the shares add up to the impact of all topics together); ``"marginal"`` gives
+each topic the whole of every comment that mentions it (shares overlap).
+"""
