@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._planning.margin import MarginOfError, SampleSize, margin_of_error, sample_size
     from ._planning.power import power, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
+    from ._plots.drivers import plot_drivers, plot_topics
     from ._plots.estimates import plot_forest, plot_trend
     from ._segments.breakdown import breakdown
     from ._segments.decompose import Decomposition, DecompositionRow, decompose
@@ -99,8 +100,10 @@ _LAZY = {
     "nps": "_counting.tally",
     "nps_test": "_intervals.nps_test",
     "plot_distribution": "_plots.answers",
+    "plot_drivers": "_plots.drivers",
     "plot_forest": "_plots.estimates",
     "plot_shares": "_plots.answers",
+    "plot_topics": "_plots.drivers",
     "plot_trend": "_plots.estimates",
     "power": "_planning.power",
     "sample_size": "_planning.margin",
@@ -223,8 +226,10 @@ __all__ = [
     "nps",
     "nps_test",
     "plot_distribution",
+    "plot_drivers",
     "plot_forest",
     "plot_shares",
+    "plot_topics",
     "plot_trend",
     "power",
     "sample_size",

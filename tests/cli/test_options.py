@@ -16,9 +16,15 @@ from npskit.__main__ import main
 from npskit._cli.main import build_parser
 from npskit._intervals.confidence_interval import confidence_interval
 from npskit._planning.margin import PLANNING_METHODS
-from npskit.typing import CompareMethod, IntervalMethod, PAdjustMethod
+from npskit.typing import (
+    CompareMethod,
+    DriverOutcome,
+    ImportanceMethod,
+    IntervalMethod,
+    PAdjustMethod,
+)
 
-COMMANDS = ("summary", "compare", "trend", "breakdown", "sample-size")
+COMMANDS = ("summary", "compare", "trend", "breakdown", "sample-size", "drivers", "topics")
 RESAMPLING = ("summary", "compare", "trend", "breakdown")
 
 
@@ -60,13 +66,16 @@ def test_method_choices_come_from_npskit_typing(command: str) -> None:
         assert interval is not None
         assert tuple(interval.choices or ()) == PLANNING_METHODS
         assert set(PLANNING_METHODS) <= set(get_args(IntervalMethod))
-    elif command != "compare":
+    elif command not in ("compare", "drivers", "topics"):
         assert interval is not None
         assert tuple(interval.choices or ()) == get_args(IntervalMethod)
     if command in ("compare", "trend", "breakdown"):
         assert tuple(options["--compare-method"].choices or ()) == get_args(CompareMethod)
-    if command in ("trend", "breakdown"):
+    if command in ("trend", "breakdown", "topics"):
         assert tuple(options["--p-adjust"].choices or ()) == get_args(PAdjustMethod)
+    if command == "drivers":
+        assert tuple(options["--importance-method"].choices or ()) == get_args(ImportanceMethod)
+        assert tuple(options["--outcome"].choices or ()) == get_args(DriverOutcome)
 
 
 @pytest.mark.parametrize("command", RESAMPLING)
