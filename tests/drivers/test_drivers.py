@@ -218,3 +218,18 @@ def test_result_protocol() -> None:
     low, high = result.rows[0].confidence_interval
     assert low <= high
     assert "Importance is association, not causation." in str(result)
+
+
+def test_fifteen_drivers() -> None:
+    rng = np.random.default_rng(15)
+    ratings = rng.normal(size=(500, 15))
+    ratings[:, 1] += ratings[:, 0]
+    latent = ratings @ np.linspace(1.0, 0.0, 15)
+    answers = np.clip(np.round(6 + latent + rng.normal(0, 1.5, 500)), 0, 10)
+    shapley = npskit.drivers(answers, ratings, importance_method="shapley", n_resamples=0)
+    weights = npskit.drivers(answers, ratings, n_resamples=0)
+    assert sum(r.importance for r in shapley) == pytest.approx(shapley.r2)
+    assert shapley.r2 == pytest.approx(weights.r2)
+    # the two methods agree closely (Johnson 2000)
+    for row in shapley:
+        assert row.importance == pytest.approx(weights[row.driver].importance, abs=0.02)

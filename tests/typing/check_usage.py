@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 import npskit
+import npskit.typing
 from npskit.typing import NanPolicy
 
 
@@ -28,3 +29,17 @@ def codes(answers: npt.NDArray[np.float64]) -> npt.NDArray[np.int8]:
 def interval_bounds(interval: npskit.Interval) -> float:
     low, high = interval
     return high - low
+
+
+def top_driver(answers: list[int], ratings: npt.NDArray[np.float64]) -> tuple[str, float, int]:
+    method: npskit.typing.ImportanceMethod = "shapley"
+    result: npskit.DriverAnalysis = npskit.drivers(
+        answers, ratings, importance_method=method, outcome="promoter", rng=1
+    )
+    row: npskit.DriverRow = result.rows[0]
+    return row.driver, row.importance_share, row.rank
+
+
+def topic_costs(answers: list[int], tags: list[str]) -> dict[str, float]:
+    result: npskit.TopicImpact = npskit.topic_impact(answers, tags, shared="marginal")
+    return {row.topic: row.impact for row in result}
