@@ -10,18 +10,13 @@ import numpy.typing as npt
 from npskit._core.errors import EmptyDataError, MissingAnswersError
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
-from npskit._stats.relative_importance import (
-    MAX_PREDICTORS,
-    complete_dominance,
-    conditional_dominance,
-    correlation_from_covariance,
-    dominance_from_statistics,
-)
+from npskit._stats.relative_importance import MAX_PREDICTORS, correlation_from_covariance
 from npskit.typing import DriverMissing, DriverOutcome, ImportanceMethod
 
-from .importance import MAX_LOGISTIC_SHAPLEY, Fit, fit_from_correlation, fit_importance
+from .driver_rows import dominance_of, driver_rows, percentile
+from .importance import MAX_LOGISTIC_SHAPLEY, fit_from_correlation, fit_importance
 from .inputs import answer_codes, attribute_table, check_rng, weight_array
-from .results import Dominance, DriverAnalysis, DriverRow
+from .results import DriverAnalysis
 
 __all__ = [
     "DEFAULT_DRIVER_RESAMPLES",
@@ -205,8 +200,8 @@ def drivers(
     _check_sample(names, x, y, w)
     fit = fit_importance(x, y, w, method, binary, subsets_needed=dominance)
     boot, boot_total = _bootstrap(x, y, w, method, binary, resamples, generator)
-    rows = _rows(names, fit, boot, level, x, w, missing_per_driver)
-    r2_low, r2_high = _percentile(boot_total, level) if resamples else (np.nan, np.nan)
+    rows = driver_rows(names, fit, boot, level, x, w, missing_per_driver)
+    r2_low, r2_high = percentile(boot_total, level) if resamples else (np.nan, np.nan)
     return DriverAnalysis(
         rows=rows,
         outcome=outcome,
@@ -223,7 +218,7 @@ def drivers(
         confidence_level=level,
         n_resamples=resamples,
         missing=policy,
-        dominance=_dominance(names, fit) if dominance else None,
+        dominance=dominance_of(names, fit) if dominance else None,
     )
 
 
@@ -286,7 +281,7 @@ def drivers_from_correlation(
     correlation = correlation_from_covariance(values[np.ix_(order, order)])
     drivers_names = tuple(labels[j] for j in order[1:])
     fit = fit_from_correlation(correlation, method, subsets_needed=dominance)
-    rows = _rows(drivers_names, fit, None, 0.95, None, None, np.zeros(len(drivers_names)))
+    rows = driver_rows(drivers_names, fit, None, 0.95, None, None, np.zeros(len(drivers_names)))
     return DriverAnalysis(
         rows=rows,
         outcome="score",
@@ -303,7 +298,7 @@ def drivers_from_correlation(
         confidence_level=0.95,
         n_resamples=0,
         missing="complete-cases",
-        dominance=_dominance(drivers_names, fit) if dominance else None,
+        dominance=dominance_of(drivers_names, fit) if dominance else None,
     )
 
 
@@ -361,85 +356,3 @@ def _bootstrap(
             fit = fit_importance(xb, yb, wb, method, binary, subsets_needed=False)
         importance[b], total[b] = fit.importance, fit.total
     return importance, total
-
-
-def _percentile(values: FloatArray, level: float) -> tuple[float, float]:
-    tail = (1.0 - level) / 2.0
-    finite = values[np.isfinite(values)]
-    if len(finite) == 0:
-        return (np.nan, np.nan)
-    low, high = np.quantile(finite, [tail, 1.0 - tail])
-    return float(low), float(high)
-
-
-def _ranks(importance: FloatArray) -> npt.NDArray[np.int64]:
-    """1 for the largest importance (along the last axis)."""
-    order = np.argsort(-importance, axis=-1, kind="stable")
-    ranks: npt.NDArray[np.int64] = np.argsort(order, axis=-1, kind="stable") + 1
-    return ranks
-
-
-def _rows(
-    names: tuple[str, ...],
-    fit: Fit,
-    boot: FloatArray | None,
-    level: float,
-    x: FloatArray | None,
-    w: FloatArray | None,
-    missing_per_driver: npt.NDArray[Any],
-) -> tuple[DriverRow, ...]:
-    ranks = _ranks(fit.importance)
-    usable = None if boot is None or len(boot) == 0 else boot[np.all(np.isfinite(boot), axis=1)]
-    boot_ranks = None if usable is None or len(usable) == 0 else _ranks(usable)
-    tail = (1.0 - level) / 2.0
-    rows = []
-    for j, name in enumerate(names):
-        low, high = (np.nan, np.nan) if usable is None else _percentile(usable[:, j], level)
-        rank_low = rank_high = None
-        if boot_ranks is not None:
-            bounds = np.quantile(boot_ranks[:, j], [tail, 1 - tail], method="inverted_cdf")
-            rank_low, rank_high = int(bounds[0]), int(bounds[1])
-        mean = top = top_value = np.nan
-        if x is not None and w is not None:
-            top_value = float(np.max(x[:, j]))
-            mean = float(w @ x[:, j] / w.sum())
-            top = float(w @ (x[:, j] == top_value) / w.sum())
-        sign = 1 if fit.correlation[j] >= 0 else -1
-        rows.append(
-            DriverRow(
-                driver=name,
-                importance=float(fit.importance[j]),
-                importance_share=float(fit.importance[j] / fit.total) if fit.total else np.nan,
-                low=low,
-                high=high,
-                rank=int(ranks[j]),
-                rank_low=rank_low,
-                rank_high=rank_high,
-                correlation=float(fit.correlation[j]),
-                beta=float(fit.beta[j]),
-                sign=sign,
-                suppressor=bool(fit.beta[j] * sign < 0),
-                mean=mean,
-                top_box=top,
-                top_box_value=top_value,
-                n_missing=int(missing_per_driver[j]),
-            )
-        )
-    return tuple(sorted(rows, key=lambda row: row.rank))
-
-
-def _dominance(names: tuple[str, ...], fit: Fit) -> Dominance:
-    subsets = fit.subsets if fit.subsets is not None else np.zeros(1 << len(names))
-    p = len(names)
-    statistics = conditional_dominance(subsets, p)
-
-    def nested(matrix: FloatArray) -> tuple[tuple[float | None, ...], ...]:
-        return tuple(tuple(None if np.isnan(v) else float(v) for v in line) for line in matrix)
-
-    return Dominance(
-        drivers=names,
-        complete=nested(complete_dominance(subsets, p)),
-        conditional=nested(dominance_from_statistics(statistics)),
-        statistics=tuple(tuple(float(v) for v in line) for line in statistics),
-        general=tuple(float(v) for v in statistics.mean(axis=1)),
-    )
