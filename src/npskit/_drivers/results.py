@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -229,7 +230,11 @@ class DriverAnalysis(Table[DriverRow]):
             f"{'rank':>4} {'rank range':>10} {'sign':>4} {'mean':>6} {'top box':>7}",
         ]
         for row in self.rows:
-            interval = f"[{format_cell(row.low, 3)}, {format_cell(row.high, 3)}]"
+            interval = (
+                f"[{format_cell(row.low, 3)}, {format_cell(row.high, 3)}]"
+                if math.isfinite(row.low)
+                else ""
+            )
             ranks = "" if row.rank_low is None else f"{row.rank_low}-{row.rank_high}"
             lines.append(
                 f"{row.driver[:20]:<20} {format_cell(row.importance, 3):>10} "
