@@ -22,6 +22,7 @@ for R^2), not points.
 
 from __future__ import annotations
 
+import functools
 from itertools import combinations
 
 import numpy as np
@@ -78,17 +79,31 @@ def subset_r2(cxx: FloatArray, cxy: FloatArray) -> FloatArray:
     if p > MAX_PREDICTORS:
         raise ValueError(f"at most {MAX_PREDICTORS} predictors, got {p}")
     r2 = np.zeros(1 << p)
-    for size in range(1, p + 1):
-        members = np.array(list(combinations(range(p), size)), dtype=np.int64)
+    for members, masks in _subsets(p):
         blocks = cxx[members[:, :, None], members[:, None, :]]
         rhs = cxy[members]
         try:
             solved = np.linalg.solve(blocks, rhs[:, :, None])[:, :, 0]
         except np.linalg.LinAlgError:
             solved = np.einsum("sij,sj->si", np.linalg.pinv(blocks), rhs)
-        masks = np.sum(np.left_shift(1, members), axis=1)
         r2[masks] = np.einsum("si,si->s", solved, rhs)
     return r2
+
+
+@functools.lru_cache(maxsize=4)
+def _subsets(p: int) -> tuple[tuple[IntArray, IntArray], ...]:
+    """Per subset size 1..p: the members of every subset (rows) and its bit mask.
+
+    Cached: a bootstrap asks for the same ``p`` once per resample.
+    """
+    out = []
+    for size in range(1, p + 1):
+        members = np.array(list(combinations(range(p), size)), dtype=np.int64)
+        masks = np.sum(np.left_shift(1, members), axis=1)
+        members.setflags(write=False)
+        masks.setflags(write=False)
+        out.append((members, masks))
+    return tuple(out)
 
 
 def _increments(values: FloatArray, p: int, j: int) -> tuple[IntArray, FloatArray]:
@@ -107,9 +122,10 @@ def conditional_dominance(values: FloatArray, p: int) -> FloatArray:
     predictor's own measure, column ``p - 1`` its gain over all others).
     """
     table = np.zeros((p, p))
+    all_sizes = popcount(np.arange(1 << p, dtype=np.int64))
     for j in range(p):
         without, gain = _increments(values, p, j)
-        sizes = popcount(without)
+        sizes = all_sizes[without]
         sums = np.bincount(sizes, weights=gain, minlength=p)
         counts = np.bincount(sizes, minlength=p)
         table[j] = sums / counts
