@@ -84,3 +84,30 @@ def test_mcfadden_shapley_sums_to_the_full_pseudo_r2() -> None:
     null = len(y) * (share * np.log(share) + (1 - share) * np.log(1 - share))
     assert values[-1] == pytest.approx(1 - loglik / null, abs=1e-12)
     assert shapley_from_subsets(values, 3).sum() == pytest.approx(values[-1], abs=1e-12)
+
+
+def test_relative_weights_equal_an_independent_derivation() -> None:
+    # Tonidandel & LeBreton (2010), written out with other tools: Z from the SVD
+    # of the standardised predictors (Johnson 2000), the logistic fit by BFGS,
+    # Menard's (2004) standardisation b * R / sd(logit) (sd(Z) = 1), weights
+    # Lambda^2 @ beta^2 with Lambda = V D V' / sqrt(n).
+    x, y = sample(300, seed=8)
+    n = len(y)
+    xs = (x - x.mean(0)) / x.std(0)
+    u, d, vt = np.linalg.svd(xs, full_matrices=False)
+    z = u @ vt * np.sqrt(n)
+    lam = vt.T @ np.diag(d) @ vt / np.sqrt(n)
+    design = np.column_stack([np.ones(n), z])
+
+    def negative(beta: np.ndarray) -> float:
+        eta = design @ beta
+        return float(np.sum(np.logaddexp(0, eta) - y * eta))
+
+    b = minimize(negative, np.zeros(4), method="BFGS", options={"gtol": 1e-10}).x
+    eta = design @ b
+    r = np.corrcoef(y, 1 / (1 + np.exp(-eta)))[0, 1]
+    beta = b[1:] * r / eta.std()
+    expected = (lam**2) @ (beta**2)
+    weights, r2 = logistic_relative_weights(x, y, np.ones(n))
+    np.testing.assert_allclose(weights, expected, atol=1e-6)
+    assert r2 == pytest.approx(r**2, abs=1e-8)
