@@ -201,6 +201,10 @@ def test_errors() -> None:
         npskit.drivers(answers[:5], np.random.default_rng(0).normal(size=(5, 4)))
     with pytest.raises(ValueError, match="one value per answer"):
         npskit.drivers(answers, ratings[:10])
+    with pytest.raises(TypeError, match="dominance must be True or False"):
+        npskit.drivers(answers, ratings, dominance="yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="outcome_name 'nps' is not one of"):
+        npskit.drivers_from_correlation(np.eye(2), ["a", "b"], outcome_name="nps")
 
 
 def test_result_protocol() -> None:

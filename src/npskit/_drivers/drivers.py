@@ -169,6 +169,8 @@ def drivers(
     level = check_confidence_level(confidence_level)
     resamples = check_positive_int("n_resamples", n_resamples, minimum=0)
     generator = check_rng(rng)
+    if not isinstance(dominance, bool):
+        raise TypeError(f"dominance must be True or False, got {dominance!r}")
     w_all = weight_array(weights, data)
     answers, codes = answer_codes(scores, data, scale, w_all)
     names, x_all = attribute_table(attributes, data, len(answers))
@@ -276,6 +278,8 @@ def drivers_from_correlation(
         )
     if not np.allclose(values, values.T) or np.any(np.diag(values) <= 0):
         raise ValueError("matrix must be symmetric with positive diagonal (a correlation matrix)")
+    if outcome_name is not None and outcome_name not in labels:
+        raise ValueError(f"outcome_name {outcome_name!r} is not one of the names {labels!r}")
     first = 0 if outcome_name is None else labels.index(outcome_name)
     order = [first, *[j for j in range(len(labels)) if j != first]]
     correlation = correlation_from_covariance(values[np.ix_(order, order)])
