@@ -47,6 +47,20 @@ def figures() -> dict[str, Callable[[], Any]]:
         "forest-agent-shrunk.png": lambda: npskit.plot_forest(
             npskit.breakdown("answer", "agent", data=data, sort="shrunk"), estimate="shrunk"
         ),
+        "drivers-quadrant.png": lambda: npskit.plot_drivers(
+            npskit.drivers(
+                "answer",
+                ["wait_rating", "resolved", "courtesy_rating", "ease_rating"],
+                data=data,
+                weights="weight",
+                rng=7,
+                n_resamples=500,
+            ),
+            performance="top_box",
+        ),
+        "topics.png": lambda: npskit.plot_topics(
+            npskit.topic_impact("answer", "topics", data=data, weights="weight")
+        ),
     }
 
 

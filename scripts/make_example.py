@@ -49,6 +49,24 @@ The data are invented. Each row is one post-interaction survey answer:
   adjusting for the reason credits high-tilt agents with harder calls than
   their answers show (real reasons, recorded before the answer, cause it).
 
+Driver and topic columns (issue 16, drawn after everything above from their
+own generator ``default_rng([SEED, 1])``, so the columns above are unchanged):
+
+- ``wait_rating``, ``courtesy_rating``, ``ease_rating`` (1..5) and ``resolved``
+  (0/1, first-contact resolution), each about 5% blank. They are drawn given
+  the answer: a rating's latent value is ``loading * a + noise`` with ``a``
+  the standardised answer and loadings resolved 0.68, wait 0.50, ease 0.40,
+  courtesy 0.25; wait and ease also share a "channel friction" factor
+  (their noise correlates about 0.36), so they are collinear. The designed
+  order of importance is resolved > wait > ease > courtesy. About 70% of
+  contacts are resolved; the ratings are cut into 1..5 at fixed thresholds.
+- ``topics``: ``;``-separated comment tags for the half of the answers that
+  left a comment (blank otherwise): ``long wait`` (mostly when the wait
+  rating is 1-2), ``not resolved`` (mostly when unresolved), ``billing error``
+  (billing-queue detractors), ``helpful agent`` (courteous promoters) and
+  ``app issue`` (6% of comments whatever the answer: a topic with no impact
+  by design). Topics co-occur: a comment may carry several tags.
+
 The seed was picked among the first dozen as one whose realised effects sit
 close to the design (sampling noise moves a monthly NPS by about 3 points).
 """
@@ -125,6 +143,14 @@ CATEGORY_HARD = np.array([2.0, 1.0, 0.6])
 CATEGORY_EASY = np.array([0.6, 1.0, 1.5])
 
 HEADER = ("date", "channel", "queue", "agent", "answer", "weight", "call_reason")
+BLOCK = 1  # issue 16: attribute ratings and comment topics
+DRIVER_HEADER = ("wait_rating", "resolved", "courtesy_rating", "ease_rating", "topics")
+LOADINGS = {"wait": 0.50, "resolved": 0.68, "courtesy": 0.25, "ease": 0.40}
+FRICTION = 0.6  # weight of the shared channel-friction factor in wait and ease noise
+RATING_CUTS = np.array([-1.3, -0.5, 0.3, 1.0])  # latent cut points of ratings 1..5
+RESOLVED_CUT = -0.52  # about 70% of latent values are above it
+RATING_BLANK_SHARE = 0.05
+COMMENT_SHARE = 0.5
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPOSITORY / "src" / "npskit" / "data" / "contact_center.csv"
 
@@ -243,13 +269,68 @@ def build_rows(rng: np.random.Generator) -> list[list[str]]:
     ]
 
 
+def normalish(rng: np.random.Generator, size: int) -> FloatArray:
+    """Roughly standard normal noise: a centred sum of four uniforms (variance 1)."""
+    total = rng.random(size) + rng.random(size) + rng.random(size) + rng.random(size)
+    noise: FloatArray = (total - 2.0) * 1.7320508075688772
+    return noise
+
+
+def driver_columns(rng: np.random.Generator, rows: list[list[str]]) -> list[list[str]]:
+    """Attribute ratings and comment topics per row (see the module docstring)."""
+    n = len(rows)
+    answer = np.array([float(r[4]) if r[4] else np.nan for r in rows])
+    billing = np.array([r[2] == "billing" for r in rows])
+    neutral = 3.0 + 4.0 * rng.random(n)  # stands in for a blank answer
+    value = np.where(np.isnan(answer), neutral, answer)
+    a = (value - 7.2) / 2.8
+    friction = normalish(rng, n)
+    latent = {}
+    for name, loading in LOADINGS.items():
+        noise = normalish(rng, n)
+        if name in ("wait", "ease"):
+            noise = FRICTION * friction + 0.8 * noise
+        latent[name] = loading * a + noise * math.sqrt(1.0 - loading * loading)  # IEEE-exact
+    ratings = {
+        name: 1 + np.sum(latent[name][:, None] > RATING_CUTS, axis=1)
+        for name in ("wait", "courtesy", "ease")
+    }
+    resolved = (latent["resolved"] > RESOLVED_CUT).astype(np.int64)
+    blanks = {name: rng.random(n) < RATING_BLANK_SHARE for name in LOADINGS}
+    commented = rng.random(n) < COMMENT_SHARE
+    detractor = value <= 6
+    promoter = value >= 9
+    chances = {
+        "long wait": np.where(ratings["wait"] <= 2, 0.45, 0.04),
+        "not resolved": np.where(resolved == 0, 0.5, 0.03),
+        "billing error": np.where(billing & detractor, 0.35, 0.02),
+        "helpful agent": np.where((ratings["courtesy"] >= 4) & promoter, 0.4, 0.05),
+        "app issue": np.full(n, 0.06),
+    }
+    tags = {topic: commented & (rng.random(n) < chance) for topic, chance in chances.items()}
+    out = []
+    for i in range(n):
+        cells = [
+            "" if blanks["wait"][i] else str(int(ratings["wait"][i])),
+            "" if blanks["resolved"][i] else str(int(resolved[i])),
+            "" if blanks["courtesy"][i] else str(int(ratings["courtesy"][i])),
+            "" if blanks["ease"][i] else str(int(ratings["ease"][i])),
+            ";".join(topic for topic in chances if tags[topic][i]),
+        ]
+        out.append(cells)
+    return out
+
+
 def write(path: Path) -> None:
     """Generate the data set and write it to ``path`` as UTF-8 CSV."""
     rows = build_rows(np.random.default_rng(SEED))
+    extra = driver_columns(np.random.default_rng([SEED, BLOCK]), rows)
+    # Driver columns go before call_reason (the last column): every block is its own stream.
+    rows = [row[:6] + more + row[6:] for row, more in zip(rows, extra, strict=True)]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(HEADER)
+        writer.writerow(HEADER[:6] + DRIVER_HEADER + HEADER[6:])
         writer.writerows(rows)
 
 

@@ -77,6 +77,17 @@ def _paired() -> Any:
     return npskit.compare(before, after, paired=True)
 
 
+def _drivers() -> Any:
+    rng = np.random.default_rng(0)
+    ratings = rng.integers(1, 6, size=(60, 2)).astype(float)
+    answers = np.clip(np.round(2 * ratings.mean(1) + rng.normal(0, 1.5, 60)), 0, 10)
+    return npskit.drivers(answers, ratings, dominance=True, n_resamples=20, rng=1)
+
+
+def _topics() -> Any:
+    return npskit.topic_impact([9, 3, 10, 7, 0, 8, 10, 2], ["a", "b;a", "", "a", "b", "", "", "b"])
+
+
 SAMPLES: dict[str, Callable[[], Any]] = {
     "Tally": lambda: npskit.tally(SCORES),
     "Shares": lambda: BASE.shares,
@@ -116,6 +127,11 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "HierarchyRow": lambda: _hierarchy().rows[0],
     "Publication": _publication,
     "PublishedCell": lambda: _publication().rows[0],
+    "DriverAnalysis": _drivers,
+    "DriverRow": lambda: _drivers().rows[0],
+    "Dominance": lambda: _drivers().dominance,
+    "TopicImpact": _topics,
+    "TopicRow": lambda: _topics().rows[0],
 }
 """One instance of every public result class, made through the public API."""
 
@@ -134,6 +150,8 @@ TABLES = {
     "Funnel",
     "Hierarchy",
     "Publication",
+    "DriverAnalysis",
+    "TopicImpact",
 }
 
 

@@ -33,6 +33,10 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._counting.frames import tally_frame
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
+    from ._drivers.drivers import drivers, drivers_from_correlation
+    from ._drivers.results import Dominance, DriverAnalysis, DriverRow
+    from ._drivers.topic_results import TopicImpact, TopicRow
+    from ._drivers.topics import topic_impact
     from ._fairness.case_mix import case_mix
     from ._fairness.case_mix_results import CaseMix, CaseMixRow
     from ._fairness.funnel import funnel
@@ -52,6 +56,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._planning.sample_size import SampleSize, sample_size
     from ._planning.sample_size_compare import SampleSizeComparison, sample_size_compare
     from ._plots.answers import plot_distribution, plot_shares
+    from ._plots.drivers import plot_drivers, plot_topics
     from ._plots.estimates import plot_forest, plot_trend
     from ._plots.funnel import plot_funnel
     from ._plots.monitoring import plot_control_chart, plot_rolling
@@ -77,6 +82,9 @@ _LAZY = {
     "ConfidenceInterval": "_intervals.confidence_interval",
     "ControlChart": "_monitor.chart_results",
     "Decomposition": "_segments.decompose",
+    "Dominance": "_drivers.results",
+    "DriverAnalysis": "_drivers.results",
+    "DriverRow": "_drivers.results",
     "DecompositionRow": "_segments.decompose",
     "Funnel": "_fairness.funnel_results",
     "FunnelPoint": "_fairness.funnel_results",
@@ -103,6 +111,8 @@ _LAZY = {
     "Shares": "_core.tally",
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
+    "TopicImpact": "_drivers.topic_results",
+    "TopicRow": "_drivers.topic_results",
     "Tally": "_core.tally",
     "TargetResult": "_monitor.target",
     "Trend": "_trend.results",
@@ -115,6 +125,8 @@ _LAZY = {
     "confidence_interval": "_intervals.confidence_interval",
     "control_chart": "_monitor.control_chart",
     "decompose": "_segments.decompose",
+    "drivers": "_drivers.drivers",
+    "drivers_from_correlation": "_drivers.drivers",
     "example_path": "_io.examples",
     "from_counts_table": "_counting.counts_table",
     "funnel": "_fairness.funnel",
@@ -125,10 +137,12 @@ _LAZY = {
     "nps_test": "_intervals.nps_test",
     "plot_control_chart": "_plots.monitoring",
     "plot_distribution": "_plots.answers",
+    "plot_drivers": "_plots.drivers",
     "plot_forest": "_plots.estimates",
     "plot_funnel": "_plots.funnel",
     "plot_rolling": "_plots.monitoring",
     "plot_shares": "_plots.answers",
+    "plot_topics": "_plots.drivers",
     "plot_trend": "_plots.estimates",
     "power": "_planning.power",
     "sample_size": "_planning.sample_size",
@@ -140,6 +154,7 @@ _LAZY = {
     "tally_by": "_counting.tally_by",
     "tally_frame": "_counting.frames",
     "target": "_monitor.target",
+    "topic_impact": "_drivers.topics",
     "trend": "_trend.trend",
 }
 
@@ -212,6 +227,9 @@ __all__ = [
     "Decomposition",
     "DecompositionRow",
     "DegenerateSampleWarning",
+    "Dominance",
+    "DriverAnalysis",
+    "DriverRow",
     "EmptyDataError",
     "Funnel",
     "FunnelPoint",
@@ -246,6 +264,8 @@ __all__ = [
     "SmallSampleWarning",
     "Tally",
     "TargetResult",
+    "TopicImpact",
+    "TopicRow",
     "Trend",
     "TrendRow",
     "__version__",
@@ -257,6 +277,8 @@ __all__ = [
     "confidence_interval",
     "control_chart",
     "decompose",
+    "drivers",
+    "drivers_from_correlation",
     "example_path",
     "from_counts_table",
     "funnel",
@@ -267,10 +289,12 @@ __all__ = [
     "nps_test",
     "plot_control_chart",
     "plot_distribution",
+    "plot_drivers",
     "plot_forest",
     "plot_funnel",
     "plot_rolling",
     "plot_shares",
+    "plot_topics",
     "plot_trend",
     "power",
     "rolling",
@@ -282,5 +306,6 @@ __all__ = [
     "tally_by",
     "tally_frame",
     "target",
+    "topic_impact",
     "trend",
 ]

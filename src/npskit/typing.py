@@ -14,7 +14,10 @@ __all__ = [
     "ChartType",
     "CompareMethod",
     "CompareTo",
+    "DriverMissing",
+    "DriverOutcome",
     "Frequency",
+    "ImportanceMethod",
     "IntervalMethod",
     "MissingKeys",
     "NanPolicy",
@@ -24,6 +27,7 @@ __all__ = [
     "PairedMethod",
     "PowerMethod",
     "SortBy",
+    "TopicRule",
 ]
 
 NanPolicy = Literal["omit", "raise"]
@@ -101,3 +105,24 @@ ChartType = Literal["shewhart", "laney", "ewma", "cusum"]
 
 Overdispersion = Literal["none", "multiplicative", "additive"]
 """How :func:`npskit.funnel` widens its limits when units differ more than sampling explains."""
+
+DriverOutcome = Literal["score", "promoter", "detractor"]
+"""What :func:`npskit.drivers` explains: the 0-10 answer (linear) or a binary category."""
+
+ImportanceMethod = Literal["relative-weights", "shapley"]
+"""A relative-importance method of :func:`npskit.drivers`.
+
+``"relative-weights"`` (Johnson 2000; logistic: Tonidandel & LeBreton 2010) is
+the default; ``"shapley"`` is the exact LMG / general dominance weight.
+"""
+
+DriverMissing = Literal["complete-cases", "raise"]
+"""What :func:`npskit.drivers` does with missing ratings: leave the rows out (counted), or raise."""
+
+TopicRule = Literal["shapley", "marginal"]
+"""How :func:`npskit.topic_impact` shares a comment with several topics.
+
+``"shapley"`` splits the impact of shared comments exactly among their topics
+(the shares add up to the impact of all topics together); ``"marginal"`` gives
+each topic the whole of every comment that mentions it (shares overlap).
+"""

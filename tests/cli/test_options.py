@@ -16,9 +16,25 @@ from npskit.__main__ import main
 from npskit._cli.main import build_parser
 from npskit._intervals.confidence_interval import confidence_interval
 from npskit._planning.shared import PLANNING_METHODS
-from npskit.typing import CompareMethod, IntervalMethod, PAdjustMethod
+from npskit.typing import (
+    CompareMethod,
+    DriverOutcome,
+    ImportanceMethod,
+    IntervalMethod,
+    PAdjustMethod,
+)
 
-COMMANDS = ("summary", "compare", "trend", "breakdown", "sample-size", "agents", "control")
+COMMANDS = (
+    "summary",
+    "compare",
+    "trend",
+    "breakdown",
+    "sample-size",
+    "agents",
+    "control",
+    "drivers",
+    "topics",
+)
 RESAMPLING = ("summary", "compare", "trend", "breakdown")
 
 
@@ -63,13 +79,17 @@ def test_method_choices_come_from_npskit_typing(command: str) -> None:
     elif command == "control":  # rolling windows: every method but the bootstrap ones
         assert interval is not None
         assert set(interval.choices or ()) <= set(get_args(IntervalMethod))
-    elif command not in ("compare", "agents"):  # agents: O - E has one (normal) interval
+    elif command not in ("compare", "agents", "drivers", "topics"):
+        # agents: O - E has one (normal) interval; drivers and topics have their own methods
         assert interval is not None
         assert tuple(interval.choices or ()) == get_args(IntervalMethod)
     if command in ("compare", "trend", "breakdown"):
         assert tuple(options["--compare-method"].choices or ()) == get_args(CompareMethod)
-    if command in ("trend", "breakdown", "agents", "control"):
+    if command in ("trend", "breakdown", "agents", "control", "topics"):
         assert tuple(options["--p-adjust"].choices or ()) == get_args(PAdjustMethod)
+    if command == "drivers":
+        assert tuple(options["--importance-method"].choices or ()) == get_args(ImportanceMethod)
+        assert tuple(options["--outcome"].choices or ()) == get_args(DriverOutcome)
 
 
 @pytest.mark.parametrize("command", RESAMPLING)

@@ -22,7 +22,21 @@ import pytest
 import npskit
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_example.py"
-HEADER = ["date", "channel", "queue", "agent", "answer", "weight", "call_reason"]
+HEADER = [
+    "date",
+    "channel",
+    "queue",
+    "agent",
+    "answer",
+    "weight",
+    "wait_rating",
+    "resolved",
+    "courtesy_rating",
+    "ease_rating",
+    "topics",
+    "call_reason",
+]
+TOPICS = {"long wait", "not resolved", "billing error", "helpful agent", "app issue"}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +78,7 @@ def test_file_is_small_and_shipped_inside_the_package() -> None:
     assert path.is_file()
     assert path.parent.name == "data"
     assert path.parent.parent == Path(npskit.__file__).parent
-    assert path.stat().st_size < 300_000
+    assert path.stat().st_size < 400_000
 
 
 def test_columns_and_ranges(rows: list[dict[str, str]]) -> None:
@@ -185,3 +199,41 @@ def test_call_reasons_are_a_case_mix_variable(rows: list[dict[str, str]]) -> Non
                                                                 "cancellation"})  # fmt: skip
     shares = [sum(v) / len(v) for v in hard_share.values() if len(v) >= 100]
     assert max(shares) - min(shares) > 0.15
+
+
+def test_driver_columns(rows: list[dict[str, str]]) -> None:
+    # issue 16: ratings 1..5 (resolved 0/1) with about 5% blank, topic tags
+    for name, allowed in (
+        ("wait_rating", {"1", "2", "3", "4", "5"}),
+        ("resolved", {"0", "1"}),
+        ("courtesy_rating", {"1", "2", "3", "4", "5"}),
+        ("ease_rating", {"1", "2", "3", "4", "5"}),
+    ):
+        cells = [row[name] for row in rows]
+        assert set(cells) == allowed | {""}
+        assert 0.03 <= cells.count("") / len(cells) <= 0.07
+    tags = [t for row in rows for t in row["topics"].split(";") if t]
+    assert set(tags) == TOPICS
+    commented = sum(1 for row in rows if row["topics"])
+    assert 0.15 <= commented / len(rows) <= 0.35
+
+
+def test_load_example_driver_columns(rows: list[dict[str, str]]) -> None:
+    data = npskit.load_example()
+    for name in ("wait_rating", "resolved", "courtesy_rating", "ease_rating"):
+        assert data[name].dtype == np.float64
+        assert np.isnan(data[name]).tolist() == [row[name] == "" for row in rows]
+    assert data["topics"].tolist() == [row["topics"] for row in rows]
+
+
+def test_designed_driver_order(rows: list[dict[str, str]]) -> None:
+    # Designed loadings: resolved 0.68 (cut to 0/1, which attenuates) > wait 0.50 >
+    # ease 0.40 > courtesy 0.25,
+    # so the correlations with the answer are ordered the same way.
+    complete = [r for r in rows if all(r[k] for k in HEADER[4:10] if k != "weight")]
+    answer = np.array([float(r["answer"]) for r in complete])
+    r = {
+        name: np.corrcoef(answer, [float(row[name]) for row in complete])[0, 1]
+        for name in ("resolved", "wait_rating", "ease_rating", "courtesy_rating")
+    }
+    assert r["resolved"] > r["wait_rating"] > r["ease_rating"] > r["courtesy_rating"] > 0.1

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 import npskit
+import npskit.typing
 from npskit.typing import NanPolicy
 
 
@@ -41,3 +42,17 @@ def methods_and_results(t: npskit.Tally, u: npskit.Tally) -> tuple[float, float,
     plan: npskit.SampleSizeComparison = npskit.sample_size_compare(10.0, compare_method="mover")
     adjusted = npskit.adjust_pvalues([change.pvalue, paired.pvalue], p_adjust="holm")
     return high - low + dual.width, power.power + float(adjusted[0]), plan.n, power.exact
+
+
+def top_driver(answers: list[int], ratings: npt.NDArray[np.float64]) -> tuple[str, float, int]:
+    method: npskit.typing.ImportanceMethod = "shapley"
+    result: npskit.DriverAnalysis = npskit.drivers(
+        answers, ratings, importance_method=method, outcome="promoter", rng=1
+    )
+    row: npskit.DriverRow = result.rows[0]
+    return row.driver, row.importance_share, row.rank
+
+
+def topic_costs(answers: list[int], tags: list[str]) -> dict[str, float]:
+    result: npskit.TopicImpact = npskit.topic_impact(answers, tags, shared="marginal")
+    return {row.topic: row.impact for row in result}

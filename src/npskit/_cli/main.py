@@ -4,6 +4,7 @@ Each subcommand lives in its own module (:mod:`npskit._cli.summary`,
 :mod:`~npskit._cli.compare`, :mod:`~npskit._cli.trend`,
 :mod:`~npskit._cli.breakdown`, :mod:`~npskit._cli.sample_size`,
 :mod:`~npskit._cli.agents`, :mod:`~npskit._cli.control`) with an
+:mod:`~npskit._cli.drivers`, :mod:`~npskit._cli.topics`) with an
 ``add_*`` function that adds its parser and a ``run`` function set as its
 handler; shared options are in :mod:`npskit._cli.options`. A new subcommand
 is a new module and one line in :func:`build_parser`.
@@ -30,9 +31,11 @@ from .agents import add_agents
 from .breakdown import add_breakdown
 from .compare import add_compare
 from .control import add_control
+from .drivers import add_drivers
 from .options import PROG, print_warnings
 from .sample_size import add_sample_size
 from .summary import add_summary
+from .topics import add_topics
 from .trend import add_trend
 
 __all__ = ["build_parser", "main"]
@@ -134,4 +137,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_sample_size(commands)
     add_agents(commands)
     add_control(commands)
+    add_drivers(commands)
+    add_topics(commands)
     return parser

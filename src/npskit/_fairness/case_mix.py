@@ -12,6 +12,7 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice, check_confidence_level
 from npskit._stats.multiplicity import adjust_pvalues
 from npskit._stats.net_variance import net_variance
+from npskit._stats.normal import normal_pvalue, tail_probability, z_quantile
 from npskit.typing import NanPolicy, PAdjustMethod
 
 from .case_mix_results import CaseMix, CaseMixRow
@@ -136,12 +137,11 @@ def case_mix(
         statistic = difference / se
         promoters_ratio = cells[:, :, 2].sum(1) / (n_as @ shares[:, 2])
         detractors_ratio = cells[:, :, 0].sum(1) / (n_as @ shares[:, 0])
-    from scipy.special import ndtr, ndtri
 
-    pvalue = np.where(se > 0, 2.0 * ndtr(-np.abs(statistic)), np.nan)
+    pvalue = np.where(se > 0, normal_pvalue(statistic, "two-sided"), np.nan)
     pvalue = np.where(n_a > 0, pvalue, np.nan)
     adjusted = adjust_pvalues(pvalue, p_adjust=adjust)
-    half = float(ndtri(0.5 + level / 2.0)) * se
+    half = z_quantile(tail_probability(level, "two-sided")) * se
     rows = tuple(
         CaseMixRow(
             key=key,

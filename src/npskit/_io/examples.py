@@ -16,7 +16,21 @@ __all__ = ["example_path", "load_example"]
 _PACKAGE = "npskit"
 _FOLDER = "data"
 _FILE = "contact_center.csv"
-_COLUMNS = ("date", "channel", "queue", "agent", "answer", "weight", "call_reason")
+_COLUMNS = (
+    "date",
+    "channel",
+    "queue",
+    "agent",
+    "answer",
+    "weight",
+    "wait_rating",
+    "resolved",
+    "courtesy_rating",
+    "ease_rating",
+    "topics",
+    "call_reason",
+)
+_RATINGS = ("wait_rating", "resolved", "courtesy_rating", "ease_rating")
 
 
 def example_path() -> Path:
@@ -25,10 +39,14 @@ def example_path() -> Path:
     The file is ``contact_center.csv``: 6000 invented post-interaction survey
     answers from a contact center, January to June 2026, with the columns
     ``date``, ``channel`` (phone, chat, email), ``queue``, ``agent``,
-    ``answer`` (0..10, about 3% blank) and ``weight`` (survey weights). It is
+    ``answer`` (0..10, about 3% blank), ``weight`` (survey weights), four
+    attribute ratings ``wait_rating``, ``resolved`` (0/1),
+    ``courtesy_rating``, ``ease_rating`` (1..5, about 5% blank each) and
+    ``topics`` (``;``-separated comment tags, blank without a comment). It is
     written by ``scripts/make_example.py`` in the source repository, whose
     docstring lists the effects built into it (channels with different NPS, a
-    drop in May, a shift of the channel mix towards chat, unequal agents).
+    drop in May, a shift of the channel mix towards chat, unequal agents,
+    the designed importance of the ratings and the topics).
 
     Returns
     -------
@@ -52,7 +70,7 @@ def example_path() -> Path:
     >>> path.name
     'contact_center.csv'
     >>> path.read_text(encoding="utf-8").splitlines()[0]
-    'date,channel,queue,agent,answer,weight,call_reason'
+    'date,channel,queue,agent,answer,weight,wait_rating,resolved,courtesy_rating,ease_rating,topics,call_reason'
     """
     resource = files(_PACKAGE) / _FOLDER / _FILE
     if not isinstance(resource, Path):  # pragma: no cover - zip imports only
@@ -75,6 +93,11 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
         - ``"channel"``, ``"queue"``, ``"agent"``: numpy string arrays;
         - ``"answer"``: ``float64``, answers 0..10 with NaN for blank cells;
         - ``"weight"``: ``float64``, survey weights between 0.4 and 2.5;
+        - ``"wait_rating"``, ``"resolved"``, ``"courtesy_rating"``,
+          ``"ease_rating"``: ``float64`` ratings (1..5; 0/1 for
+          ``resolved``) with NaN for blank cells;
+        - ``"topics"``: numpy string array of ``;``-separated comment tags
+          (empty string without a comment).
         - ``"call_reason"``: numpy string array, one of billing-dispute,
           outage, how-to, cancellation, upgrade (drawn after the answers and
           depending on them, see ``scripts/make_example.py``).
@@ -96,8 +119,9 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
     --------
     >>> import npskit
     >>> data = npskit.load_example()
-    >>> list(data)
-    ['date', 'channel', 'queue', 'agent', 'answer', 'weight', 'call_reason']
+    >>> list(data)  # doctest: +NORMALIZE_WHITESPACE
+    ['date', 'channel', 'queue', 'agent', 'answer', 'weight', 'wait_rating', 'resolved',
+     'courtesy_rating', 'ease_rating', 'topics', 'call_reason']
     >>> len(data["answer"]), str(data["date"][0]), str(data["date"][-1])
     (6000, '2026-01-01', '2026-06-30')
     >>> print(npskit.tally(data["answer"]))
@@ -126,5 +150,12 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
         "agent": np.array(text["agent"], dtype=np.str_),
         "answer": np.where(answer == "", "nan", answer).astype(np.float64),
         "weight": np.array(text["weight"], dtype=np.float64),
+        **{name: _with_blanks(text[name]) for name in _RATINGS},
+        "topics": np.array(text["topics"], dtype=np.str_),
         "call_reason": np.array(text["call_reason"], dtype=np.str_),
     }
+
+
+def _with_blanks(cells: tuple[str, ...]) -> npt.NDArray[np.float64]:
+    values = np.array(cells, dtype=np.str_)
+    return np.where(values == "", "nan", values).astype(np.float64)

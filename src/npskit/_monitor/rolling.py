@@ -17,6 +17,7 @@ from npskit._intervals.arrays import effective_arrays, interval_arrays
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._stats.multiplicity import adjust_pvalues
 from npskit._stats.net_variance import overlap_difference_variance
+from npskit._stats.normal import normal_pvalue, tail_probability, z_quantile
 from npskit._trend.calendar import merge_periods
 from npskit.typing import IntervalMethod, NanPolicy, PAdjustMethod
 
@@ -209,7 +210,6 @@ def _changes(
     level: float,
 ) -> tuple[Floats, Floats, Floats, Floats, Floats]:
     """Change, interval ends, p-value and shared answers of each window vs ``lag`` days earlier."""
-    from scipy.special import ndtr, ndtri
 
     cumulative = np.vstack([np.zeros((1, 3)), np.cumsum(counts, axis=0)])
     squared = None if squares is None else np.vstack([np.zeros((1, 3)), np.cumsum(squares, 0)])
@@ -236,8 +236,8 @@ def _changes(
         difference = 100.0 * (nps_a - nps_b)
         sd = 100.0 * np.sqrt(overlap_difference_variance(only_a, shared, only_b))
         z = difference / sd
-    half = float(ndtri(0.5 + level / 2.0)) * sd
-    pvalue = 2.0 * ndtr(-np.abs(z))
+    half = z_quantile(tail_probability(level, "two-sided")) * sd
+    pvalue = normal_pvalue(z, "two-sided")
     pvalue = np.where(sd > 0, pvalue, np.where(difference == 0, 1.0, 0.0))
     missing = ~present | ~np.isfinite(difference)
     n_shared = shared.sum(axis=1)

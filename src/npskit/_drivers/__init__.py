@@ -1,0 +1,1 @@
+"""Driver analysis and comment-topic impact: why NPS is what it is."""
