@@ -224,8 +224,12 @@ class DriverAnalysis(Table[DriverRow]):
         level = f"{self.confidence_level:.0%}"
         lines = [
             f"Drivers of {self.outcome} by {self.importance_method}: "
-            f"{self.r2_kind} {format_cell(self.r2, 3)} from {self.n} complete rows "
-            f"({self.n_missing} left out)",
+            f"{self.r2_kind} {format_cell(self.r2, 3)} "
+            + (
+                f"from {self.n} complete rows ({self.n_missing} left out)"
+                if self.n
+                else "from a correlation matrix"
+            ),
             f"{'driver':<20} {'importance':>10} {'share':>6} {level + ' interval':>18} "
             f"{'rank':>4} {'rank range':>10} {'sign':>4} {'mean':>6} {'top box':>7}",
         ]
@@ -236,11 +240,13 @@ class DriverAnalysis(Table[DriverRow]):
                 else ""
             )
             ranks = "" if row.rank_low is None else f"{row.rank_low}-{row.rank_high}"
+            mean = format_cell(row.mean, 2) if math.isfinite(row.mean) else "-"
+            top = f"{format_cell(100 * row.top_box, 0)}%" if math.isfinite(row.top_box) else "-"
             lines.append(
                 f"{row.driver[:20]:<20} {format_cell(row.importance, 3):>10} "
                 f"{format_cell(100 * row.importance_share, 0) + '%':>6} {interval:>18} "
                 f"{row.rank:>4} {ranks:>10} {'+' if row.sign > 0 else '-':>4} "
-                f"{format_cell(row.mean, 2):>6} {format_cell(100 * row.top_box, 0) + '%':>7}"
+                f"{mean:>6} {top:>7}"
             )
         note = (
             f"Intervals: bootstrap percentile, {self.n_resamples} resamples of rows."
