@@ -19,7 +19,7 @@ import html
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
@@ -28,6 +28,7 @@ __all__ = [
     "Row",
     "Table",
     "TableDisplay",
+    "fields_dict",
     "find_key",
     "format_cell",
     "json_dict",
@@ -86,6 +87,8 @@ def json_value(value: Any) -> Any:
             return repr(bytes(value))
     if isinstance(value, Mapping):
         return {_json_key(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a NamedTuple keeps its names
+        return json_value(value._asdict())
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
         return [json_value(v) for v in items]
@@ -106,6 +109,11 @@ def json_value(value: Any) -> Any:
 def json_dict(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """A result's fields as a strict-JSON dictionary (:func:`json_value` of each value)."""
     return {_json_key(key): json_value(value) for key, value in mapping.items()}
+
+
+def fields_dict(result: Any) -> dict[str, Any]:
+    """A frozen dataclass result's fields, in order, as a strict-JSON dictionary."""
+    return json_dict({field.name: getattr(result, field.name) for field in fields(result)})
 
 
 def _json_key(key: Any) -> str:

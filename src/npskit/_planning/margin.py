@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from npskit._core.results import json_dict
+from npskit._core.results import fields_dict
 from npskit._core.tally import Shares, Tally
 from npskit._core.validation import check_confidence_level, check_positive_int
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
@@ -55,17 +55,7 @@ class MarginOfError:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary."""
-        return json_dict(
-            {
-                "margin": self.margin,
-                "n": self.n,
-                "expected": self.expected._asdict(),
-                "worst_case": self.worst_case,
-                "interval_method": self.interval_method,
-                "confidence_level": self.confidence_level,
-                "population": self.population,
-            }
-        )
+        return fields_dict(self)
 
     def __str__(self) -> str:
         return (
