@@ -22,11 +22,11 @@ from npskit.typing import Overdispersion
 from .options import (
     HelpFormatter,
     add_answer_options,
+    add_confidence_level_option,
     add_format_option,
     add_p_adjust_option,
     add_source_options,
     column_list,
-    confidence_level,
     count,
     data_file,
     print_table,
@@ -92,13 +92,7 @@ def add_agents(commands: Any) -> None:
         metavar="COLUMN[,COLUMN]",
         help="publish: columns of the totals shown next to the agents (default: the grand total)",
     )
-    parser.add_argument(
-        "--confidence-level",
-        type=confidence_level,
-        default=0.95,
-        metavar="LEVEL",
-        help="case-mix: level of the O - E intervals",
-    )
+    add_confidence_level_option(parser, "case-mix: level of the O - E intervals")
     add_p_adjust_option(parser, "the agents' p-values (case-mix)")
     add_format_option(parser, ("text", "json", "markdown", "csv"))
     add_plot_option(parser, "the funnel plot (any view)")

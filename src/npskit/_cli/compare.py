@@ -17,10 +17,10 @@ from .options import (
     HelpFormatter,
     add_answer_options,
     add_compare_method_option,
+    add_confidence_level_option,
     add_format_option,
     add_resampling_options,
     add_source_options,
-    confidence_level,
     data_file,
     resampling,
     score_column,
@@ -82,13 +82,7 @@ def add_compare(commands: Any) -> None:
         help="H1: 'greater' means current > baseline",
     )
     add_compare_method_option(parser, "the comparison of the two periods")
-    parser.add_argument(
-        "--confidence-level",
-        type=confidence_level,
-        default=0.95,
-        metavar="LEVEL",
-        help="level of the interval of the difference, strictly between 0 and 1",
-    )
+    add_confidence_level_option(parser, "level of the interval of the difference")
     add_resampling_options(parser)
     add_format_option(parser, ("text", "json", "markdown"))
     parser.set_defaults(handler=run_compare, parser=parser)

@@ -17,9 +17,9 @@ from npskit.typing import DriverMissing, DriverOutcome, ImportanceMethod
 
 from .options import (
     HelpFormatter,
+    add_confidence_level_option,
     add_format_option,
     add_source_options,
-    confidence_level,
     count,
     data_file,
     print_table,
@@ -97,13 +97,7 @@ def add_drivers(commands: Any) -> None:
         default="complete-cases",
         help="leave rows with a missing rating out (and count them) or stop",
     )
-    parser.add_argument(
-        "--confidence-level",
-        type=confidence_level,
-        default=0.95,
-        metavar="LEVEL",
-        help="level of the bootstrap intervals, strictly between 0 and 1",
-    )
+    add_confidence_level_option(parser, "level of the bootstrap intervals")
     parser.add_argument(
         "--seed",
         type=count,

@@ -161,12 +161,17 @@ def add_interval_options(
         metavar="METHOD",
         help=f"method of {what}, one of {', '.join(methods)}",
     )
+    add_confidence_level_option(parser, "level of the two-sided intervals")
+
+
+def add_confidence_level_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """--confidence-level LEVEL, strictly between 0 and 1 (0.95 by default)."""
     parser.add_argument(
         "--confidence-level",
         type=confidence_level,
         default=0.95,
         metavar="LEVEL",
-        help="level of the two-sided intervals, strictly between 0 and 1",
+        help=f"{what}, strictly between 0 and 1",
     )
 
 

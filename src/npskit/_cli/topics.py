@@ -16,10 +16,10 @@ from npskit.typing import TopicRule
 
 from .options import (
     HelpFormatter,
+    add_confidence_level_option,
     add_format_option,
     add_p_adjust_option,
     add_source_options,
-    confidence_level,
     data_file,
     print_table,
     source,
@@ -85,13 +85,7 @@ def add_topics(commands: Any) -> None:
         default="shapley",
         help="how comments with several topics are shared",
     )
-    parser.add_argument(
-        "--confidence-level",
-        type=confidence_level,
-        default=0.95,
-        metavar="LEVEL",
-        help="level of the intervals, strictly between 0 and 1",
-    )
+    add_confidence_level_option(parser, "level of the intervals")
     add_p_adjust_option(parser, "the topics' p-values")
     add_format_option(parser, ("text", "json", "markdown", "csv"))
     add_plot_option(parser, "a bar chart of the topics' impact (the last period)")
