@@ -19,7 +19,12 @@ from ._core.errors import (
     NpskitError,
     ScoreTypeError,
 )
-from ._core.warnings import DegenerateSampleWarning, NpskitWarning, SmallSampleWarning
+from ._core.warnings import (
+    DegenerateSampleWarning,
+    InputWarning,
+    NpskitWarning,
+    SmallSampleWarning,
+)
 
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._compare.compare import compare
@@ -163,6 +168,7 @@ _LAZY = {
 for _public in (
     DegenerateSampleWarning,
     EmptyDataError,
+    InputWarning,
     InvalidScoresError,
     InvalidWeightsError,
     MissingAnswersError,
@@ -236,6 +242,7 @@ __all__ = [
     "GroupedTally",
     "Hierarchy",
     "HierarchyRow",
+    "InputWarning",
     "Interval",
     "InvalidScoresError",
     "InvalidWeightsError",

@@ -19,6 +19,7 @@ import pytest
 
 from npskit import (
     DegenerateSampleWarning,
+    InputWarning,
     MarginOfError,
     SampleSize,
     Tally,
@@ -182,7 +183,8 @@ def test_margin_of_error_is_half_the_computed_width_for_whole_counts() -> None:
 
 def test_census_has_no_margin() -> None:
     assert margin_of_error(250, population=250).margin == 0.0
-    assert sample_size(0.01, population=50).n <= 50
+    with pytest.warns(InputWarning, match="margin=0.01 is in NPS points"):
+        assert sample_size(0.01, population=50).n <= 50
 
 
 # -- worst case and monotonicity ---------------------------------------------------
@@ -356,5 +358,8 @@ def test_bad_method_and_level() -> None:
 
 def test_too_small_a_margin_without_population() -> None:
     # Wald, worst case: n = 3.84 / (1e-9)^2 = 3.8e18 > 10^15.
-    with pytest.raises(ValueError, match="no sample size up to"):
+    with (
+        pytest.warns(InputWarning, match="in NPS points"),
+        pytest.raises(ValueError, match="no sample size up to"),
+    ):
         sample_size(1e-7, interval_method="wald")

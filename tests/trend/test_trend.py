@@ -339,3 +339,21 @@ def test_int_seed_reproduces_and_periods_get_independent_streams() -> None:
     assert (one.low, one.high) != (two.low, two.high)
     generated = trend(scores, periods, rng=np.random.default_rng(3), **options)
     assert generated.to_dicts() == first.to_dicts()
+
+
+def test_dates_without_freq_warn_and_name_the_fix() -> None:
+    days = np.array(["2026-05-01", "2026-05-02", "2026-05-02"], dtype="datetime64[D]")
+    with pytest.warns(npskit.InputWarning, match="each of the 2 distinct dates is a period"):
+        result = npskit.trend([9, 3, 10], days)
+    assert len(result) == 2  # still one period per date, as asked
+    monthly = npskit.trend([9, 3, 10], days, freq="month")  # no warning with freq
+    assert len(monthly) == 1
+    labels = npskit.trend([9, 3, 10], ["05", "06", "06"])  # labels are not dates: no warning
+    assert len(labels) == 2
+
+
+def test_shares_typed_as_points_warn() -> None:
+    with pytest.warns(npskit.InputWarning, match="pass margin=3"):
+        npskit.sample_size(0.03)
+    with pytest.warns(npskit.InputWarning, match="pass target=20"):
+        npskit.target([10, 9, 9, 7, 3] * 20, 0.2)

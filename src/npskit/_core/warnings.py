@@ -8,7 +8,7 @@ whole family::
 
 from __future__ import annotations
 
-__all__ = ["DegenerateSampleWarning", "NpskitWarning", "SmallSampleWarning"]
+__all__ = ["DegenerateSampleWarning", "InputWarning", "NpskitWarning", "SmallSampleWarning"]
 
 
 class NpskitWarning(UserWarning):
@@ -21,3 +21,12 @@ class SmallSampleWarning(NpskitWarning):
 
 class DegenerateSampleWarning(NpskitWarning):
     """Every answer falls in one category, so a variance estimate is zero."""
+
+
+class InputWarning(NpskitWarning):
+    """An input that is valid but looks like a mistake, with the likely fix.
+
+    For example a margin of error of 0.03 (NPS is in points, so 0.03 points,
+    not 3), or dates as periods without ``freq`` (every distinct date becomes
+    a period of its own).
+    """

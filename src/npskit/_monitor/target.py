@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ import numpy as np
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_confidence_level, check_probability
+from npskit._core.warnings import InputWarning
 from npskit._counting.tally import tally
 from npskit._intervals.methods import check_prior
 from npskit._intervals.nps_test import nps_test
@@ -235,6 +237,13 @@ def _target(value: object) -> float:
     number = float(value)
     if not -100.0 < number < 100.0:
         raise ValueError(f"target must be strictly between -100 and 100 points, got {value!r}")
+    if 0.0 < abs(number) < 1.0:
+        warnings.warn(
+            f"target={value!r} is in NPS points (-100..100), so this tests NPS > {number:g} "
+            f"points; for {100 * number:g} points pass target={100 * number:g}",
+            InputWarning,
+            stacklevel=3,
+        )
     return number
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from npskit._core.grouped import GroupedTally, one_tally_needed
 from npskit._core.tally import Shares, Tally
 from npskit._core.validation import check_choice, check_positive_int
-from npskit._core.warnings import DegenerateSampleWarning
+from npskit._core.warnings import DegenerateSampleWarning, InputWarning
 from npskit._intervals.methods import INTERVAL_METHODS, interval_from_counts
 from npskit._stats.normal import z_quantile
 from npskit.typing import IntervalMethod
@@ -166,6 +166,13 @@ def check_margin(margin: object) -> float:
         raise ValueError(
             f"margin must be strictly between 0 and 100 points (half the interval's width, "
             f"which is at most 100), got {margin!r}"
+        )
+    if value < 1.0:
+        warnings.warn(
+            f"margin={margin!r} is in NPS points (-100..100), so this plans for a margin of "
+            f"{value:g} points; for a margin of {100 * value:g} points pass margin={100 * value:g}",
+            InputWarning,
+            stacklevel=3,
         )
     return value
 

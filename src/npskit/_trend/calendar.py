@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from npskit._core.tally import Tally
+from npskit._core.warnings import InputWarning
 from npskit._counting.keys import library
 from npskit.typing import Frequency
 
@@ -41,6 +43,7 @@ def merge_periods(
     labels: list[Any]
     starts: list[_dt.date | None]
     if freq is None:
+        warn_if_dates([k for k, _ in kept])
         sums: dict[Any, Tally] = {}
         for key, part in kept:
             sums[key] = sums[key] + part if key in sums else part
@@ -58,6 +61,20 @@ def merge_periods(
         for code, (_, part) in zip(codes.tolist(), kept, strict=True):
             merged[code] = merged[code] + part
     return labels, starts, merged, n_missing_period
+
+
+def warn_if_dates(keys: list[Any]) -> None:
+    """Warn when period keys are dates but no ``freq`` says how to bucket them."""
+    first = next((key for key in keys if key is not None and key != ""), None)
+    if isinstance(first, (np.datetime64, _dt.date)):
+        distinct = len(set(keys))
+        warnings.warn(
+            f"the periods are dates and freq is None, so each of the {distinct} distinct "
+            "dates is a period of its own; pass freq='week', 'month', 'quarter' or 'year' "
+            "to bucket them (freq='day' keeps days and silences this warning)",
+            InputWarning,
+            stacklevel=4,
+        )
 
 
 def _date(key: Any) -> np.datetime64:

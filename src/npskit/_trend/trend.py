@@ -29,7 +29,7 @@ from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
 
 from .build import build_trend
-from .calendar import bucket, calendar, empty_tally, merge_periods
+from .calendar import bucket, calendar, empty_tally, merge_periods, warn_if_dates
 from .results import Trend
 
 __all__ = ["trend", "trend_from_tallies"]
@@ -215,6 +215,7 @@ def trend(
     freq = options.freq
     if freq is None:
         grouped = tally_by(scores, periods, weights=weights, scale=scale, nan_policy=nan_policy)
+        warn_if_dates([key for (key,) in grouped.keys])
         labels: list[Any] = []
         starts: list[_dt.date | None] = []
         tallies: list[Tally] = []
