@@ -108,8 +108,8 @@ class BreakdownRow:
         return (self.share_detractors, self.share_passives, self.share_promoters)
 
     @property
-    def interval(self) -> Interval:
-        """``[low, high]`` as an :class:`npskit.Interval`."""
+    def confidence_interval(self) -> Interval:
+        """``[low, high]`` as an :class:`npskit.Interval`: ``low, high = row.confidence_interval``."""
         return Interval(self.low, self.high)
 
     @property
@@ -153,8 +153,8 @@ class BreakdownTotal:
     high: float
 
     @property
-    def interval(self) -> Interval:
-        """``[low, high]`` as an :class:`npskit.Interval`."""
+    def confidence_interval(self) -> Interval:
+        """``[low, high]`` as an :class:`npskit.Interval`: ``low, high = row.confidence_interval``."""
         return Interval(self.low, self.high)
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from npskit._core.interval import Interval
 from npskit._core.results import Table, json_value, none_if_nan
 from npskit._core.tally import Tally
 from npskit._counting.inputs import plural
@@ -68,6 +69,20 @@ class TrendRow:
     pvalue_adjusted: float | None = None
     significant: bool | None = None
     tally: Tally = field(repr=False, compare=False)
+
+    @property
+    def confidence_interval(self) -> Interval | None:
+        """``[low, high]`` as an :class:`npskit.Interval`; None for a period without answers."""
+        if self.low is None or self.high is None:
+            return None
+        return Interval(self.low, self.high)
+
+    @property
+    def change_interval(self) -> Interval | None:
+        """``[change_low, change_high]`` as an :class:`npskit.Interval`; None without a change."""
+        if self.change_low is None or self.change_high is None:
+            return None
+        return Interval(self.change_low, self.change_high)
 
     def to_dict(self) -> dict[str, Any]:
         """The row as a flat JSON-serialisable dictionary (dates as ISO text)."""
