@@ -6,7 +6,12 @@ import warnings
 from typing import Any, Literal, get_args, overload
 
 from npskit._compare.comparison import Comparison
-from npskit._compare.methods import COMPARE_METHODS, DEFAULT_COMPARE_METHOD, CompareOptions
+from npskit._compare.methods import (
+    COMPARE_METHODS,
+    DEFAULT_COMPARE_METHOD,
+    CompareOptions,
+    outcome_lean,
+)
 from npskit._compare.paired import compare_paired
 from npskit._compare.paired_results import PairedComparison
 from npskit._core.scale import STANDARD_SCALE, Scale
@@ -20,6 +25,7 @@ from npskit._core.validation import (
 from npskit._core.warnings import DegenerateSampleWarning
 from npskit._counting.tally import tally as _tally
 from npskit._intervals.methods import check_prior, effective_counts
+from npskit._stats.consistency import consistent_pvalue, contain_estimate
 from npskit._stats.normal import open_sides, tail_probability
 from npskit.typing import Alternative, CompareMethod, NanPolicy, PairedMethod
 
@@ -309,16 +315,19 @@ def compare(
         side,
         CompareOptions(n_resamples=resamples, rng=generator, prior=concentration),
     )
-    low, high = open_sides(outcome.low, outcome.high, side, limit=2.0)
+    difference = estimates[1] - estimates[0]
+    low, high = contain_estimate(outcome.low, outcome.high, difference / 100.0)
+    low, high = open_sides(low, high, side, limit=2.0)
+    pvalue = consistent_pvalue(outcome.pvalue, difference, outcome_lean(outcome), side)
     scale_statistic = 100.0 if entry.statistic_in_points else 1.0
     return Comparison(
         baseline=estimates[0],
         current=estimates[1],
-        difference=estimates[1] - estimates[0],
+        difference=difference,
         low=100.0 * float(low),
         high=100.0 * float(high),
         statistic=outcome.statistic * scale_statistic,
-        pvalue=outcome.pvalue,
+        pvalue=float(pvalue),
         compare_method=chosen,
         interval_method=entry.interval_method,
         alternative=side,

@@ -26,6 +26,7 @@ from npskit._intervals.methods import (
     KernelOptions,
     interval_from_counts,
 )
+from npskit._stats.consistency import contain_estimate
 from npskit._stats.effective import kish_effective_counts
 from npskit.typing import IntervalMethod
 
@@ -51,9 +52,10 @@ def interval_arrays(
     """Two-sided interval of each row's NPS in points (NaN for a row without answers).
 
     Methods with a vectorised kernel (the Wald family) are computed on the
-    arrays; the others call :func:`interval_from_counts` row by row, a
-    resampling method with one independent stream per row spawned from
-    ``rng`` (so an int seed gives the same intervals run after run).
+    arrays and, like every interval, moved out to contain the estimate; the
+    others call :func:`interval_from_counts` row by row, a resampling
+    method with one independent stream per row spawned from ``rng`` (so an
+    int seed gives the same intervals run after run).
     """
     entry = INTERVAL_METHODS[interval_method]
     d, s, p = (np.asarray(counts[:, k], dtype=np.float64) for k in range(3))
@@ -79,8 +81,12 @@ def interval_arrays(
         upper = np.clip(upper, -1.0, 1.0)
         crossed = lower > upper  # only by rounding, for a zero-width interval
         middle = 0.5 * (lower + upper)
-        low[present] = 100.0 * np.where(crossed, middle, lower)
-        high[present] = 100.0 * np.where(crossed, middle, upper)
+        estimate = (p[present] - d[present]) / n[present]
+        lower, upper = contain_estimate(
+            np.where(crossed, middle, lower), np.where(crossed, middle, upper), estimate
+        )
+        low[present] = 100.0 * lower
+        high[present] = 100.0 * upper
         return low, high
     rows = np.flatnonzero(present).tolist()
     streams: list[np.random.Generator | None] = [None] * len(rows)

@@ -29,6 +29,7 @@ from npskit._core.validation import check_positive_int
 from npskit._core.warnings import DegenerateSampleWarning, SmallSampleWarning
 from npskit._stats.bayes import bayes_bounds
 from npskit._stats.bootstrap import bootstrap_bounds
+from npskit._stats.consistency import contain_estimate
 from npskit._stats.effective import kish_effective_counts
 from npskit._stats.exact import exact_bounds, sign_test
 from npskit._stats.normal import tail_probability
@@ -222,7 +223,10 @@ def interval_from_counts(
     A two-sided interval at level ``c`` is made of the two one-sided bounds at
     level ``(1 + c) / 2``; ``"greater"`` gives ``[low, 100]`` with ``low`` the
     one-sided bound at level ``c``, ``"less"`` gives ``[-100, high]``. Bounds
-    are clipped to ``[-100, 100]``. ``stacklevel`` counts frames as
+    are clipped to ``[-100, 100]`` and then moved out to the estimate
+    ``(P - D) / n`` where they exclude it
+    (:func:`npskit._stats.consistency.contain_estimate`): an interval never
+    contradicts its own estimate. ``stacklevel`` counts frames as
     :func:`warnings.warn` does, from this function's caller: the default 2
     suits a public function that calls this one directly; ``warn=False``
     silences both warnings (for planning, which asks about the method, not
@@ -270,6 +274,7 @@ def interval_from_counts(
     upper = min(max(upper, -1.0), 1.0)
     if lower > upper:  # only by rounding, for a zero-width interval
         lower = upper = 0.5 * (lower + upper)
+    lower, upper = contain_estimate(lower, upper, (p - d) / n)
     return 100.0 * lower, 100.0 * upper
 
 
