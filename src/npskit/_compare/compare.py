@@ -210,10 +210,12 @@ def compare(
     construction. Wald's size is 0.079 at 10 answers per period and 0.064 at
     20; every method is conservative when a category is nearly empty.
 
-    Weighted tallies enter every method through Kish's effective counts (the
-    weighted shares times :math:`n_\\mathrm{eff} = (\\sum w)^2/\\sum w^2`),
-    the design-effect approximation of the one-sample intervals; the
-    permutation test and the bootstrap round them to whole answers.
+    Weighted tallies enter every method through the effective counts of
+    :func:`npskit.confidence_interval` (the weighted shares times the
+    effective sample size of the linearization variance of the weighted NPS,
+    which holds when the weights depend on the answers); the permutation test
+    and the bootstrap round them to whole answers. ``effective_n_baseline``
+    and ``effective_n_current`` report Kish's effective sizes.
     Differences are in points in :math:`[-200, 200]`.
 
     References

@@ -5,7 +5,7 @@ entry in :data:`npskit._intervals.methods.INTERVAL_METHODS` has a vectorised
 kernel (the Wald family) run here on whole arrays; the other methods loop
 over segments through the same registry, each segment with its own random
 stream when the method resamples. Everything takes effective counts as float
-arrays (Kish's when weighted) and returns points; a segment without answers
+arrays (from the linearization variance when weighted) and returns points; a segment without answers
 gets NaN. Two-sample comparisons of many segments are in
 :mod:`npskit._compare.arrays`.
 """
@@ -27,7 +27,7 @@ from npskit._intervals.methods import (
     interval_from_counts,
 )
 from npskit._stats.consistency import contain_estimate
-from npskit._stats.effective import kish_effective_counts
+from npskit._stats.effective import linearized_effective_counts
 from npskit.typing import IntervalMethod
 
 __all__ = ["effective_arrays", "interval_arrays"]
@@ -35,9 +35,17 @@ __all__ = ["effective_arrays", "interval_arrays"]
 Floats = npt.NDArray[np.float64]
 
 
-def effective_arrays(counts: npt.NDArray[Any], squared_weights: npt.NDArray[Any] | None) -> Floats:
-    """Effective counts per row: the counts, or weighted shares times Kish's n_eff."""
-    return kish_effective_counts(counts, squared_weights)[0]
+def effective_arrays(
+    counts: npt.NDArray[Any],
+    squared_weights: npt.NDArray[Any] | None,
+    responses: npt.NDArray[Any] | None = None,
+) -> Floats:
+    """Effective counts per row: the counts, or weighted shares times the linearization's n.
+
+    ``responses`` (answers per row) switches on the small-sample correction
+    of :func:`npskit._stats.effective.linearized_effective_counts`.
+    """
+    return linearized_effective_counts(counts, squared_weights, responses)[0]
 
 
 def interval_arrays(
