@@ -85,3 +85,31 @@ def test_a_fall_is_never_a_significant_rise() -> None:
     assert two.pvalue == 1.0
     less = compare(baseline, current, compare_method="adjusted-wald", alternative="less")
     assert less.high >= -1.5
+
+
+@pytest.mark.property
+@settings(max_examples=60, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), min_size=2, max_size=25),
+    method=st.sampled_from(("t", "tango", "wald", "bootstrap-percentile")),
+    side=st.sampled_from(SIDES),
+)
+def test_paired_comparison_agrees_with_its_difference(
+    pairs: list[tuple[int, int]], method: str, side: Alternative
+) -> None:
+    before = [a for a, _ in pairs]
+    after = [b for _, b in pairs]
+    result = compare(
+        before,
+        after,
+        paired=True,
+        compare_method=method,  # type: ignore[arg-type]
+        alternative=side,
+        rng=2,
+        n_resamples=200,
+    )
+    assert result.low <= result.difference <= result.high
+    if side == "greater" and result.difference <= 0:
+        assert result.pvalue >= 0.5
+    if side == "less" and result.difference >= 0:
+        assert result.pvalue >= 0.5
