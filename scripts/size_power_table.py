@@ -18,7 +18,19 @@ SIMULATIONS pairs of samples per configuration, each tested exactly as
 ``npskit.compare`` does (permutation: exact enumeration of the splits up to
 20 000 tables, else 2 000 resamples; bootstrap: 2 000 resamples; bayes:
 numerical integration, Jeffreys prior, rejecting when the 95% credible
-interval excludes 0). Their Monte Carlo standard error is in the CSV.
+interval excludes 0). Their Monte Carlo standard error is in the CSV and
+beside each simulated figure in the table.
+
+At n = 10, where enumeration is affordable, "bootstrap-percentile" and "bayes"
+are computed EXACTLY too (``EXACT_AT``): every pair of the 66 x 66 outcomes is
+tested once, and the rejections summed with their probabilities. Bayes: the
+posterior probability P(current > baseline) by numerical integration, as
+``npskit.compare`` computes it. Bootstrap: the ideal percentile bootstrap
+(infinitely many resamples), whose distribution of the resampled difference
+is enumerated exactly (each period's resampled NPS is a function of a
+Multinomial(n, observed shares) draw; the difference is their convolution);
+it rejects when twice the smaller of P*(r <= 0) and P*(r >= 0) is below 0.05,
+the p-value ``npskit.compare`` estimates with n_resamples draws.
 
 Writes docs/explanation/comparing-periods-table.md (included by the page
 "Comparing periods") and docs/explanation/comparing-periods.csv. Takes
@@ -54,6 +66,7 @@ ALTERNATIVES = (
 EXACT_METHODS = ("wald", "adjusted-wald", "mover")
 SIMULATED_METHODS = ("permutation", "bootstrap-percentile", "bayes")
 SIMULATIONS = 1000
+EXACT_AT = {10: ("bootstrap-percentile", "bayes")}
 RESAMPLES = 2000
 SEED = 20260601
 OUT = Path(__file__).resolve().parent.parent / "docs" / "explanation"
@@ -110,6 +123,72 @@ def simulated_task(args: tuple[str, int, str, Shares, Shares, float, int]) -> di
         se,
         time.perf_counter() - start,
     )
+
+
+def outcomes(n: int) -> Any:
+    """All (D, S, P) with D + S + P = n, one per row."""
+    return np.array(
+        [(d, n - d - p, p) for d in range(n + 1) for p in range(n + 1 - d)], dtype=float
+    )
+
+
+def pmf(counts: Any, shares: Shares) -> Any:
+    """Trinomial probabilities of every row of ``counts`` under ``shares``."""
+    from scipy.special import gammaln, xlogy
+
+    n = counts[0].sum()
+    log = gammaln(n + 1) - gammaln(counts + 1).sum(axis=1)
+    log = log + sum(xlogy(counts[:, k], shares[k]) for k in range(3))
+    return np.exp(log)
+
+
+def exact_reject_matrix(method: str, n: int) -> Any:
+    """Whether each pair (baseline outcome, current outcome) is rejected, two-sided 5%."""
+    counts = outcomes(n)
+    k = len(counts)
+    estimate = (counts[:, 2] - counts[:, 0]) / n
+    if method == "bootstrap-percentile":
+        # resampled NPS of each outcome: distribution over P* - D* in -n..n
+        dist = np.zeros((k, 2 * n + 1))
+        for i, c in enumerate(counts):
+            dist[i] = np.bincount(
+                (counts[:, 2] - counts[:, 0] + n).astype(int),
+                weights=pmf(counts, tuple(c / n)),  # type: ignore[arg-type]
+                minlength=2 * n + 1,
+            )
+        reject = np.zeros((k, k), dtype=bool)
+        for i in range(k):
+            for j in range(k):
+                diff = np.convolve(dist[j], dist[i][::-1])  # current - baseline, -2n..2n
+                at_most = diff[: 2 * n + 1].sum()
+                at_least = diff[2 * n :].sum()
+                reject[i, j] = min(1.0, 2.0 * min(at_most, at_least)) < 1.0 - LEVEL
+        return reject
+    from npskit._stats.bayes_difference import difference_cdf, posterior
+
+    posts = [posterior(*c, 0.5) for c in counts]
+    reject = np.zeros((k, k), dtype=bool)
+    for i in range(k):
+        for j in range(k):
+            greater = 1.0 - difference_cdf(posts[i], posts[j], 0.0)
+            lean = np.sign(greater - 0.5)
+            agrees = lean == 0 or lean == np.sign(estimate[j] - estimate[i])
+            reject[i, j] = min(greater, 1.0 - greater) < (1.0 - LEVEL) / 2.0 and agrees
+    return reject
+
+
+def exact_small_task(args: tuple[str, int]) -> list[dict[str, Any]]:
+    method, n = args
+    start = time.perf_counter()
+    reject = exact_reject_matrix(method, n)
+    counts = outcomes(n)
+    rows = []
+    for kind, s0, s1, shift in configurations():
+        rate = float(pmf(counts, s0) @ reject.astype(float) @ pmf(counts, s1))
+        rows.append(
+            row(method, n, kind, s0, s1, shift, rate, "exact", 0, 0.0, time.perf_counter() - start)
+        )
+    return rows
 
 
 def bayes_rejections(draws0: Any, draws1: Any) -> int:
@@ -182,10 +261,11 @@ def markdown(rows: list[dict[str, Any]]) -> str:
         "maximum type I error over the four null configurations (same true shares in "
         "both periods). Power: mean rejection rate over the two baselines for a true "
         "change of 10 and of 20 points. Exact enumeration for wald, adjusted-wald and "
-        f"mover; seeded simulation ({SIMULATIONS} pairs of samples per configuration, "
-        "Monte Carlo standard error about 0.007 at a rate of 0.05) for permutation, "
-        "bootstrap and bayes (marked *). Produced by `scripts/size_power_table.py`; "
-        "rounded to 3 decimals.",
+        "mover at every n, and for bootstrap-percentile (the ideal bootstrap, infinitely "
+        "many resamples) and bayes at n = 10; seeded simulation "
+        f"({SIMULATIONS} pairs of samples per configuration) otherwise, marked * with "
+        "its Monte Carlo standard error after ±. Produced by "
+        "`scripts/size_power_table.py`; rounded to 3 decimals.",
         "",
         "| n | method | mean size | max size | power, 10 points | power, 20 points |",
         "|---|---|---|---|---|---|",
@@ -196,11 +276,38 @@ def markdown(rows: list[dict[str, Any]]) -> str:
             size = [r["rejection_rate"] for r in sub if r["kind"] == "size"]
             p10 = [r["rejection_rate"] for r in sub if abs(r["shift_points"]) == 10]
             p20 = [r["rejection_rate"] for r in sub if abs(r["shift_points"]) == 20]
-            mark = "*" if method in SIMULATED_METHODS else ""
-            lines.append(
-                f"| {n} | {method}{mark} | {np.mean(size):.3f} | {max(size):.3f} | "
-                f"{np.mean(p10):.3f} | {np.mean(p20):.3f} |"
-            )
+            simulated = sub[0]["computation"] == "simulation"
+            mark = "*" if simulated else ""
+            if simulated:  # Monte Carlo standard errors: of the mean, of the largest cell
+                se = {r["rejection_rate"]: r["mc_standard_error"] for r in sub}
+                sizes = [r for r in sub if r["kind"] == "size"]
+                se_mean = math.sqrt(sum(r["mc_standard_error"] ** 2 for r in sizes)) / len(sizes)
+                se_p10 = (
+                    math.sqrt(
+                        sum(
+                            r["mc_standard_error"] ** 2 for r in sub if abs(r["shift_points"]) == 10
+                        )
+                    )
+                    / 2
+                )
+                se_p20 = (
+                    math.sqrt(
+                        sum(
+                            r["mc_standard_error"] ** 2 for r in sub if abs(r["shift_points"]) == 20
+                        )
+                    )
+                    / 2
+                )
+                lines.append(
+                    f"| {n} | {method}{mark} | {np.mean(size):.3f} ± {se_mean:.3f} "
+                    f"| {max(size):.3f} ± {se[max(size)]:.3f} "
+                    f"| {np.mean(p10):.3f} ± {se_p10:.3f} | {np.mean(p20):.3f} ± {se_p20:.3f} |"
+                )
+            else:
+                lines.append(
+                    f"| {n} | {method}{mark} | {np.mean(size):.3f} | {max(size):.3f} | "
+                    f"{np.mean(p10):.3f} | {np.mean(p20):.3f} |"
+                )
     lines += [
         "",
         "Type I error by null configuration (true shares d / s / p in both periods):",
@@ -221,8 +328,18 @@ def markdown(rows: list[dict[str, Any]]) -> str:
                     and r["baseline_d"] == s[0]
                     and r["baseline_p"] == s[2]
                 ]
-                cells.append(f"{match[0]['rejection_rate']:.3f}")
-            mark = "*" if method in SIMULATED_METHODS else ""
+                if match[0]["computation"] == "simulation":
+                    cells.append(
+                        f"{match[0]['rejection_rate']:.3f} ± {match[0]['mc_standard_error']:.3f}"
+                    )
+                else:
+                    cells.append(f"{match[0]['rejection_rate']:.3f}")
+            simulated = any(
+                r["computation"] == "simulation"
+                for r in rows
+                if r["n_per_period"] == n and r["method"] == method
+            )
+            mark = "*" if simulated else ""
             lines.append(f"| {n} | {method}{mark} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -236,11 +353,14 @@ def main() -> int:
     for n in SIZES:
         for c in configs:
             for m in SIMULATED_METHODS:
-                sim_jobs.append((m, n, *c, int(seeds[k])))
+                if m not in EXACT_AT.get(n, ()):
+                    sim_jobs.append((m, n, *c, int(seeds[k])))
                 k += 1
+    small_jobs = [(m, n) for n, methods in EXACT_AT.items() for m in methods]
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=2) as pool:
         rows = list(pool.map(exact_task, exact_jobs)) + list(pool.map(simulated_task, sim_jobs))
+        rows += [r for batch in pool.map(exact_small_task, small_jobs) for r in batch]
     rows.sort(key=lambda r: (r["n_per_period"], r["kind"] == "power", r["method"]))
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / "comparing-periods.csv", "w", newline="") as handle:

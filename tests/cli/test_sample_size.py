@@ -42,6 +42,29 @@ def example_sums(weighted: bool) -> tuple[float, float, float, float]:
     return sums[0], sums[1], sums[2], total * total / squares
 
 
+def linearized_n(weighted: bool) -> float:
+    """Effective n of the linearization variance (issue 13), answer by answer.
+
+    n_lin = sigma^2_w W^2 / sum_i w_i^2 (x_i - R)^2, times (1 - 1/n_kish) / (1 - 1/n).
+    """
+    answers = []
+    with example_path().open(encoding="utf-8-sig", newline="") as stream:
+        for row in csv.DictReader(stream):
+            text = row["answer"].strip()
+            if not text:
+                continue
+            value = int(text)
+            x = -1.0 if value <= 6 else 1.0 if value >= 9 else 0.0
+            answers.append((x, float(row["weight"]) if weighted else 1.0))
+    total = sum(w for _, w in answers)
+    ratio = sum(w * x for x, w in answers) / total
+    spread = sum(w * (x - ratio) ** 2 for x, w in answers) / total
+    design = sum((w * (x - ratio)) ** 2 for x, w in answers)
+    kish = total**2 / sum(w * w for _, w in answers)
+    n = len(answers)
+    return spread * total**2 / design * (1 - 1 / kish) / (1 - 1 / n)
+
+
 def wald_by_hand(d: float, s: float, p: float, n_eff: float, level: float) -> tuple[float, float]:
     """Wald interval in points on the shares with n_eff answers."""
     total = d + s + p
@@ -84,12 +107,14 @@ def test_summary_default_is_adjusted_wald(capsys: pytest.CaptureFixture[str]) ->
     assert (ci["low"], ci["high"]) == (pytest.approx(low, abs=1e-9), pytest.approx(high, abs=1e-9))
 
 
-def test_weighted_summary_uses_kish_effective_n(capsys: pytest.CaptureFixture[str]) -> None:
+def test_weighted_summary_reports_kish_and_uses_linearization(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     d, s, p, n_eff = example_sums(weighted=True)
     ci = summary_json(capsys, "--weight", "weight", "--interval-method", "wald")[
         "confidence_interval"
     ]
-    low, high = wald_by_hand(d, s, p, n_eff, 0.95)
+    low, high = wald_by_hand(d, s, p, linearized_n(weighted=True), 0.95)
     assert ci["effective_n"] == pytest.approx(n_eff, rel=1e-12)
     assert (ci["low"], ci["high"]) == (pytest.approx(low, abs=1e-8), pytest.approx(high, abs=1e-8))
 

@@ -290,17 +290,21 @@ def test_answers_and_tally_give_the_same_interval() -> None:
     assert (ci.n, ci.n_missing, ci.effective_n) == (100, 3, 100.0)
 
 
-def test_weighted_uses_kish_effective_counts() -> None:
-    # Weights 2 on 10 detractors, 1 elsewhere: weighted shares 20/90, 30/90, 40/90;
-    # n_eff = 90^2 / (10*4 + 70) = 8100 / 110. The interval is the unweighted one
-    # of those shares at n_eff (hand derivation of the Kish approximation).
+def test_weighted_uses_linearization_effective_counts() -> None:
+    # Weights 2 on 10 detractors, 1 elsewhere: weighted shares 20/90, 30/90, 40/90,
+    # R = 2/9. Reported effective_n is Kish's 90^2 / (10*4 + 70) = 8100 / 110. The
+    # interval uses the linearization (issue 13): Q = (40, 30, 40),
+    # sum Q (x - R)^2 = (40*121 + 30*4 + 40*49) / 81 = 6920/81, weighted score
+    # variance 60/90 - 4/81 = 50/81, so n_lin = (50/81) 90^2 / (6920/81)
+    # = 405000/6920, times the small-sample factor (1 - 1/n_kish) / (1 - 1/80).
     scores = [0] * 10 + [8] * 30 + [10] * 40
     weights = [2.0] * 10 + [1.0] * 70
     ci = confidence_interval(scores, weights=weights, interval_method="wald")
     n_eff = 8100 / 110
     assert ci.effective_n == pytest.approx(n_eff)
     assert ci.n == 80
-    expected = _wald_by_hand(n_eff * 20 / 90, n_eff * 30 / 90, n_eff * 40 / 90, Z975)
+    n_lin = 405000 / 6920 * (1 - 1 / n_eff) / (1 - 1 / 80)
+    expected = _wald_by_hand(n_lin * 20 / 90, n_lin * 30 / 90, n_lin * 40 / 90, Z975)
     assert (ci.low, ci.high) == pytest.approx(expected, abs=1e-9)
 
 

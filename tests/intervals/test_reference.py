@@ -112,16 +112,20 @@ def _documented_convention(case: dict[str, Any]) -> tuple[float, float]:
     when every answer is a promoter (a detractor) the upper (lower) end is the
     end of the scale, +100 (-100), since the sample cannot rule the extreme
     out. The rule is documented in docs/explanation/interval-methods.md and in
-    the method's docstring; every other case is compared as stored.
+    the method's docstring. And every interval contains its estimate (issue
+    13): an end that excludes ``100 (P - D) / n`` is moved out to it, the
+    rule of hybrid intervals documented on the same page. Every other case is
+    compared as stored.
     """
     low, high = float(case["low"]), float(case["high"])
+    d, s, p = case["detractors"], case["passives"], case["promoters"]
     if case["method"] == "bayes":
-        d, s, p = case["detractors"], case["passives"], case["promoters"]
         if d == 0 and s == 0 and p > 0:
             high = 100.0
         elif p == 0 and s == 0 and d > 0:
             low = -100.0
-    return low, high
+    estimate = 100.0 * (p - d) / (d + s + p)
+    return min(low, estimate), max(high, estimate)
 
 
 @pytest.mark.parametrize("case", TEST_CASES, ids=_case_id)

@@ -6,7 +6,12 @@ import warnings
 from typing import Any, Literal, get_args, overload
 
 from npskit._compare.comparison import Comparison
-from npskit._compare.methods import COMPARE_METHODS, DEFAULT_COMPARE_METHOD, CompareOptions
+from npskit._compare.methods import (
+    COMPARE_METHODS,
+    DEFAULT_COMPARE_METHOD,
+    CompareOptions,
+    outcome_lean,
+)
 from npskit._compare.paired import compare_paired
 from npskit._compare.paired_results import PairedComparison
 from npskit._core.scale import STANDARD_SCALE, Scale
@@ -20,6 +25,7 @@ from npskit._core.validation import (
 from npskit._core.warnings import DegenerateSampleWarning
 from npskit._counting.tally import tally as _tally
 from npskit._intervals.methods import check_prior, effective_counts
+from npskit._stats.consistency import consistent_pvalue, contain_estimate
 from npskit._stats.normal import open_sides, tail_probability
 from npskit.typing import Alternative, CompareMethod, NanPolicy, PairedMethod
 
@@ -204,10 +210,12 @@ def compare(
     construction. Wald's size is 0.079 at 10 answers per period and 0.064 at
     20; every method is conservative when a category is nearly empty.
 
-    Weighted tallies enter every method through Kish's effective counts (the
-    weighted shares times :math:`n_\\mathrm{eff} = (\\sum w)^2/\\sum w^2`),
-    the design-effect approximation of the one-sample intervals; the
-    permutation test and the bootstrap round them to whole answers.
+    Weighted tallies enter every method through the effective counts of
+    :func:`npskit.confidence_interval` (the weighted shares times the
+    effective sample size of the linearization variance of the weighted NPS,
+    which holds when the weights depend on the answers); the permutation test
+    and the bootstrap round them to whole answers. ``effective_n_baseline``
+    and ``effective_n_current`` report Kish's effective sizes.
     Differences are in points in :math:`[-200, 200]`.
 
     References
@@ -309,16 +317,19 @@ def compare(
         side,
         CompareOptions(n_resamples=resamples, rng=generator, prior=concentration),
     )
-    low, high = open_sides(outcome.low, outcome.high, side, limit=2.0)
+    difference = estimates[1] - estimates[0]
+    low, high = contain_estimate(outcome.low, outcome.high, difference / 100.0)
+    low, high = open_sides(low, high, side, limit=2.0)
+    pvalue = consistent_pvalue(outcome.pvalue, difference, outcome_lean(outcome), side)
     scale_statistic = 100.0 if entry.statistic_in_points else 1.0
     return Comparison(
         baseline=estimates[0],
         current=estimates[1],
-        difference=estimates[1] - estimates[0],
+        difference=difference,
         low=100.0 * float(low),
         high=100.0 * float(high),
         statistic=outcome.statistic * scale_statistic,
-        pvalue=outcome.pvalue,
+        pvalue=float(pvalue),
         compare_method=chosen,
         interval_method=entry.interval_method,
         alternative=side,

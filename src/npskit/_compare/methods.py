@@ -40,6 +40,7 @@ __all__ = [
     "CompareMethodEntry",
     "CompareOptions",
     "MethodOutcome",
+    "outcome_lean",
 ]
 
 Counts = tuple[float, float, float]
@@ -65,6 +66,16 @@ class MethodOutcome(NamedTuple):
     statistic: float
     pvalue: float
     probability_greater: float | None = None
+
+
+def outcome_lean(outcome: MethodOutcome) -> float:
+    """The direction the method's evidence points to: its z statistic, or P(greater) - 1/2.
+
+    Only its sign matters (:func:`npskit._stats.consistency.consistent_pvalue`).
+    """
+    if outcome.probability_greater is not None:
+        return outcome.probability_greater - 0.5
+    return outcome.statistic
 
 
 Kernel = Callable[[Counts, Counts, float, str, CompareOptions], MethodOutcome]

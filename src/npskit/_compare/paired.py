@@ -36,6 +36,7 @@ from npskit._core.validation import (
 from npskit._core.warnings import DegenerateSampleWarning
 from npskit._counting.inputs import as_numeric
 from npskit._counting.kernel import check_options, tally_values
+from npskit._stats.consistency import consistent_pvalue, contain_estimate
 from npskit._stats.normal import open_sides, tail_probability
 from npskit._stats.paired_score import CHANGES, change_counts, stuart_maxwell_statistic
 from npskit.typing import Alternative, NanPolicy, PairedMethod
@@ -311,6 +312,9 @@ def _from_cells(
         rng=rng,
         n_resamples=n_resamples,
     )
+    mean_change = float(np.dot(counts, CHANGES)) / n
+    lower, upper = contain_estimate(lower, upper, mean_change)
+    pvalue = float(consistent_pvalue(pvalue, mean_change, statistic, alternative))
     low, high = open_sides(lower, upper, alternative, limit=2.0)
     lower, upper = float(low), float(high)
     if lower > upper:  # rounding, for a zero-width interval
@@ -324,7 +328,7 @@ def _from_cells(
         current=after,
         baseline_nps=before.nps,
         current_nps=after.nps,
-        difference=100.0 * float(np.dot(counts, CHANGES)) / n,
+        difference=100.0 * mean_change,
         low=100.0 * lower,
         high=100.0 * upper,
         statistic=statistic,

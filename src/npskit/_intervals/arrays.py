@@ -5,7 +5,7 @@ entry in :data:`npskit._intervals.methods.INTERVAL_METHODS` has a vectorised
 kernel (the Wald family) run here on whole arrays; the other methods loop
 over segments through the same registry, each segment with its own random
 stream when the method resamples. Everything takes effective counts as float
-arrays (Kish's when weighted) and returns points; a segment without answers
+arrays (from the linearization variance when weighted) and returns points; a segment without answers
 gets NaN. Two-sample comparisons of many segments are in
 :mod:`npskit._compare.arrays`.
 """
@@ -26,7 +26,8 @@ from npskit._intervals.methods import (
     KernelOptions,
     interval_from_counts,
 )
-from npskit._stats.effective import kish_effective_counts
+from npskit._stats.consistency import contain_estimate
+from npskit._stats.effective import linearized_effective_counts
 from npskit.typing import IntervalMethod
 
 __all__ = ["effective_arrays", "interval_arrays"]
@@ -34,9 +35,17 @@ __all__ = ["effective_arrays", "interval_arrays"]
 Floats = npt.NDArray[np.float64]
 
 
-def effective_arrays(counts: npt.NDArray[Any], squared_weights: npt.NDArray[Any] | None) -> Floats:
-    """Effective counts per row: the counts, or weighted shares times Kish's n_eff."""
-    return kish_effective_counts(counts, squared_weights)[0]
+def effective_arrays(
+    counts: npt.NDArray[Any],
+    squared_weights: npt.NDArray[Any] | None,
+    responses: npt.NDArray[Any] | None = None,
+) -> Floats:
+    """Effective counts per row: the counts, or weighted shares times the linearization's n.
+
+    ``responses`` (answers per row) switches on the small-sample correction
+    of :func:`npskit._stats.effective.linearized_effective_counts`.
+    """
+    return linearized_effective_counts(counts, squared_weights, responses)[0]
 
 
 def interval_arrays(
@@ -51,9 +60,10 @@ def interval_arrays(
     """Two-sided interval of each row's NPS in points (NaN for a row without answers).
 
     Methods with a vectorised kernel (the Wald family) are computed on the
-    arrays; the others call :func:`interval_from_counts` row by row, a
-    resampling method with one independent stream per row spawned from
-    ``rng`` (so an int seed gives the same intervals run after run).
+    arrays and, like every interval, moved out to contain the estimate; the
+    others call :func:`interval_from_counts` row by row, a resampling
+    method with one independent stream per row spawned from ``rng`` (so an
+    int seed gives the same intervals run after run).
     """
     entry = INTERVAL_METHODS[interval_method]
     d, s, p = (np.asarray(counts[:, k], dtype=np.float64) for k in range(3))
@@ -79,8 +89,12 @@ def interval_arrays(
         upper = np.clip(upper, -1.0, 1.0)
         crossed = lower > upper  # only by rounding, for a zero-width interval
         middle = 0.5 * (lower + upper)
-        low[present] = 100.0 * np.where(crossed, middle, lower)
-        high[present] = 100.0 * np.where(crossed, middle, upper)
+        estimate = (p[present] - d[present]) / n[present]
+        lower, upper = contain_estimate(
+            np.where(crossed, middle, lower), np.where(crossed, middle, upper), estimate
+        )
+        low[present] = 100.0 * lower
+        high[present] = 100.0 * upper
         return low, high
     rows = np.flatnonzero(present).tolist()
     streams: list[np.random.Generator | None] = [None] * len(rows)

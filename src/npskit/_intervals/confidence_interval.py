@@ -228,16 +228,23 @@ def confidence_interval(
     All answers in one category: ``"wald"`` and the bootstrap methods
     collapse to the estimate (with a warning); the others give a proper
     interval. Every bound is clipped to ``[-100, 100]``; only the Wald-type
-    methods ever need it. The adjusted-Wald and Bayesian intervals can exclude
-    the estimate itself in tiny samples at the edge of the scale (for example
-    one promoter out of one answer), because they are centred on a shrunken
-    estimate.
+    methods ever need it. Every interval contains the estimate: methods
+    centred on a shrunken estimate (adjusted Wald, Agresti-Min,
+    Bonett-Price, Bayes) would exclude it in tiny samples at the edge of the
+    scale (one promoter out of one answer), so an end that excludes it is
+    moved out to it ("An interval never contradicts its estimate" in the
+    docs).
 
-    Weights: every method runs on the weighted shares times Kish's effective
-    sample size :math:`n_\\mathrm{eff} = (\\sum w)^2/\\sum w^2`, which assumes
-    the weights are unrelated to the answers and ignores clustering and
-    stratification; ``"exact"`` then loses its guarantee, and the bootstrap
-    resamples :math:`\\mathrm{round}(n_\\mathrm{eff})` answers.
+    Weights: every method runs on the weighted shares times the effective
+    sample size :math:`n_\\mathrm{lin}` at which their simple-random-sample
+    variance equals the linearization (Taylor) variance of the weighted NPS,
+    :math:`\\frac{n}{n-1}\\sum_c Q_c (x_c - \\hat R)^2 / W^2` (Woodruff 1971;
+    :math:`Q_c` the sum of squared weights of category :math:`c`, :math:`x_c`
+    its score, :math:`W` the weight sum), which holds when the weights depend
+    on the answers; it ignores clustering and stratification. ``"exact"``
+    then loses its guarantee, and the bootstrap resamples
+    :math:`\\mathrm{round}(n_\\mathrm{lin})` answers. ``effective_n`` reports
+    Kish's :math:`(\\sum w)^2/\\sum w^2`, the design effect of the weights.
 
     Finite population of size :math:`N`: the variance factor
     :math:`(N - n)/(N - 1)` is applied to every method by dividing the

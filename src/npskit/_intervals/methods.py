@@ -9,8 +9,8 @@ source. :func:`interval_from_counts`, :func:`npskit._intervals.arrays.interval_a
 adding a method is one kernel and one entry here (see CONTRIBUTING.md).
 
 Everything takes the three category counts as floats, so unweighted counts,
-Kish effective counts of weighted data and finite-population corrected counts
-all go through the same code.
+effective counts of weighted data (from the linearization variance) and
+finite-population corrected counts all go through the same code.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from npskit._core.validation import check_positive_int
 from npskit._core.warnings import DegenerateSampleWarning, SmallSampleWarning
 from npskit._stats.bayes import bayes_bounds
 from npskit._stats.bootstrap import bootstrap_bounds
-from npskit._stats.effective import kish_effective_counts
+from npskit._stats.consistency import contain_estimate
+from npskit._stats.effective import linearized_effective_counts
 from npskit._stats.exact import exact_bounds, sign_test
 from npskit._stats.normal import tail_probability
 from npskit._stats.tango import tango_bounds, tango_test
@@ -160,7 +161,8 @@ INTERVAL_METHODS: dict[str, IntervalMethodEntry] = {
 class EffectiveCounts(NamedTuple):
     """Counts the interval methods work on, and whether the sample is a census.
 
-    With weights these are the weighted shares times Kish's effective n; with
+    With weights these are the weighted shares times the linearization's
+    effective n (see :mod:`npskit._stats.effective`); with
     a finite-population correction they are further multiplied by
     ``(N - 1) / (N - n)``. ``census`` is true when the sample is the whole
     population (``N == n``): there is then no sampling error.
@@ -185,7 +187,11 @@ def effective_counts(tally: Tally, population: int | None = None) -> EffectiveCo
 
     Notes
     -----
-    Weighted: Kish's effective counts (:func:`npskit._stats.effective.kish_effective_counts`).
+    Weighted: the weighted shares times the effective sample size of the
+    linearization (Taylor) variance of the weighted NPS
+    (:func:`npskit._stats.effective.linearized_effective_counts`), which
+    holds whether or not the weights depend on the answers; Kish's
+    effective n stays the reported ``effective_n``.
 
     Finite population: sampling ``n`` of ``N`` without replacement multiplies
     the variance of a share by ``(N - n) / (N - 1)`` (Cochran 1977, eq. 3.4).
@@ -194,7 +200,7 @@ def effective_counts(tally: Tally, population: int | None = None) -> EffectiveCo
     """
     counts = [[tally.detractors, tally.passives, tally.promoters]]
     squares = None if tally.squared_weights is None else [tally.squared_weights]
-    effective = kish_effective_counts(counts, squares)[0][0]
+    effective = linearized_effective_counts(counts, squares, [tally.n])[0][0]
     census = False
     if population is not None:
         if population <= tally.n:
@@ -222,7 +228,10 @@ def interval_from_counts(
     A two-sided interval at level ``c`` is made of the two one-sided bounds at
     level ``(1 + c) / 2``; ``"greater"`` gives ``[low, 100]`` with ``low`` the
     one-sided bound at level ``c``, ``"less"`` gives ``[-100, high]``. Bounds
-    are clipped to ``[-100, 100]``. ``stacklevel`` counts frames as
+    are clipped to ``[-100, 100]`` and then moved out to the estimate
+    ``(P - D) / n`` where they exclude it
+    (:func:`npskit._stats.consistency.contain_estimate`): an interval never
+    contradicts its own estimate. ``stacklevel`` counts frames as
     :func:`warnings.warn` does, from this function's caller: the default 2
     suits a public function that calls this one directly; ``warn=False``
     silences both warnings (for planning, which asks about the method, not
@@ -270,6 +279,7 @@ def interval_from_counts(
     upper = min(max(upper, -1.0), 1.0)
     if lower > upper:  # only by rounding, for a zero-width interval
         lower = upper = 0.5 * (lower + upper)
+    lower, upper = contain_estimate(lower, upper, (p - d) / n)
     return 100.0 * lower, 100.0 * upper
 
 

@@ -193,7 +193,8 @@ def nps_test(
       The statistic is :math:`P`.
     - wald: :math:`Z = (\\hat\\delta - \\delta_0)/\\sqrt{(p + d - (p - d)^2)/n}`.
 
-    Weighted data use Kish effective counts and a finite population divides
+    Weighted data use the effective counts of the linearization variance
+    (as :func:`npskit.confidence_interval`) and a finite population divides
     the counts by :math:`(N - n)/(N - 1)`, as for
     :func:`npskit.confidence_interval`; the exact test then is no longer
     exact. A census (``population`` equal to ``n``) has no sampling error:

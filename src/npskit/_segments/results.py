@@ -109,7 +109,7 @@ class BreakdownRow:
 
     @property
     def confidence_interval(self) -> Interval:
-        """``[low, high]`` as an :class:`npskit.Interval`: ``low, high = row.confidence_interval``."""
+        """``[low, high]`` as an :class:`npskit.Interval` (it unpacks: ``low, high = ...``)."""
         return Interval(self.low, self.high)
 
     @property
@@ -154,7 +154,7 @@ class BreakdownTotal:
 
     @property
     def confidence_interval(self) -> Interval:
-        """``[low, high]`` as an :class:`npskit.Interval`: ``low, high = row.confidence_interval``."""
+        """``[low, high]`` as an :class:`npskit.Interval` (it unpacks: ``low, high = ...``)."""
         return Interval(self.low, self.high)
 
     def to_dict(self) -> dict[str, Any]:

@@ -56,7 +56,7 @@ class ShrunkSegment:
     key : tuple
         The segment's key.
     n : float
-        Answers behind the estimate (Kish's effective n when weighted).
+        Answers behind the estimate (the linearization's effective n when weighted).
     counts : tuple of three floats
         Detractors, passives and promoters used in the fit (scaled to the
         effective n when weighted).
@@ -289,8 +289,9 @@ def shrink(
     prior as known; it does not carry the uncertainty of :math:`\\alpha`
     into the intervals [2]_.
 
-    **Weights.** A weighted segment enters with Kish's effective number of
-    answers, its weighted shares times :math:`n_\\mathrm{eff}`.
+    **Weights.** A weighted segment enters with its effective counts: its
+    weighted shares times the effective number of answers of the
+    linearization variance (see :func:`npskit.confidence_interval`).
 
     **Rule of thumb.** :meth:`ShrinkageResult.rank` also offers AskNicely's
     ``NPS - 160 / sqrt(n)`` [3]_, a penalty for small segments, for
@@ -329,7 +330,7 @@ def shrink(
     """
     level = check_confidence_level(confidence_level)
     grouped = _as_grouped(groups)
-    counts = effective_arrays(grouped.counts, grouped.squared_weights)
+    counts = effective_arrays(grouped.counts, grouped.squared_weights, grouped.responses)
     n_effective = counts.sum(axis=1)
     key_names = unique_key_names(grouped.names, _VALUE_FIELDS)
     fit = fit_dirichlet(counts)

@@ -20,6 +20,7 @@ from npskit._compare.methods import COMPARE_METHODS
 from npskit._core.grouped import GroupedTally
 from npskit._intervals.arrays import effective_arrays, interval_arrays
 from npskit._intervals.methods import INTERVAL_METHODS
+from npskit._stats.effective import kish_effective_counts
 from npskit._stats.multiplicity import adjust_pvalues
 from npskit.typing import CompareMethod, CompareTo, IntervalMethod, PAdjustMethod, SortBy
 
@@ -62,7 +63,7 @@ def segment_statistics(
     """
     counts = np.asarray(grouped.counts, dtype=np.float64)
     squares = grouped.squared_weights
-    effective = effective_arrays(counts, squares)
+    effective = effective_arrays(counts, squares, grouped.responses)
     n = counts.sum(axis=1)
     t = grouped.total
     total_counts = np.array([t.detractors, t.passives, t.promoters], dtype=np.float64)
@@ -81,7 +82,12 @@ def segment_statistics(
         shares = np.where(n[:, None] > 0, counts / n[:, None], np.nan)
     low, high = _intervals(effective, level, interval_method, streams, n_resamples)
     d_low, d_high, pvalue = _comparisons(
-        effective_arrays(rest, rest_squares), effective, level, compare_method, streams, n_resamples
+        effective_arrays(rest, rest_squares, t.n - grouped.responses),
+        effective,
+        level,
+        compare_method,
+        streams,
+        n_resamples,
     )
     difference = nps - rest_nps
     weight = n / total_n
@@ -91,7 +97,7 @@ def segment_statistics(
     difference = np.where(np.isnan(pvalue), np.nan, difference)
     return {
         "n": n,
-        "effective_n": effective.sum(axis=1),
+        "effective_n": kish_effective_counts(counts, squares)[1],
         "shares": shares,
         "share_of_total": weight,
         "nps": nps,
@@ -169,7 +175,7 @@ def total_row(
     if interval_method in RESAMPLING_INTERVAL:
         options = {"rng": stream, "n_resamples": n_resamples}
     low, high = interval_arrays(
-        effective_arrays(counts, squares),
+        effective_arrays(counts, squares, np.array([t.n])),
         confidence_level=level,
         interval_method=interval_method,
         **options,
