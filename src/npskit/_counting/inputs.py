@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from npskit._core.errors import InvalidScoresError, ScoreTypeError
 
-__all__ = ["as_numeric", "describe_positions", "is_chunk_stream", "plural"]
+__all__ = ["as_numeric", "as_weights", "describe_positions", "is_chunk_stream", "plural"]
 
 _SHOWN = 5  # how many offending positions an error message lists
 
@@ -109,6 +109,16 @@ def as_numeric(data: object, *, name: str = "scores", offset: int = 0) -> npt.ND
     raise ScoreTypeError(
         f"{name} have dtype {array.dtype}, which is not a number; {_what_is_allowed(name)}"
     )
+
+
+def as_weights(data: object, *, offset: int = 0) -> npt.NDArray[np.float64]:
+    """Return survey weights as a 1-D float64 array.
+
+    Integer weights (of any width, numpy, pandas, polars or pyarrow) become
+    float64 here, before anything is summed or squared: squared in their own
+    dtype, uint8 weights of 200 or int32 weights of 50,000 would wrap around.
+    """
+    return as_numeric(data, name="weights", offset=offset).astype(np.float64, copy=False)
 
 
 def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:

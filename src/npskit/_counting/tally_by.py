@@ -23,7 +23,7 @@ from npskit.typing import MissingKeys, NanPolicy
 
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
-from .inputs import as_numeric
+from .inputs import as_numeric, as_weights
 from .kernel import check_options, tally_values
 from .keys import column_of, key_columns
 
@@ -139,7 +139,7 @@ def tally_by(
     score_values = as_numeric(column_of(data, scores, "scores"))
     weight_values = None
     if weights is not None:
-        weight_values = as_numeric(column_of(data, weights, "weights"), name="weights")
+        weight_values = as_weights(column_of(data, weights, "weights"))
         if len(weight_values) != len(score_values):
             raise InvalidWeightsError(
                 f"weights must have one weight per answer: got {len(score_values)} "
