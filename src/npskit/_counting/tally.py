@@ -19,7 +19,7 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
-from .inputs import as_numeric, as_weights, is_chunk_stream
+from .inputs import as_numeric, as_weights, check_same_index, is_chunk_stream
 from .kernel import check_options, tally_values
 
 __all__ = ["classify", "nps", "tally"]
@@ -234,6 +234,7 @@ def _tally_array(
     values = as_numeric(scores, offset=offset)
     if weights is None:
         return tally_values(values, None, scale, nan_policy, offset=offset, chunk=chunk)
+    check_same_index([("scores", scores), ("weights", weights)])
     weight_values = as_weights(weights, offset=offset)
     if len(weight_values) != len(values):
         raise InvalidWeightsError(
