@@ -54,6 +54,39 @@ def _weight_sum(name: str, value: object) -> float:
     return total
 
 
+_TOLERANCE = 1e-9  # relative slack for rounding in sums of floats
+
+
+def _check_weighted(sums: list[float], squares: tuple[float, ...], responses: int) -> None:
+    """Refuse weighted fields that no set of ``responses`` weights >= 0 can produce.
+
+    The rules are those :func:`npskit.from_counts_table` applies to each row:
+    with ``c`` weights ``w >= 0``, ``sum w**2 <= (sum w)**2`` (per category)
+    and ``(sum w)**2 <= c * sum w**2`` (Cauchy-Schwarz, over all answers), and
+    a category with weight needs at least one answer.
+    """
+    used = sum(1 for total in sums if total > 0)
+    if used > responses:
+        raise ValueError(
+            f"responses={responses} answers cannot carry weight in {used} categories; "
+            "responses is the number of answers behind the weighted sums"
+        )
+    for name, total, square in zip(_CATEGORIES, sums, squares, strict=True):
+        if square > total * total * (1 + _TOLERANCE):
+            raise ValueError(
+                f"the {name}' sum of squared weights {square!r} is larger than the square of "
+                f"their sum of weights {total!r}, which weights >= 0 cannot give; check that "
+                "the sums and the squared sums are not swapped"
+            )
+    weight_sum, square_sum = math.fsum(sums), math.fsum(squares)
+    if weight_sum * weight_sum > responses * square_sum * (1 + _TOLERANCE):
+        raise ValueError(
+            f"a weight sum of {weight_sum!r} over {responses} answers needs a sum of squared "
+            f"weights of at least {weight_sum * weight_sum / responses!r} (its square over "
+            f"responses), got {square_sum!r}; the effective n would exceed the number of answers"
+        )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tally:
     """Counts of detractors, passives and promoters, and of missing answers.
@@ -151,6 +184,7 @@ class Tally:
                 "a weighted tally needs responses, the number of answers behind the weighted sums"
             )
         responses = _count("responses", self.responses)
+        _check_weighted(sums, squares, responses)
         for name, weight_sum in zip(_CATEGORIES, sums, strict=True):
             set_(self, name, weight_sum)
         set_(self, "squared_weights", squares)
