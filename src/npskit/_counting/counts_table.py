@@ -16,12 +16,15 @@ vectorised over rows; keys become integer codes as in :func:`npskit.tally_by`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally
+from npskit._core.regroup import add_at, exact_column_sums
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
@@ -207,22 +210,43 @@ def from_counts_table(
                 "rows; all columns must have the same length"
             )
         factors.append(missing_level(factor, name, missing_keys))
-    if factors:
-        codes, levels = combine_codes(factors, rows)
-        size = len(levels)
-    else:
-        codes, levels, size = np.zeros(rows, dtype=np.intp), np.zeros((1, 0), np.intp), 1
-    counts = np.zeros((size, 4), dtype=np.int64)
-    np.add.at(counts, codes, cells)
+    if not factors:
+        return _total(cells, sums, squares, weighted=weighted)
+    codes, levels = combine_codes(factors, rows)
+    size = len(levels)
+    counts = add_at((size, 4), codes, cells, "a group's count")
     weights = np.zeros((size, 6))
     if weighted:
         np.add.at(weights, codes, np.column_stack([sums, squares]))
-    if not factors:
-        return grouped_from_counts((), ((),), counts, weights, weighted=weighted).total
     observed = np.flatnonzero(np.bincount(codes, minlength=size) > 0)
     key_values = [factor.values(levels[observed, j]) for j, factor in enumerate(factors)]
     found = tuple(zip(*key_values, strict=True))
     return grouped_from_counts(keys, found, counts[observed], weights[observed], weighted=weighted)
+
+
+def _total(
+    cells: npt.NDArray[np.int64],
+    sums: npt.NDArray[np.float64],
+    squares: npt.NDArray[np.float64],
+    *,
+    weighted: bool,
+) -> Tally:
+    """The whole table as one Tally, in Python integers (any size, never wrapped)."""
+    d, p, q, missing = exact_column_sums(cells.reshape(-1, 4))
+    if not weighted:
+        return Tally(detractors=d, passives=p, promoters=q, n_missing=missing)
+    return Tally(
+        detractors=math.fsum(sums[:, 0]),
+        passives=math.fsum(sums[:, 1]),
+        promoters=math.fsum(sums[:, 2]),
+        n_missing=missing,
+        squared_weights=(
+            math.fsum(squares[:, 0]),
+            math.fsum(squares[:, 1]),
+            math.fsum(squares[:, 2]),
+        ),
+        responses=d + p + q,
+    )
 
 
 # -- arguments -------------------------------------------------------------------
