@@ -7,6 +7,7 @@ import numbers
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -28,6 +29,8 @@ class Shares(NamedTuple):
 
 
 def _count(name: str, value: object) -> int:
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        value = int(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a whole number, got {value!r}")
     number = float(value)
@@ -46,6 +49,8 @@ def _count(name: str, value: object) -> int:
 
 
 def _weight_sum(name: str, value: object) -> float:
+    if isinstance(value, Decimal):
+        value = float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
     total = float(value)

@@ -9,7 +9,10 @@ recognised by their module name and never imported here.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, NoReturn
 
 import numpy as np
@@ -23,7 +26,9 @@ __all__ = [
     "check_same_index",
     "describe_positions",
     "is_chunk_stream",
+    "is_number_text",
     "plural",
+    "rounded_to_whole",
 ]
 
 _SHOWN = 5  # how many offending positions an error message lists
@@ -250,23 +255,68 @@ def _from_pyarrow(data: Any) -> npt.NDArray[Any]:
     return np.asarray(data.to_numpy(zero_copy_only=False))
 
 
+# A number as people write it: digits with an optional point and exponent, or
+# nan/inf. Python's float() also takes "1_0" (as 10) and other spellings no
+# survey export produces; those are refused rather than guessed at.
+_NUMBER_TEXT = re.compile(
+    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf|infinity)", re.IGNORECASE
+)
+
+
 def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArray[Any]:
     text = np.char.strip(array.astype(np.str_))
     blank = text == ""
     filled = np.where(blank, "nan", text)
-    try:
-        return filled.astype(np.float64)
-    except ValueError:
-        bad = np.flatnonzero([not blank[i] and not _parses(str(t)) for i, t in enumerate(filled)])
+    values = _strict_floats(filled)
+    if values is None:
+        distinct = np.unique(filled)
+        wrong = {str(t) for t in distinct if not is_number_text(str(t))}
+        bad = np.flatnonzero(np.isin(filled, list(wrong)) & ~blank)
         _raise_not_numbers(bad, [str(array[i]) for i in bad[:_SHOWN]], name, offset)
+    # Only text of 16 characters or more can hold more digits than float64 keeps.
+    long = np.char.str_len(filled) > 15
+    if name == "scores" and long.any():
+        inexact = [str(t) for t in np.unique(filled[long]) if rounded_to_whole(str(t))]
+        if inexact:
+            bad = np.flatnonzero(np.isin(filled, inexact))
+            shown, shown_values, where = describe_positions(
+                bad, [str(array[i]) for i in bad[:_SHOWN]], offset
+            )
+            raise InvalidScoresError(
+                f"{name} contain {plural(len(bad), 'value', 'values')} written with more "
+                f"digits than float64 keeps, which would round to a whole number but "
+                f"{'is' if len(bad) == 1 else 'are'} not one ({where}); NPS answers are "
+                "whole numbers on the scale",
+                count=len(bad),
+                positions=shown,
+                values=shown_values,
+            )
+    return values
 
 
-def _parses(text: str) -> bool:
+def _strict_floats(text: npt.NDArray[np.str_]) -> npt.NDArray[np.float64] | None:
+    """``text`` as floats when every entry is a number by :func:`is_number_text`, else None."""
+    if (np.char.find(text, "_") >= 0).any():
+        return None  # numpy, like Python's float(), would read "1_0" as 10
     try:
-        float(text)
+        return text.astype(np.float64)
     except ValueError:
+        return None
+
+
+def is_number_text(text: str) -> bool:
+    """Whether ``text`` is a number as npskit reads it (digits, point, exponent, nan, inf)."""
+    return _NUMBER_TEXT.fullmatch(text) is not None
+
+
+def rounded_to_whole(text: str) -> bool:
+    """Whether float64 reads ``text`` as a whole number it is not ("9.0000000000000001")."""
+    if not any(c in text for c in ".eE"):
         return False
-    return True
+    number = float(text)
+    if not (math.isfinite(number) and number.is_integer()):
+        return False
+    return Decimal(text) != Decimal(int(number))
 
 
 def _raise_not_numbers(
@@ -312,6 +362,8 @@ def _from_objects(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDA
                 f"{name} contain {plural(len(where_kind), *what)} of type {', '.join(types)} "
                 f"({where}); {_what_is_allowed(name)}"
             )
+    if name == "scores":
+        _check_decimals(array, kinds, offset)
     values = np.full(len(array), np.nan)
     numbers = kinds == _NUMBER
     if numbers.any():
@@ -319,16 +371,32 @@ def _from_objects(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDA
             values[numbers] = array[numbers].astype(np.float64)
         except OverflowError:
             values[numbers] = [_clip_huge(v) for v in array[numbers]]
-    text = np.flatnonzero(kinds == _TEXT)
-    if len(text):
-        bad = np.array(
-            [i for i in text if array[i].strip() != "" and not _parses(array[i])],
-            dtype=np.intp,
-        )
-        if len(bad):
-            _raise_not_numbers(bad, [array[i] for i in bad[:_SHOWN]], name, offset)
-        values[text] = _from_text(array[text].astype(np.str_), name=name, offset=0)
+    is_text = kinds == _TEXT
+    if is_text.any():
+        texts = np.where(is_text, array, "").astype(np.str_)
+        parsed = _from_text(texts, name=name, offset=offset)
+        values[is_text] = parsed[is_text]
     return values
+
+
+def _check_decimals(array: npt.NDArray[Any], kinds: npt.NDArray[np.int8], offset: int) -> None:
+    """Refuse Decimal answers that are not whole, even where float64 would round them."""
+    bad = np.flatnonzero(
+        [
+            kind == _NUMBER and isinstance(v, Decimal) and v != v.to_integral_value()
+            for v, kind in zip(array, kinds, strict=True)
+        ]
+    )
+    if not len(bad):
+        return
+    shown, shown_values, where = describe_positions(bad, [array[i] for i in bad[:_SHOWN]], offset)
+    raise InvalidScoresError(
+        f"scores contain {plural(len(bad), 'Decimal that is', 'Decimals that are')} not a "
+        f"whole number ({where}); NPS answers are whole numbers on the scale",
+        count=len(bad),
+        positions=shown,
+        values=shown_values,
+    )
 
 
 def _clip_huge(value: Any) -> float:
