@@ -33,7 +33,6 @@ from collections.abc import Callable
 from npskit._stats.quantiles import (
     LARGE_COUNT,
     beta_expectation,
-    beta_sd,
     beta_support,
     clip01,
     cornish_fisher_quantile,

@@ -15,8 +15,8 @@ from typing import Any
 __all__ = [
     "LARGE_COUNT",
     "beta_cumulants",
-    "beta_quantile",
     "beta_expectation",
+    "beta_quantile",
     "beta_sd",
     "beta_support",
     "clip01",
