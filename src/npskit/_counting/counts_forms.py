@@ -80,8 +80,7 @@ def long_form(
     _check_answers(score, answers, absent, scale)
     category = np.full(rows, 3, dtype=np.intp)
     present = np.flatnonzero(~absent)
-    offsets = answers[present].astype(np.int64) - scale.low
-    category[present] = scale.categories().astype(np.intp)[offsets] + 1
+    category[present] = scale.codes_of(answers[present]).astype(np.intp) + 1
     cells = np.zeros((rows, 4), dtype=np.int64)
     cells[np.arange(rows), category] = counts
     sums = np.zeros((rows, 3))

@@ -218,8 +218,7 @@ def classify(
     tally_values(values, None, scale, nan_policy, offset=0, chunk=None)
     if values.dtype.kind == "f":
         values = values[~np.isnan(values)]
-    index = values.astype(np.intp) - scale.low
-    return scale.categories()[index]
+    return scale.codes_of(values)
 
 
 def _tally_array(
