@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MAX_SCALE_POINTS", "STANDARD_SCALE", "Category", "Scale"]
+__all__ = ["MAX_SCALE_POINTS", "STANDARD_SCALE", "Category", "Scale", "scale_type_message"]
 
 MAX_SCALE_POINTS = 1_000_001
 """Most answers a scale may have (0..1,000,000): far beyond any survey scale, and a
@@ -199,3 +199,12 @@ class Scale:
 
 STANDARD_SCALE = Scale()
 """The standard 0-10 scale: detractors 0-6, passives 7-8, promoters 9-10."""
+
+
+def scale_type_message(value: object) -> str:
+    """The error for a ``scale=`` that is not a Scale (a string such as ``'0-10'``, say)."""
+    return (
+        f"scale must be an npskit.Scale, got {type(value).__name__} {value!r}; build one "
+        "with npskit.Scale(low=..., high=..., detractor_max=..., promoter_min=...), or "
+        "leave scale out for the standard 0-10 scale"
+    )

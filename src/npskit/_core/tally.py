@@ -19,6 +19,9 @@ __all__ = ["Shares", "Tally"]
 
 _CATEGORIES = ("detractors", "passives", "promoters")
 
+MAX_COUNT = 10**300
+"""Largest count a Tally accepts: statistics compute in float64 (at most ~1.8e308)."""
+
 
 class Shares(NamedTuple):
     """Shares of detractors, passives and promoters; they sum to 1."""
@@ -33,10 +36,9 @@ def _count(name: str, value: object) -> int:
         value = int(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a whole number, got {value!r}")
-    number = float(value)
     if isinstance(value, numbers.Integral):
         count = operator.index(value)
-    elif math.isfinite(number) and number.is_integer():
+    elif math.isfinite(number := float(value)) and number.is_integer():
         count = int(number)
     else:
         raise ValueError(
@@ -45,6 +47,11 @@ def _count(name: str, value: object) -> int:
         )
     if count < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
+    if count > MAX_COUNT:
+        raise ValueError(
+            f"{name} must be at most 10**300, got a number with {len(str(count))} digits; "
+            "every statistic computes in float64, whose largest value is about 1.8e308"
+        )
     return count
 
 
@@ -53,7 +60,10 @@ def _weight_sum(name: str, value: object) -> float:
         value = float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
-    total = float(value)
+    try:
+        total = float(value)
+    except OverflowError:
+        total = math.inf
     if not math.isfinite(total) or total < 0:
         raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
     return total

@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally
 from npskit._core.regroup import add_at, exact_column_sums
-from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.scale import STANDARD_SCALE, Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys
@@ -166,7 +166,7 @@ def from_counts_table(
     """
     check_choice("missing_keys", missing_keys, ("group", "raise"))
     if not isinstance(scale, Scale):
-        raise TypeError(f"scale must be an npskit.Scale, got {type(scale).__name__}")
+        raise TypeError(scale_type_message(scale))
     keys = column_names("by", by)
     get = _column_getter(table)
     if (score is None) == (categories is None):

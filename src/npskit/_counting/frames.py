@@ -22,7 +22,7 @@ from npskit._core.errors import (
     ScoreTypeError,
 )
 from npskit._core.grouped import GroupedTally
-from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.scale import STANDARD_SCALE, Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys, NanPolicy
@@ -143,7 +143,7 @@ def tally_frame(
     check_choice("nan_policy", nan_policy, ("omit", "raise"))
     check_choice("missing_keys", missing_keys, ("group", "raise"))
     if not isinstance(scale, Scale):
-        raise TypeError(f"scale must be an npskit.Scale, got {type(scale).__name__}")
+        raise TypeError(scale_type_message(scale))
     if not isinstance(score, str):
         raise TypeError(f"score must be a column name (str), got {score!r}")
     if weights is not None and not isinstance(weights, str):

@@ -165,7 +165,7 @@ def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:
     if library == "polars":
         return _from_polars(data, name=name)
     if library == "pyarrow":
-        return _from_pyarrow(data)
+        return _from_pyarrow(data, name=name)
     if isinstance(data, (list, tuple)):
         return _from_sequence(data)
     if hasattr(data, "__array__") or hasattr(data, "__array_interface__"):
@@ -227,6 +227,10 @@ def _from_polars(data: Any, *, name: str) -> npt.NDArray[Any]:
             "select the column with frame['column'] or frame.get_column('column')"
         )
     dtype = data.dtype
+    if str(dtype) in {"Int128", "UInt128"} or str(dtype).startswith("Decimal"):
+        # numpy has no 128-bit integers: as floats, exact for every answer on
+        # a scale and for weights; values beyond 2**53 are invalid answers anyway.
+        data = data.cast(_polars_float(dtype))
     if dtype.is_numeric():
         if data.null_count() > 0:
             return np.asarray(data.cast(_polars_float(dtype)).to_numpy())
@@ -245,7 +249,17 @@ def _polars_float(dtype: Any) -> Any:
     return pl.Float64
 
 
-def _from_pyarrow(data: Any) -> npt.NDArray[Any]:
+def _from_pyarrow(data: Any, *, name: str) -> npt.NDArray[Any]:
+    if hasattr(data, "column_names") or not hasattr(data, "type"):
+        raise TypeError(
+            f"{name} must be one column (a pyarrow Array or ChunkedArray), got "
+            f"{type(data).__name__}; select the column with table['column'], or pass the "
+            "table to npskit.tally_frame or npskit.from_counts_table"
+        )
+    if str(data.type) in {"int128", "uint128"} or str(data.type).startswith("decimal"):
+        import pyarrow as pa  # the caller passed a pyarrow object
+
+        data = data.cast(pa.float64())
     if hasattr(data, "combine_chunks") and hasattr(data, "num_chunks"):
         data = data.combine_chunks()
     if hasattr(data, "dictionary_decode") and hasattr(data, "indices"):
@@ -259,11 +273,17 @@ def _from_pyarrow(data: Any) -> npt.NDArray[Any]:
 # nan/inf. Python's float() also takes "1_0" (as 10) and other spellings no
 # survey export produces; those are refused rather than guessed at.
 _NUMBER_TEXT = re.compile(
-    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf|infinity)", re.IGNORECASE
+    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf|infinity)",
+    re.IGNORECASE | re.ASCII,
 )
 
 
 def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArray[Any]:
+    shown = array  # messages show the values as given (bytes as bytes)
+    if array.dtype.kind == "S":
+        # Bytes are read as Latin-1, which decodes any byte; a non-ASCII byte
+        # then fails the number grammar and is reported, never a decode error.
+        array = np.char.decode(array, "latin-1")
     text = np.char.strip(array.astype(np.str_))
     blank = text == ""
     filled = np.where(blank, "nan", text)
@@ -272,7 +292,7 @@ def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArra
         distinct = np.unique(filled)
         wrong = {str(t) for t in distinct if not is_number_text(str(t))}
         bad = np.flatnonzero(np.isin(filled, list(wrong)) & ~blank)
-        _raise_not_numbers(bad, [str(array[i]) for i in bad[:_SHOWN]], name, offset)
+        _raise_not_numbers(bad, [_plain(shown[i]) for i in bad[:_SHOWN]], name, offset)
     # Only text of 16 characters or more can hold more digits than float64 keeps.
     long = np.char.str_len(filled) > 15
     if name == "scores" and long.any():
@@ -280,7 +300,7 @@ def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArra
         if inexact:
             bad = np.flatnonzero(np.isin(filled, inexact))
             shown, shown_values, where = describe_positions(
-                bad, [str(array[i]) for i in bad[:_SHOWN]], offset
+                bad, [_plain(shown[i]) for i in bad[:_SHOWN]], offset
             )
             raise InvalidScoresError(
                 f"{name} contain {plural(len(bad), 'value', 'values')} written with more "
@@ -298,6 +318,10 @@ def _strict_floats(text: npt.NDArray[np.str_]) -> npt.NDArray[np.float64] | None
     """``text`` as floats when every entry is a number by :func:`is_number_text`, else None."""
     if (np.char.find(text, "_") >= 0).any():
         return None  # numpy, like Python's float(), would read "1_0" as 10
+    try:
+        text.astype(np.bytes_)  # ASCII only: float() would read Arabic-Indic digits
+    except UnicodeEncodeError:
+        return None
     try:
         return text.astype(np.float64)
     except ValueError:

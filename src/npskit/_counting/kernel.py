@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError
-from npskit._core.scale import Scale
+from npskit._core.scale import Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
@@ -30,7 +30,7 @@ _BLOCK = 1 << 16
 def check_options(scale: object, nan_policy: object) -> None:
     """Check the ``scale`` and ``nan_policy`` options of every counting function."""
     if not isinstance(scale, Scale):
-        raise TypeError(f"scale must be a npskit.Scale, got {type(scale).__name__}")
+        raise TypeError(scale_type_message(scale))
     if nan_policy not in get_args(NanPolicy):
         raise ValueError(
             f"nan_policy must be one of {', '.join(map(repr, get_args(NanPolicy)))}, "

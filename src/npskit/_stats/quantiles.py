@@ -142,7 +142,7 @@ def cornish_fisher_quantile(mean: float, variance: float, third: float, level: f
     if sd == 0.0:
         return mean
     z = float(ndtri(level))
-    skewness = third / sd**3
+    skewness = third / sd / sd / sd  # sd**3 underflows to 0 for sd below 1e-108
     return mean + sd * (z + skewness * (z * z - 1.0) / 6.0)
 
 
