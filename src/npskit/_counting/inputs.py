@@ -279,7 +279,7 @@ _NUMBER_TEXT = re.compile(
 
 
 def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArray[Any]:
-    shown = array  # messages show the values as given (bytes as bytes)
+    given = array  # messages show the values as given (bytes as bytes)
     if array.dtype.kind == "S":
         # Bytes are read as Latin-1, which decodes any byte; a non-ASCII byte
         # then fails the number grammar and is reported, never a decode error.
@@ -292,7 +292,9 @@ def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArra
         distinct = np.unique(filled)
         wrong = {str(t) for t in distinct if not is_number_text(str(t))}
         bad = np.flatnonzero(np.isin(filled, list(wrong)) & ~blank)
-        _raise_not_numbers(bad, [_plain(shown[i]) for i in bad[:_SHOWN]], name, offset)
+        if len(bad):
+            _raise_not_numbers(bad, [_plain(given[i]) for i in bad[:_SHOWN]], name, offset)
+        values = np.array([float(t) for t in filled], dtype=np.float64)
     # Only text of 16 characters or more can hold more digits than float64 keeps.
     long = np.char.str_len(filled) > 15
     if name == "scores" and long.any():
@@ -300,7 +302,7 @@ def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArra
         if inexact:
             bad = np.flatnonzero(np.isin(filled, inexact))
             shown, shown_values, where = describe_positions(
-                bad, [_plain(shown[i]) for i in bad[:_SHOWN]], offset
+                bad, [_plain(given[i]) for i in bad[:_SHOWN]], offset
             )
             raise InvalidScoresError(
                 f"{name} contain {plural(len(bad), 'value', 'values')} written with more "
