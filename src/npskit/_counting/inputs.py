@@ -155,9 +155,16 @@ def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:
             "pass a list or an array"
         )
     if isinstance(data, (str, bytes)) or np.isscalar(data) or data is None:
+        what = "answers" if name == "scores" else f"{name}, one per answer"
         raise TypeError(
-            f"{name} must be a one-dimensional sequence of answers, got a single "
+            f"{name} must be a one-dimensional sequence of {what}, got a single "
             f"{type(data).__name__} {data!r}"
+        )
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
+        raise ValueError(
+            f"{name} must be one-dimensional, got a list of lists, which npskit does not "
+            "guess at (a table, or chunks?); flatten it for one column of answers, or pass "
+            f"iter({type(data).__name__}) to read each inner list as a chunk"
         )
     library = _library(data)
     if library == "pandas":
@@ -204,9 +211,15 @@ def _from_pandas(data: Any, *, name: str) -> npt.NDArray[Any]:
         )
     dtype = data.dtype
     if str(dtype) == "category":
-        categories = as_numeric(np.asarray(data.cat.categories), name=f"{name} categories")
+        # Only the categories some row uses are read: an unused category (a
+        # level "n/a" no respondent chose, say) is not an answer.
         codes = np.asarray(data.cat.codes, dtype=np.intp)
-        values = categories.astype(np.float64)[codes]
+        used = np.unique(codes[codes >= 0])
+        levels = np.asarray(data.cat.categories)[used]
+        numbers = as_numeric(levels, name=f"{name} categories").astype(np.float64)
+        lookup = np.full(len(data.cat.categories), np.nan)
+        lookup[used] = numbers
+        values = lookup[codes]
         values[codes < 0] = np.nan
         return values
     kind = getattr(dtype, "kind", "O")
@@ -215,7 +228,8 @@ def _from_pandas(data: Any, *, name: str) -> npt.NDArray[Any]:
     if kind in "iuf":
         if bool(data.isna().any()):
             return np.asarray(data.to_numpy(dtype=np.float64, na_value=np.nan))
-        target = np.float64 if kind == "f" else np.int64
+        # uint64 stays unsigned: as int64, 2**63 + 5 would be shown negative.
+        target = {"f": np.float64, "u": np.uint64}.get(kind, np.int64)
         return np.asarray(data.to_numpy(dtype=target))
     return np.asarray(data.to_numpy(dtype=object, na_value=None))
 

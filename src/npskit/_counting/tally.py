@@ -95,6 +95,13 @@ def tally(
     total: Tally | None = None
     offset = 0
     for index, (chunk, chunk_weights) in enumerate(_pair_chunks(scores, weights)):
+        if isinstance(chunk, (str, bytes)) or np.isscalar(chunk) or chunk is None:
+            raise TypeError(
+                f"scores is an iterator or generator, which npskit reads as a stream of "
+                f"chunks (arrays of answers), but chunk {index} is a single "
+                f"{type(chunk).__name__} {chunk!r}; for a generator of single answers pass "
+                "list(generator), or yield arrays"
+            )
         part = _tally_array(chunk, chunk_weights, scale, nan_policy, offset=offset, chunk=index)
         total = part if total is None else total + part
         offset += part.n + part.n_missing
