@@ -472,7 +472,8 @@ def check_same_index(named: Sequence[tuple[str, object]]) -> None:
             if len(differ):
                 k = int(differ[0])
                 where = (
-                    f"first difference at position {k}: label {first[1][k]!r} against {index[k]!r}"
+                    f"first difference at position {k}: label {_plain(first[1][k])!r} "
+                    f"against {_plain(index[k])!r}"
                 )
             else:
                 where = "same labels, different index types"
