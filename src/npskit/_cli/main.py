@@ -27,7 +27,7 @@ from npskit._core.errors import NpskitError
 
 from .breakdown import add_breakdown
 from .compare import add_compare
-from .options import PROG, print_warnings
+from .options import PROG, print_warnings, terminal_safe
 from .sample_size import add_sample_size
 from .summary import add_summary
 from .trend import add_trend
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = 1
     print_warnings(caught)
     if problem is not None:
-        print(f"{PROG}: error: {problem}", file=sys.stderr)
+        print(terminal_safe(f"{PROG}: error: {problem}"), file=sys.stderr)
     return status
 
 

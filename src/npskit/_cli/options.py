@@ -14,9 +14,15 @@ Warnings the library emits while a subcommand runs are printed by
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import inspect
 import json
+import os
+import re
+import shutil
 import sys
+import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +38,7 @@ from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMetho
 __all__ = [
     "EXAMPLE_LABEL",
     "PROG",
+    "STDIN_LABEL",
     "HelpFormatter",
     "add_answer_options",
     "add_compare_method_option",
@@ -50,6 +57,7 @@ __all__ = [
     "resampling",
     "score_column",
     "source",
+    "terminal_safe",
 ]
 
 PROG = "npskit"
@@ -282,7 +290,48 @@ def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[P
         return example_path(), EXAMPLE_LABEL
     if args.file is None:
         parser.error("FILE is required (or --example for the bundled example survey)")
+    if str(args.file) == "-":
+        return _stdin_copy(), STDIN_LABEL
     return Path(args.file), str(args.file)
+
+
+STDIN_LABEL = "standard input"
+
+
+def _stdin_copy() -> Path:
+    """Standard input copied to a temporary file, removed at exit.
+
+    A file is read more than once (its header, its chunks, and again to find
+    the line of an error), which a pipe does not allow; the copy streams in
+    blocks, so memory does not grow with the input. Compressed input is
+    recognised as in a file.
+    """
+    handle, name = tempfile.mkstemp(prefix="npskit-stdin-", suffix=".csv")
+    atexit.register(_remove, name)
+    with os.fdopen(handle, "wb") as copy:
+        shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
+    return Path(name)
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):  # already gone
+        os.remove(name)
+
+
+# C0 and C1 control characters but tab and newline: a terminal would run
+# them as escape sequences (colours, clearing the screen, moving the cursor).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with control characters shown as ``\xNN``, so data cannot drive the terminal.
+
+    Examples
+    --------
+    >>> terminal_safe("plain\x1b[2J\n")
+    'plain\\x1b[2J\n'
+    """
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
@@ -300,7 +349,7 @@ def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> s
 def print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
     """Print warnings as ``npskit: warning: ...`` lines on stderr, each message once."""
     for message in dict.fromkeys(" ".join(str(item.message).split()) for item in caught):
-        print(f"{PROG}: warning: {message}", file=sys.stderr)
+        print(terminal_safe(f"{PROG}: warning: {message}"), file=sys.stderr)
 
 
 def print_table(result: TabularResult, output: str, payload: dict[str, Any], heading: str) -> None:
@@ -317,5 +366,5 @@ def print_table(result: TabularResult, output: str, payload: dict[str, Any], hea
     elif output == "csv":
         print(result.to_csv(), end="")
     else:
-        print(heading)
-        print(result)
+        print(terminal_safe(heading))
+        print(terminal_safe(str(result)))

@@ -119,6 +119,9 @@ def _score_problem(
     texts = chunk.columns[score]
     first = str(texts[positions[0]])
     also = _also(lines[1:], error.count - 1)
+    if len(chunk) >= file.chunk_rows:
+        # Reading stopped at this chunk: later lines may hold more problems.
+        also += f" (lines after {lines[0] + len(chunk) - 1 - positions[0]} were not checked, ...)"
     if isinstance(error, MissingAnswersError):
         return (
             f"{file.where(lines[0])}: {score} {first!r} is a missing answer{also}, and "
