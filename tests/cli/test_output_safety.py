@@ -148,3 +148,38 @@ def test_errors_say_when_later_lines_were_not_checked(
     status, _, err = _run(capsys, "summary", str(path), "--score", "answer")
     assert status == 1
     assert "were not checked, ...)" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", "--interval-method", "wald"],
+        ["breakdown", "--by", "period", "--interval-method", "wald"],
+        [
+            "compare",
+            "--period",
+            "period",
+            "--baseline",
+            "2024-01",
+            "--current",
+            "2024-02",
+            "--compare-method",
+            "wald",
+        ],
+        ["trend", "--period", "period", "--interval-method", "wald"],
+    ],
+)
+def test_warnings_are_printed_one_way(
+    tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every answer a promoter: zero-width Wald intervals, which warn.
+    path = tmp_path / "periods.csv"
+    path.write_text("period,answer\n2024-01,10\n2024-01,10\n2024-02,10\n2024-02,9\n")
+    status = main([args[0], str(path), "--score", "answer", *args[1:]])
+    err = capsys.readouterr().err
+    assert status == 0, err
+    lines = [line for line in err.splitlines() if line]
+    assert lines, "expected a warning"
+    assert all(line.startswith("npskit: warning: ") for line in lines), err
+    assert "site-packages" not in err
+    assert "Warning:" not in err
