@@ -183,3 +183,24 @@ def test_warnings_are_printed_one_way(
     assert all(line.startswith("npskit: warning: ") for line in lines), err
     assert "site-packages" not in err
     assert "Warning:" not in err
+
+
+def test_resample_limits_are_cli_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(
+        [
+            "summary",
+            "--example",
+            "--interval-method",
+            "bootstrap-percentile",
+            "--n-resamples",
+            "100000000",
+        ]
+    )
+    assert status == 2
+    assert "must be at most 10,000,000" in capsys.readouterr().err
+    status = main(
+        ["summary", "--example", "--interval-method", "bootstrap-bca", "--n-resamples", "10"]
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("npskit: error: --n-resamples must be at least 500")

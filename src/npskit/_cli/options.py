@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, Protocol, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
+from npskit._core.errors import NpskitError
+from npskit._core.validation import MAX_RESAMPLES, MIN_BCA_RESAMPLES
 from npskit._intervals.confidence_interval import confidence_interval
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._io.examples import example_path
@@ -54,6 +56,7 @@ __all__ = [
     "positive",
     "print_table",
     "print_warnings",
+    "resamples",
     "resampling",
     "score_column",
     "source",
@@ -212,7 +215,7 @@ def add_resampling_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--n-resamples",
-        type=positive,
+        type=resamples,
         default=None,
         metavar="N",
         help=f"resamples (or draws) of the resampling methods (default: {_N_RESAMPLES})",
@@ -226,6 +229,13 @@ def resampling(args: argparse.Namespace) -> dict[str, Any]:
     """
     options: dict[str, Any] = {"rng": args.seed}
     if args.n_resamples is not None:
+        method = getattr(args, "interval_method", None)
+        if method == "bootstrap-bca" and args.n_resamples < MIN_BCA_RESAMPLES:
+            raise NpskitError(
+                f"--n-resamples must be at least {MIN_BCA_RESAMPLES} with --interval-method "
+                f"bootstrap-bca (its bias correction is itself estimated from the "
+                f"resamples), got {args.n_resamples}"
+            )
         options["n_resamples"] = args.n_resamples
     return options
 
@@ -276,6 +286,14 @@ def positive(text: str) -> int:
     value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
+
+
+def resamples(text: str) -> int:
+    """A number of resamples, 1 to ``MAX_RESAMPLES``, for ``type=``."""
+    value = positive(text)
+    if value > MAX_RESAMPLES:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_RESAMPLES:,}, got {text!r}")
     return value
 
 
