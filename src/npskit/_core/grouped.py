@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .cube import CountsCube
-from .regroup import COUNT_MAX, CountOverflowError, check_count_rows, exact_column_sums
+from .regroup import as_int64, check_count_rows, exact_column_sums
 from .results import TableDisplay, find_key, json_value
 from .tally import Tally
 
@@ -81,11 +81,11 @@ class GroupedTally(CountsCube, TableDisplay):
         set_(self, "keys", keys)
         groups = len(self.keys)
         weighted = self.squared_weights is not None
-        counts = _int64(self.counts, "a count") if not weighted else np.array(self.counts, float)
+        counts = as_int64(self.counts, "a count") if not weighted else np.array(self.counts, float)
         arrays = {
             "counts": counts.reshape(groups, 3) if counts.size == 3 * groups else counts,
-            "n_missing": _int64(self.n_missing, "a number of missing answers"),
-            "responses": _int64(self.responses, "a number of answers"),
+            "n_missing": as_int64(self.n_missing, "a number of missing answers"),
+            "responses": as_int64(self.responses, "a number of answers"),
         }
         if not weighted and counts.size == 3 * groups:
             check_count_rows(arrays["counts"], "a group's number of answers")
@@ -177,10 +177,10 @@ class GroupedTally(CountsCube, TableDisplay):
             counts=(
                 np.array([[v.detractors, v.passives, v.promoters] for v in values], float)
                 if is_weighted
-                else _int64([[v.detractors, v.passives, v.promoters] for v in values], "a count")
+                else as_int64([[v.detractors, v.passives, v.promoters] for v in values], "a count")
             ).reshape(len(values), 3),
-            n_missing=_int64([v.n_missing for v in values], "a number of missing answers"),
-            responses=_int64([v.n for v in values], "a number of answers"),
+            n_missing=as_int64([v.n_missing for v in values], "a number of missing answers"),
+            responses=as_int64([v.n for v in values], "a number of answers"),
             squared_weights=(
                 np.array([v._squares() for v in values], dtype=np.float64).reshape(-1, 3)
                 if is_weighted
@@ -205,10 +205,10 @@ class GroupedTally(CountsCube, TableDisplay):
         whole numbers when unweighted, weight sums when ``squared_weights``
         (the matching sums of squared weights) is given.
         """
-        missing = _int64(n_missing, "a number of missing answers")
-        answered = _int64(responses, "a number of answers")
+        missing = as_int64(n_missing, "a number of missing answers")
+        answered = as_int64(responses, "a number of answers")
         if squared_weights is None:
-            whole = _int64(counts, "a count").reshape(-1, 3)
+            whole = as_int64(counts, "a count").reshape(-1, 3)
             sums = exact_column_sums(whole)
             total = Tally(
                 detractors=sums[0],
@@ -432,20 +432,3 @@ class GroupedTally(CountsCube, TableDisplay):
 
 def _label(key: tuple[Any, ...]) -> str:
     return " x ".join("(missing)" if v is None else str(v) for v in key)
-
-
-def _int64(values: Any, what: str) -> npt.NDArray[np.int64]:
-    """``values`` as int64, or a clear error for a count beyond 2**63 - 1 (never a wrap)."""
-    try:
-        array = np.asarray(values)
-        if array.dtype.kind == "u" and array.size and int(array.max()) > COUNT_MAX:
-            raise OverflowError
-        if array.dtype.kind == "f" and array.size and float(np.abs(array).max()) >= 2.0**63:
-            raise OverflowError
-        return np.array(array, dtype=np.int64)
-    except OverflowError:
-        largest = max((int(v) for v in np.asarray(values, dtype=object).ravel()), key=abs)
-        raise CountOverflowError(
-            f"{what} of {largest} is larger than {COUNT_MAX} (2**63 - 1), the largest count "
-            "a GroupedTally holds; a Tally holds any count, so add such tallies one by one"
-        ) from None

@@ -19,6 +19,7 @@ __all__ = [
     "COUNT_MAX",
     "CountOverflowError",
     "add_at",
+    "as_int64",
     "check_count_rows",
     "exact_column_sums",
     "key_order",
@@ -151,3 +152,20 @@ def regroup(
         return distinct, sums
     order = key_order(distinct)
     return [distinct[i] for i in order], [total[order] for total in sums]
+
+
+def as_int64(values: Any, what: str) -> npt.NDArray[np.int64]:
+    """``values`` as int64, or a clear error for a count beyond 2**63 - 1 (never a wrap)."""
+    try:
+        array = np.asarray(values)
+        if array.dtype.kind == "u" and array.size and int(array.max()) > COUNT_MAX:
+            raise OverflowError
+        if array.dtype.kind == "f" and array.size and float(np.abs(array).max()) >= 2.0**63:
+            raise OverflowError
+        return np.array(array, dtype=np.int64)
+    except OverflowError:
+        largest = max((int(v) for v in np.asarray(values, dtype=object).ravel()), key=abs)
+        raise CountOverflowError(
+            f"{what} of {largest} is larger than {COUNT_MAX} (2**63 - 1), the largest count "
+            "a GroupedTally holds; a Tally holds any count, so add such tallies one by one"
+        ) from None

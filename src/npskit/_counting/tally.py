@@ -19,7 +19,8 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
-from .inputs import as_numeric, as_weights, check_same_index, is_chunk_stream
+from .alignment import check_same_index
+from .inputs import as_numeric, as_weights, is_chunk_stream
 from .kernel import check_options, tally_values
 
 __all__ = ["classify", "nps", "tally"]

@@ -21,9 +21,10 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys, NanPolicy
 
+from .alignment import check_same_index
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
-from .inputs import as_numeric, as_weights, check_same_index
+from .inputs import as_numeric, as_weights
 from .kernel import check_options, tally_values
 from .keys import column_of, key_columns
 
