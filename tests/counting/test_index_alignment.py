@@ -64,3 +64,13 @@ def test_equal_indexes_pass_and_unequal_raise(order: list[int], answers: list[in
         aligned = npskit.tally(scores, weights=weights.reindex(scores.index))
         expected = npskit.tally(answers, weights=[float(order.index(i) + 1) for i in range(6)])
         assert aligned == expected
+
+
+def test_counts_table_columns_with_different_indexes_are_refused() -> None:
+    table = {
+        "channel": pd.Series(["web", "phone"], index=[0, 1]),
+        "answer": pd.Series([10, 3], index=[1, 0]),
+        "count": pd.Series([5, 7], index=[0, 1]),
+    }
+    with pytest.raises(ValueError, match="column 'channel' and column 'answer'"):
+        npskit.from_counts_table(table, by="channel", score="answer")

@@ -30,6 +30,7 @@ from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys
 
+from .alignment import check_same_index
 from .counts_forms import category_form, long_form, three_columns
 from .factorize import factorize
 from .grouping import combine_codes, grouped_from_counts, missing_level
@@ -270,6 +271,9 @@ def _column_getter(table: Any) -> Any:
         fetch = table.column
     elif isinstance(table, Mapping):
         columns = list(table)
+        # Columns given as pandas Series are paired by position: refuse
+        # differing indexes rather than pair the wrong rows.
+        check_same_index([(f"column {name!r}", table[name]) for name in columns])
 
         def fetch(name: str) -> Any:
             return table[name]
