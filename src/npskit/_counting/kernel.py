@@ -359,12 +359,11 @@ def _check_weight_range(
     values: npt.NDArray[Any],
     offset: int,
 ) -> None:
-    used = block_weights[is_present]
+    used = block_weights if is_present.all() else block_weights[is_present]
     if not len(used):
         return
-    top = float(used.max())
-    positive = used[used > 0]
-    if top <= WEIGHT_MAX and (not len(positive) or float(positive.min()) >= WEIGHT_MIN):
+    smallest = float(np.min(used, where=used > 0, initial=np.inf))
+    if float(used.max()) <= WEIGHT_MAX and smallest >= WEIGHT_MIN:
         return
     with np.errstate(invalid="ignore"):
         present = ~np.isnan(values) if values.dtype.kind == "f" else True
