@@ -68,3 +68,16 @@ def test_counting_does_not_allocate_per_scale_point() -> None:
     assert counted == Tally(detractors=2, passives=0, promoters=3)
     # One int64 per scale point would be 8 MB; the counting stays far below.
     assert peak < 4_000_000
+
+
+def test_wide_and_narrow_scales_count_alike() -> None:
+    # The grouped count looks categories up in a table on small scales and
+    # compares on wide ones; both give the counts of a plain loop.
+    values = [0.0, 5.0, float("nan"), 7.0, 9.0, 10.0, 3.0]
+    keys = ["a", "b", "a", "b", "a", "b", "a"]
+    narrow = Scale(low=0, high=10, detractor_max=6, promoter_min=9)
+    wide = Scale(low=0, high=10_000, detractor_max=6, promoter_min=9)
+    for scale in (narrow, wide):
+        grouped = npskit.tally_by(values, keys, scale=scale)
+        assert grouped["a"] == Tally(detractors=2, passives=0, promoters=1, n_missing=1)
+        assert grouped["b"] == Tally(detractors=1, passives=1, promoters=1)
