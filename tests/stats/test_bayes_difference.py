@@ -186,3 +186,27 @@ def test_cornish_fisher_cdf_inverts_the_quantile() -> None:
     )
     assert far[0] == 0.0
     assert far[1] == pytest.approx(1.0, abs=1e-15)
+
+
+def test_nearly_all_passives_at_any_size() -> None:
+    # 1 and 3 non-passives against 3 and 1 among S passives: n * difference
+    # tends to (G(3.5) - G(1.5)) - (G(1.5) - G(3.5)) with independent Gamma
+    # laws (Jeffreys prior). At S = 10^16 the interval used to be 30 times too
+    # wide, its ends found to an absolute 1e-12 around values near 1e-16.
+    import numpy as np
+
+    from npskit import Tally, compare
+
+    rng = np.random.default_rng(12)
+    draws = 2_000_000
+    gammas = [rng.gamma(shape, size=draws) for shape in (3.5, 1.5, 1.5, 3.5)]
+    scaled = (gammas[0] - gammas[1]) - (gammas[2] - gammas[3])
+    want_low, want_high = np.quantile(scaled, [0.025, 0.975])
+    for s in (10**12, 10**16, 10**18):
+        baseline = Tally(detractors=3, passives=s, promoters=1)
+        current = Tally(detractors=1, passives=s, promoters=3)
+        result = compare(baseline, current, compare_method="bayes")
+        n = s + 4
+        assert result.low * n / 100 == pytest.approx(want_low, abs=0.05)
+        assert result.high * n / 100 == pytest.approx(want_high, abs=0.05)
+        assert result.probability_greater == pytest.approx(float(np.mean(scaled > 0)), abs=0.002)

@@ -104,3 +104,61 @@ def test_posterior_cumulants_match_raw_dirichlet_moments() -> None:
     cube = raw(3, 0) - 3 * raw(2, 1) + 3 * raw(1, 2) - raw(0, 3)
     assert variance == pytest.approx(second - mean**2, rel=1e-12)
     assert third == pytest.approx(cube - 3 * mean * second + 2 * mean**3, rel=1e-9)
+
+
+# -- nearly all passives, up to 10^18 answers ----------------------------------------------
+#
+# With D and P fixed and S -> infinity, n * (p - d) tends to the difference of
+# two independent Gamma laws (posterior: Gamma(P + a) - Gamma(D + a); exact:
+# Gamma(m) or Gamma(m + 1) times 2B - 1, B ~ Beta(P, D + 1)). So interval ends
+# times n must not depend on n there. Before: bayes gave [-4.12, 8.13] / n
+# at n = 10^12 (Monte Carlo: [-3.815, 8.200]), an upper end of +100 points
+# at 10^16 with no detractors, and exact collapsed to a point at 10^18.
+
+
+def _scaled(method: IntervalMethod, d: int, s: int, p: int) -> tuple[float, float]:
+    ci = confidence_interval(Tally(detractors=d, passives=s, promoters=p), interval_method=method)
+    n = d + s + p
+    return ci.low * n / 100, ci.high * n / 100
+
+
+def _gamma_difference(a_p: float, a_d: float, draws: int = 2_000_000) -> tuple[float, float]:
+    import numpy as np
+
+    rng = np.random.default_rng(20261207)
+    x = rng.gamma(a_p, size=draws) - rng.gamma(a_d, size=draws)
+    low, high = np.quantile(x, [0.025, 0.975])
+    return float(low), float(high)
+
+
+@pytest.mark.parametrize(("d", "p"), [(1, 3), (0, 3), (3, 5), (0, 0)])
+def test_bayes_nearly_all_passives_is_the_gamma_difference(d: int, p: int) -> None:
+    want = _gamma_difference(p + 0.5, d + 0.5)  # Jeffreys prior a = 1/2
+    for s in (10**12, 10**16, 10**18):
+        low, high = _scaled("bayes", d, s, p)
+        # Monte Carlo quantiles of 2e6 draws: standard error below 0.01.
+        assert low == pytest.approx(want[0], abs=0.04)
+        assert high == pytest.approx(want[1], abs=0.04)
+        assert low < (p - d) < high or d == p == 0
+
+
+@pytest.mark.parametrize(("d", "p"), [(1, 3), (0, 3), (3, 5), (100_000, 100_000)])
+def test_exact_does_not_depend_on_n_among_passives(d: int, p: int) -> None:
+    base = _scaled("exact", d, 10**12, p)
+    for s in (10**16, 10**18):
+        low, high = _scaled("exact", d, s, p)
+        assert low == pytest.approx(base[0], rel=1e-6, abs=1e-9)
+        assert high == pytest.approx(base[1], rel=1e-6, abs=1e-9)
+        assert low < p - d < high or d == p == 0
+
+
+def test_exact_at_10_18_is_as_wide_as_the_normal_interval() -> None:
+    # No detractors, 10^18 passives and 10^18 promoters: the upper end is the
+    # 97.5% quantile of Beta(m, n - m + 1), 1/2 + 1.96 sqrt(1/8e18) to O(1/n);
+    # betaincinv returned 3e-8 points too little there.
+    n = 2 * 10**18
+    t = Tally(detractors=0, passives=10**18, promoters=10**18)
+    ci = confidence_interval(t, interval_method="exact")
+    half = 100 * 1.959963984540054 * math.sqrt(0.25 / n)
+    assert ci.high == pytest.approx(50 + half, abs=1e-12)
+    assert ci.low == pytest.approx(50 - half, abs=1e-12)

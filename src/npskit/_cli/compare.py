@@ -25,6 +25,7 @@ from .options import (
     resampling,
     score_column,
     source,
+    terminal_safe,
 )
 from .periods import add_period_options, period_column, period_tallies
 
@@ -152,11 +153,10 @@ def run_compare(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(_compare_markdown(result, before, after, labels, args.confidence_level))
     else:
-        print(
-            _compare_text(
-                result, before, after, labels, score, args.confidence_level, args.alternative
-            )
+        text = _compare_text(
+            result, before, after, labels, score, args.confidence_level, args.alternative
         )
+        print(terminal_safe(text))
     return 0
 
 

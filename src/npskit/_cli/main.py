@@ -32,7 +32,7 @@ from .breakdown import add_breakdown
 from .compare import add_compare
 from .control import add_control
 from .drivers import add_drivers
-from .options import PROG, print_warnings
+from .options import PROG, print_warnings, terminal_safe
 from .sample_size import add_sample_size
 from .summary import add_summary
 from .topics import add_topics
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = 1
     print_warnings(caught)
     if problem is not None:
-        print(f"{PROG}: error: {problem}", file=sys.stderr)
+        print(terminal_safe(f"{PROG}: error: {problem}"), file=sys.stderr)
     return status
 
 

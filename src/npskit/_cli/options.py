@@ -14,15 +14,23 @@ Warnings the library emits while a subcommand runs are printed by
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import inspect
 import json
+import os
+import re
+import shutil
 import sys
+import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
+from npskit._core.errors import NpskitError
+from npskit._core.validation import MAX_RESAMPLES, MIN_BCA_RESAMPLES
 from npskit._intervals.confidence_interval import confidence_interval
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._io.examples import example_path
@@ -32,6 +40,7 @@ from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMetho
 __all__ = [
     "EXAMPLE_LABEL",
     "PROG",
+    "STDIN_LABEL",
     "HelpFormatter",
     "add_answer_options",
     "add_compare_method_option",
@@ -48,9 +57,11 @@ __all__ = [
     "positive",
     "print_table",
     "print_warnings",
+    "resamples",
     "resampling",
     "score_column",
     "source",
+    "terminal_safe",
 ]
 
 PROG = "npskit"
@@ -210,7 +221,7 @@ def add_resampling_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--n-resamples",
-        type=positive,
+        type=resamples,
         default=None,
         metavar="N",
         help=f"resamples (or draws) of the resampling methods (default: {_N_RESAMPLES})",
@@ -224,6 +235,13 @@ def resampling(args: argparse.Namespace) -> dict[str, Any]:
     """
     options: dict[str, Any] = {"rng": args.seed}
     if args.n_resamples is not None:
+        method = getattr(args, "interval_method", None)
+        if method == "bootstrap-bca" and args.n_resamples < MIN_BCA_RESAMPLES:
+            raise NpskitError(
+                f"--n-resamples must be at least {MIN_BCA_RESAMPLES} with --interval-method "
+                f"bootstrap-bca (its bias correction is itself estimated from the "
+                f"resamples), got {args.n_resamples}"
+            )
         options["n_resamples"] = args.n_resamples
     return options
 
@@ -289,6 +307,14 @@ def positive(text: str) -> int:
     return value
 
 
+def resamples(text: str) -> int:
+    """A number of resamples, 1 to ``MAX_RESAMPLES``, for ``type=``."""
+    value = positive(text)
+    if value > MAX_RESAMPLES:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_RESAMPLES:,}, got {text!r}")
+    return value
+
+
 # -- reading the arguments --------------------------------------------------------------
 
 
@@ -300,7 +326,48 @@ def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[P
         return example_path(), EXAMPLE_LABEL
     if args.file is None:
         parser.error("FILE is required (or --example for the bundled example survey)")
+    if str(args.file) == "-":
+        return _stdin_copy(), STDIN_LABEL
     return Path(args.file), str(args.file)
+
+
+STDIN_LABEL = "standard input"
+
+
+def _stdin_copy() -> Path:
+    """Standard input copied to a temporary file, removed at exit.
+
+    A file is read more than once (its header, its chunks, and again to find
+    the line of an error), which a pipe does not allow; the copy streams in
+    blocks, so memory does not grow with the input. Compressed input is
+    recognised as in a file.
+    """
+    handle, name = tempfile.mkstemp(prefix="npskit-stdin-", suffix=".csv")
+    atexit.register(_remove, name)
+    with os.fdopen(handle, "wb") as copy:
+        shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
+    return Path(name)
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):  # already gone
+        os.remove(name)
+
+
+# C0 and C1 control characters but tab and newline: a terminal would run
+# them as escape sequences (colours, clearing the screen, moving the cursor).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    r"""``text`` with control characters shown as ``\xNN``, so data cannot drive the terminal.
+
+    Examples
+    --------
+    >>> terminal_safe("plain\x1b[2J\n")
+    'plain\\x1b[2J\n'
+    """
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
@@ -318,7 +385,7 @@ def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> s
 def print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
     """Print warnings as ``npskit: warning: ...`` lines on stderr, each message once."""
     for message in dict.fromkeys(" ".join(str(item.message).split()) for item in caught):
-        print(f"{PROG}: warning: {message}", file=sys.stderr)
+        print(terminal_safe(f"{PROG}: warning: {message}"), file=sys.stderr)
 
 
 def print_table(result: TabularResult, output: str, payload: dict[str, Any], heading: str) -> None:
@@ -335,5 +402,5 @@ def print_table(result: TabularResult, output: str, payload: dict[str, Any], hea
     elif output == "csv":
         print(result.to_csv(), end="")
     else:
-        print(heading)
-        print(result)
+        print(terminal_safe(heading))
+        print(terminal_safe(str(result)))

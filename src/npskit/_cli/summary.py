@@ -27,6 +27,7 @@ from .options import (
     resampling,
     score_column,
     source,
+    terminal_safe,
 )
 from .plots import add_plot_option, check_plot, save_plot
 
@@ -103,7 +104,7 @@ def run_summary(args: argparse.Namespace) -> int:
         print(_summary_csv(result, interval, file=str(path), score=score, weight=weight), end="")
     else:
         text = _summary_text(result, label=label, score=score, weight=weight)
-        print(_with_interval(text, interval))
+        print(terminal_safe(_with_interval(text, interval)))
     return 0
 
 

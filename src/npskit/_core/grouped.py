@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .cube import CountsCube
+from .regroup import as_int64, check_count_rows, exact_column_sums
 from .results import TableDisplay, find_key, json_value
 from .tally import Tally
 
@@ -80,12 +81,14 @@ class GroupedTally(CountsCube, TableDisplay):
         set_(self, "keys", keys)
         groups = len(self.keys)
         weighted = self.squared_weights is not None
-        counts = np.array(self.counts, dtype=np.float64 if weighted else np.int64)
+        counts = as_int64(self.counts, "a count") if not weighted else np.array(self.counts, float)
         arrays = {
             "counts": counts.reshape(groups, 3) if counts.size == 3 * groups else counts,
-            "n_missing": np.array(self.n_missing, dtype=np.int64),
-            "responses": np.array(self.responses, dtype=np.int64),
+            "n_missing": as_int64(self.n_missing, "a number of missing answers"),
+            "responses": as_int64(self.responses, "a number of answers"),
         }
+        if not weighted and counts.size == 3 * groups:
+            check_count_rows(arrays["counts"], "a group's number of answers")
         if weighted:
             arrays["squared_weights"] = np.array(self.squared_weights, dtype=np.float64)
         for name, array in arrays.items():
@@ -171,12 +174,13 @@ class GroupedTally(CountsCube, TableDisplay):
         return cls(
             names=tuple(names),
             keys=tuple(keys),
-            counts=np.array(
-                [[v.detractors, v.passives, v.promoters] for v in values],
-                dtype=np.float64 if is_weighted else np.int64,
+            counts=(
+                np.array([[v.detractors, v.passives, v.promoters] for v in values], float)
+                if is_weighted
+                else as_int64([[v.detractors, v.passives, v.promoters] for v in values], "a count")
             ).reshape(len(values), 3),
-            n_missing=np.array([v.n_missing for v in values], dtype=np.int64),
-            responses=np.array([v.n for v in values], dtype=np.int64),
+            n_missing=as_int64([v.n_missing for v in values], "a number of missing answers"),
+            responses=as_int64([v.n for v in values], "a number of answers"),
             squared_weights=(
                 np.array([v._squares() for v in values], dtype=np.float64).reshape(-1, 3)
                 if is_weighted
@@ -201,16 +205,16 @@ class GroupedTally(CountsCube, TableDisplay):
         whole numbers when unweighted, weight sums when ``squared_weights``
         (the matching sums of squared weights) is given.
         """
-        missing = np.asarray(n_missing, dtype=np.int64)
-        answered = np.asarray(responses, dtype=np.int64)
+        missing = as_int64(n_missing, "a number of missing answers")
+        answered = as_int64(responses, "a number of answers")
         if squared_weights is None:
-            whole = np.asarray(counts).astype(np.int64)
-            sums = whole.sum(axis=0) if len(whole) else np.zeros(3, dtype=np.int64)
+            whole = as_int64(counts, "a count").reshape(-1, 3)
+            sums = exact_column_sums(whole)
             total = Tally(
-                detractors=int(sums[0]),
-                passives=int(sums[1]),
-                promoters=int(sums[2]),
-                n_missing=int(missing.sum()),
+                detractors=sums[0],
+                passives=sums[1],
+                promoters=sums[2],
+                n_missing=exact_column_sums(missing.reshape(-1, 1))[0],
             )
             return cls(
                 names=tuple(names),
@@ -226,13 +230,13 @@ class GroupedTally(CountsCube, TableDisplay):
             detractors=math.fsum(sums_[:, 0]),
             passives=math.fsum(sums_[:, 1]),
             promoters=math.fsum(sums_[:, 2]),
-            n_missing=int(missing.sum()),
+            n_missing=exact_column_sums(missing.reshape(-1, 1))[0],
             squared_weights=(
                 math.fsum(squares[:, 0]),
                 math.fsum(squares[:, 1]),
                 math.fsum(squares[:, 2]),
             ),
-            responses=int(answered.sum()),
+            responses=exact_column_sums(answered.reshape(-1, 1))[0],
         )
         return cls(
             names=tuple(names),

@@ -10,7 +10,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["STANDARD_SCALE", "Category", "Scale"]
+__all__ = ["MAX_SCALE_POINTS", "STANDARD_SCALE", "Category", "Scale", "scale_type_message"]
+
+MAX_SCALE_POINTS = 1_000_001
+"""Most answers a scale may have (0..1,000,000): far beyond any survey scale, and a
+bound a service can rely on. Counting never allocates per scale point; only a
+histogram (``Tally.from_histogram``, ``npskit histogram``) has one cell per point."""
 
 
 class Category(enum.IntEnum):
@@ -68,7 +73,8 @@ class Scale:
         If a bound is not an integer.
     ValueError
         If the bounds are not ordered
-        ``low <= detractor_max < promoter_min <= high`` with ``low < high``.
+        ``low <= detractor_max < promoter_min <= high`` with ``low < high``,
+        or the scale has more than ``MAX_SCALE_POINTS`` (1,000,001) answers.
 
     Notes
     -----
@@ -106,6 +112,12 @@ class Scale:
             raise ValueError(
                 f"scale bounds must satisfy low < high, got low={self.low!r}, high={self.high!r}"
             )
+        if self.high - self.low + 1 > MAX_SCALE_POINTS:
+            raise ValueError(
+                f"a scale may have at most {MAX_SCALE_POINTS:,} answers, got "
+                f"{self.low}..{self.high} ({self.high - self.low + 1:,} answers); answers "
+                "on a wider range are measurements, not ratings: bin them first"
+            )
         if not self.low <= self.detractor_max < self.promoter_min <= self.high:
             raise ValueError(
                 "scale cut points must satisfy low <= detractor_max < promoter_min "
@@ -128,6 +140,17 @@ class Scale:
         codes = np.zeros(self.n_points, dtype=np.int8)
         codes[values <= self.detractor_max] = Category.DETRACTOR
         codes[values >= self.promoter_min] = Category.PROMOTER
+        return codes
+
+    def codes_of(self, answers: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
+        """Category code (-1, 0, 1) of each answer (answers on the scale, any dtype).
+
+        Two comparisons per answer, no table with one entry per scale point,
+        so the cost does not depend on the scale's span.
+        """
+        codes = np.zeros(len(answers), dtype=np.int8)
+        codes[answers <= self.detractor_max] = Category.DETRACTOR
+        codes[answers >= self.promoter_min] = Category.PROMOTER
         return codes
 
     def category_of(self, answer: int) -> Category:
@@ -176,3 +199,12 @@ class Scale:
 
 STANDARD_SCALE = Scale()
 """The standard 0-10 scale: detractors 0-6, passives 7-8, promoters 9-10."""
+
+
+def scale_type_message(value: object) -> str:
+    """The error for a ``scale=`` that is not a Scale (a string such as ``'0-10'``, say)."""
+    return (
+        f"scale must be an npskit.Scale, got {type(value).__name__} {value!r}; build one "
+        "with npskit.Scale(low=..., high=..., detractor_max=..., promoter_min=...), or "
+        "leave scale out for the standard 0-10 scale"
+    )

@@ -7,6 +7,7 @@ import numbers
 import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -18,6 +19,9 @@ __all__ = ["Shares", "Tally"]
 
 _CATEGORIES = ("detractors", "passives", "promoters")
 
+MAX_COUNT = 10**300
+"""Largest count a Tally accepts: statistics compute in float64 (at most ~1.8e308)."""
+
 
 class Shares(NamedTuple):
     """Shares of detractors, passives and promoters; they sum to 1."""
@@ -28,12 +32,13 @@ class Shares(NamedTuple):
 
 
 def _count(name: str, value: object) -> int:
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        value = int(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a whole number, got {value!r}")
-    number = float(value)
     if isinstance(value, numbers.Integral):
         count = operator.index(value)
-    elif math.isfinite(number) and number.is_integer():
+    elif math.isfinite(number := float(value)) and number.is_integer():
         count = int(number)
     else:
         raise ValueError(
@@ -42,16 +47,59 @@ def _count(name: str, value: object) -> int:
         )
     if count < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
+    if count > MAX_COUNT:
+        raise ValueError(
+            f"{name} must be at most 10**300, got a number with {len(str(count))} digits; "
+            "every statistic computes in float64, whose largest value is about 1.8e308"
+        )
     return count
 
 
 def _weight_sum(name: str, value: object) -> float:
+    if isinstance(value, Decimal):
+        value = float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
-    total = float(value)
+    try:
+        total = float(value)
+    except OverflowError:
+        total = math.inf
     if not math.isfinite(total) or total < 0:
         raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
     return total
+
+
+_TOLERANCE = 1e-9  # relative slack for rounding in sums of floats
+
+
+def _check_weighted(sums: list[float], squares: tuple[float, ...], responses: int) -> None:
+    """Refuse weighted fields that no set of ``responses`` weights >= 0 can produce.
+
+    The rules are those :func:`npskit.from_counts_table` applies to each row:
+    with ``c`` weights ``w >= 0``, ``sum w**2 <= (sum w)**2`` (per category)
+    and ``(sum w)**2 <= c * sum w**2`` (Cauchy-Schwarz, over all answers), and
+    a category with weight needs at least one answer.
+    """
+    used = sum(1 for total in sums if total > 0)
+    if used > responses:
+        raise ValueError(
+            f"responses={responses} answers cannot carry weight in {used} categories; "
+            "responses is the number of answers behind the weighted sums"
+        )
+    for name, total, square in zip(_CATEGORIES, sums, squares, strict=True):
+        if square > total * total * (1 + _TOLERANCE):
+            raise ValueError(
+                f"the {name}' sum of squared weights {square!r} is larger than the square of "
+                f"their sum of weights {total!r}, which weights >= 0 cannot give; check that "
+                "the sums and the squared sums are not swapped"
+            )
+    weight_sum, square_sum = math.fsum(sums), math.fsum(squares)
+    if weight_sum * weight_sum > responses * square_sum * (1 + _TOLERANCE):
+        raise ValueError(
+            f"a weight sum of {weight_sum!r} over {responses} answers needs a sum of squared "
+            f"weights of at least {weight_sum * weight_sum / responses!r} (its square over "
+            f"responses), got {square_sum!r}; the effective n would exceed the number of answers"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,6 +199,7 @@ class Tally:
                 "a weighted tally needs responses, the number of answers behind the weighted sums"
             )
         responses = _count("responses", self.responses)
+        _check_weighted(sums, squares, responses)
         for name, weight_sum in zip(_CATEGORIES, sums, strict=True):
             set_(self, name, weight_sum)
         set_(self, "squared_weights", squares)

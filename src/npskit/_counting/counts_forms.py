@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.errors import InvalidScoresError, InvalidWeightsError
+from npskit._core.regroup import COUNT_MAX
 from npskit._core.scale import Scale
 
 from .inputs import as_numeric, describe_positions, plural
@@ -79,8 +80,7 @@ def long_form(
     _check_answers(score, answers, absent, scale)
     category = np.full(rows, 3, dtype=np.intp)
     present = np.flatnonzero(~absent)
-    offsets = answers[present].astype(np.int64) - scale.low
-    category[present] = scale.categories().astype(np.intp)[offsets] + 1
+    category[present] = scale.codes_of(answers[present]).astype(np.intp) + 1
     cells = np.zeros((rows, 4), dtype=np.int64)
     cells[np.arange(rows), category] = counts
     sums = np.zeros((rows, 3))
@@ -156,6 +156,7 @@ def _whole_counts(name: str, values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
                 f"it has {plural(len(bad), 'negative count', 'negative counts')} "
                 f"({_rows_message(bad, values)})"
             )
+        _check_fits(name, values)
         return values.astype(np.int64, copy=False)
     with np.errstate(invalid="ignore"):
         good = np.isfinite(values) & (values >= 0) & (np.floor(values) == values)
@@ -166,7 +167,21 @@ def _whole_counts(name: str, values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
             f"it has {plural(len(bad), 'bad count', 'bad counts')} (negative, fractional "
             f"or missing; {_rows_message(bad, values)}); sums of weights go in weight_sum="
         )
+    _check_fits(name, values)
     return values.astype(np.int64)
+
+
+def _check_fits(name: str, values: npt.NDArray[Any]) -> None:
+    # uint64 above 2**63 - 1 and floats from 2**63 would wrap when cast to int64.
+    with np.errstate(invalid="ignore"):
+        huge = values > COUNT_MAX if values.dtype.kind == "u" else values >= 2.0**63
+    bad = np.flatnonzero(huge)
+    if len(bad):
+        raise ValueError(
+            f"column {name!r} has {plural(len(bad), 'count', 'counts')} larger than "
+            f"{COUNT_MAX} (2**63 - 1), the largest count a counts table holds "
+            f"({_rows_message(bad, values.astype(object))})"
+        )
 
 
 def _check_answers(

@@ -16,17 +16,21 @@ vectorised over rows; keys become integer codes as in :func:`npskit.tally_by`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally
-from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.regroup import add_at, exact_column_sums
+from npskit._core.scale import STANDARD_SCALE, Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys
 
+from .alignment import check_same_index
 from .counts_forms import category_form, long_form, three_columns
 from .factorize import factorize
 from .grouping import combine_codes, grouped_from_counts, missing_level
@@ -163,7 +167,7 @@ def from_counts_table(
     """
     check_choice("missing_keys", missing_keys, ("group", "raise"))
     if not isinstance(scale, Scale):
-        raise TypeError(f"scale must be an npskit.Scale, got {type(scale).__name__}")
+        raise TypeError(scale_type_message(scale))
     keys = column_names("by", by)
     get = _column_getter(table)
     if (score is None) == (categories is None):
@@ -207,22 +211,43 @@ def from_counts_table(
                 "rows; all columns must have the same length"
             )
         factors.append(missing_level(factor, name, missing_keys))
-    if factors:
-        codes, levels = combine_codes(factors, rows)
-        size = len(levels)
-    else:
-        codes, levels, size = np.zeros(rows, dtype=np.intp), np.zeros((1, 0), np.intp), 1
-    counts = np.zeros((size, 4), dtype=np.int64)
-    np.add.at(counts, codes, cells)
+    if not factors:
+        return _total(cells, sums, squares, weighted=weighted)
+    codes, levels = combine_codes(factors, rows)
+    size = len(levels)
+    counts = add_at((size, 4), codes, cells, "a group's count")
     weights = np.zeros((size, 6))
     if weighted:
         np.add.at(weights, codes, np.column_stack([sums, squares]))
-    if not factors:
-        return grouped_from_counts((), ((),), counts, weights, weighted=weighted).total
     observed = np.flatnonzero(np.bincount(codes, minlength=size) > 0)
     key_values = [factor.values(levels[observed, j]) for j, factor in enumerate(factors)]
     found = tuple(zip(*key_values, strict=True))
     return grouped_from_counts(keys, found, counts[observed], weights[observed], weighted=weighted)
+
+
+def _total(
+    cells: npt.NDArray[np.int64],
+    sums: npt.NDArray[np.float64],
+    squares: npt.NDArray[np.float64],
+    *,
+    weighted: bool,
+) -> Tally:
+    """The whole table as one Tally, in Python integers (any size, never wrapped)."""
+    d, p, q, missing = exact_column_sums(cells.reshape(-1, 4))
+    if not weighted:
+        return Tally(detractors=d, passives=p, promoters=q, n_missing=missing)
+    return Tally(
+        detractors=math.fsum(sums[:, 0]),
+        passives=math.fsum(sums[:, 1]),
+        promoters=math.fsum(sums[:, 2]),
+        n_missing=missing,
+        squared_weights=(
+            math.fsum(squares[:, 0]),
+            math.fsum(squares[:, 1]),
+            math.fsum(squares[:, 2]),
+        ),
+        responses=d + p + q,
+    )
 
 
 # -- arguments -------------------------------------------------------------------
@@ -246,6 +271,9 @@ def _column_getter(table: Any) -> Any:
         fetch = table.column
     elif isinstance(table, Mapping):
         columns = list(table)
+        # Columns given as pandas Series are paired by position: refuse
+        # differing indexes rather than pair the wrong rows.
+        check_same_index([(f"column {name!r}", table[name]) for name in columns])
 
         def fetch(name: str) -> Any:
             return table[name]

@@ -18,22 +18,26 @@ from npskit._core.errors import (
     InvalidScoresError,
     InvalidWeightsError,
     MissingAnswersError,
+    NpskitError,
     ScoreTypeError,
 )
 from npskit._core.grouped import GroupedTally
-from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit._core.scale import STANDARD_SCALE, Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys, NanPolicy
 
 from .counts_table import from_counts_table
 from .inputs import plural
-from .keys import column_names, is_missing
+from .keys import column_names, is_missing, library
 
 __all__ = ["tally_frame"]
 
 _PREFIX = "__npskit_"
 _CATEGORIES = ("detractors", "passives", "promoters")
+# Engines whose own exceptions (NarwhalsError, Py4JJavaError, ...) are turned
+# into an NpskitError that names the column, with the original chained.
+_ENGINES = {"narwhals", "polars", "duckdb", "dask", "pyspark", "py4j", "pyarrow", "pandas"}
 _NO_POSITIONS = (
     "the engine counts rows where they are stored and does not report their "
     "positions (a distributed or lazy frame has no row order to point at)"
@@ -139,7 +143,7 @@ def tally_frame(
     check_choice("nan_policy", nan_policy, ("omit", "raise"))
     check_choice("missing_keys", missing_keys, ("group", "raise"))
     if not isinstance(scale, Scale):
-        raise TypeError(f"scale must be an npskit.Scale, got {type(scale).__name__}")
+        raise TypeError(scale_type_message(scale))
     if not isinstance(score, str):
         raise TypeError(f"score must be a column name (str), got {score!r}")
     if weights is not None and not isinstance(weights, str):
@@ -174,12 +178,26 @@ def tally_frame(
     if weights is not None:
         _check_numeric("weights", weights, schema[weights])
 
-    indicators = _indicators(nw, score, score_type, weights, schema, scale)
+    indicators = _indicators(nw, score, weights, schema, scale)
     sums = [nw.col(name).sum() for name in indicators]
     step = table.with_columns(**indicators)
     grouped = step.group_by(*keys, drop_null_keys=False) if keys else None
     counted = grouped.agg(*sums) if grouped is not None else step.select(*sums)
-    result = _collect(nw, counted).to_dict(as_series=False)
+    try:
+        result = _collect(nw, counted).to_dict(as_series=False)
+    except Exception as error:
+        if library(error) not in _ENGINES:
+            raise
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise NpskitError(
+            f"the {library(frame)} engine failed while counting column {score!r}"
+            f"{'' if not keys else f' by {list(keys)!r}'}: {type(error).__name__}: "
+            f"{first[:300]}; check that the columns hold numbers (answers"
+            f"{', weights' if weights else ''}) and hashable keys, and that the frame "
+            "can be read (the engine's own error is chained below)"
+        ) from error
+    if not isinstance(result, dict) or f"{_PREFIX}invalid" not in result:
+        raise NpskitError("the engine returned no counts")
 
     invalid = _total(result[f"{_PREFIX}invalid"])
     if invalid:
@@ -236,16 +254,16 @@ def _check_numeric(role: str, name: str, dtype: Any) -> None:
 
 
 def _indicators(
-    nw: Any, score: str, score_type: Any, weights: str | None, schema: Any, scale: Scale
+    nw: Any, score: str, weights: str | None, schema: Any, scale: Scale
 ) -> dict[str, Any]:
     """Per-row indicator (and weight) columns whose sums per group are the counts."""
     s = nw.col(score)
-    missing = s.is_null()
-    if score_type.is_float():
-        missing = missing | s.is_nan()
-        valid = s.is_between(scale.low, scale.high) & (s.round(0) == s)
-    else:
-        valid = s.is_between(scale.low, scale.high)
+    # The declared type is not trusted: Dask reads a set of Parquet files with
+    # the first file's schema, and a later file may hold 7.5 in a column
+    # declared int64. So every answer is checked as a float, whatever its type.
+    as_float = s.cast(nw.Float64)
+    missing = s.is_null() | as_float.is_nan()
+    valid = s.is_between(scale.low, scale.high) & (as_float.round(0) == as_float)
     present = ~missing
     good = present & valid
     conditions = {

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally
+from npskit._core.regroup import check_count_rows
 from npskit._core.scale import Scale
 from npskit.typing import MissingKeys
 
@@ -41,6 +42,7 @@ def grouped_from_counts(
 ) -> GroupedTally:
     present = counts[:, :3]
     missing = counts[:, 3]
+    check_count_rows(present, "a group's number of answers")
     responses = present.sum(axis=1)
     if not weighted:
         return GroupedTally.from_arrays(names, keys, present, missing, responses)
@@ -136,27 +138,36 @@ def count_groups(
     Returns an ``(n_codes, 4)`` integer array of counts and, with weights, an
     ``(n_codes, 6)`` array of weight sums then squared-weight sums per category.
     """
-    # Category of each answer on the scale, and 3 for a missing answer (slot
-    # n_points of the table, where NaN is sent).
-    table = np.append(scale.categories().astype(np.intp) + 1, 3)
+    # Category of each answer: 0 detractor, 1 passive, 2 promoter, and 3 for
+    # a missing answer (slot n_points of the table, where NaN is sent). A
+    # small scale uses a table look-up (one pass); a wide one two comparisons,
+    # so that memory does not grow with the scale's span.
+    dmax, pmin, low = scale.detractor_max, scale.promoter_min, scale.low
+    table = np.append(scale.categories().astype(np.intp) + 1, 3) if scale.n_points <= 4096 else None
     size = 4 * n_codes
     counts = np.zeros(size, dtype=np.int64)
     sums = np.zeros(size) if weights is not None else None
     squares = np.zeros(size) if weights is not None else None
     block = max(_BLOCK, 16 * size)
     is_float = values.dtype.kind == "f"
-    low = scale.low
     for start in range(0, len(values), block):
         part = values[start : start + block]
+        index = codes[start : start + block] * 4
         if is_float:
             missing = np.isnan(part)
-            position = np.where(missing, scale.n_points + low, part).astype(np.intp)
+        if table is not None:
+            if is_float:
+                position = np.where(missing, scale.n_points + low, part).astype(np.intp)
+            else:
+                position = part.astype(np.intp, copy=False)
+            if low:
+                position = position - low
+            index += table.take(position)
         else:
-            position = part.astype(np.intp, copy=False)
-        if low:
-            position = position - low
-        index = codes[start : start + block] * 4
-        index += table.take(position)
+            index += part > dmax
+            index += part >= pmin
+            if is_float:
+                index[missing] += 3  # NaN compares False both times: category 0 + 3
         counts += np.bincount(index, minlength=size)
         if weights is not None and sums is not None and squares is not None:
             w = weights[start : start + block].astype(np.float64)

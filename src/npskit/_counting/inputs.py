@@ -9,7 +9,10 @@ recognised by their module name and never imported here.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, NoReturn
 
 import numpy as np
@@ -18,7 +21,15 @@ import numpy.typing as npt
 from npskit._core.errors import InvalidScoresError, ScoreTypeError
 from npskit._core.grouped import GroupedTally, one_tally_needed
 
-__all__ = ["as_numeric", "describe_positions", "is_chunk_stream", "plural"]
+__all__ = [
+    "as_numeric",
+    "as_weights",
+    "describe_positions",
+    "is_chunk_stream",
+    "is_number_text",
+    "plural",
+    "rounded_to_whole",
+]
 
 _SHOWN = 5  # how many offending positions an error message lists
 
@@ -114,6 +125,16 @@ def as_numeric(data: object, *, name: str = "scores", offset: int = 0) -> npt.ND
     )
 
 
+def as_weights(data: object, *, offset: int = 0) -> npt.NDArray[np.float64]:
+    """Return survey weights as a 1-D float64 array.
+
+    Integer weights (of any width, numpy, pandas, polars or pyarrow) become
+    float64 here, before anything is summed or squared: squared in their own
+    dtype, uint8 weights of 200 or int32 weights of 50,000 would wrap around.
+    """
+    return as_numeric(data, name="weights", offset=offset).astype(np.float64, copy=False)
+
+
 def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:
     if isinstance(data, np.ma.MaskedArray):
         # Masked entries are missing answers, never their hidden values.
@@ -136,9 +157,16 @@ def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:
             "pass a list or an array"
         )
     if isinstance(data, (str, bytes)) or np.isscalar(data) or data is None:
+        what = "answers" if name == "scores" else f"{name}, one per answer"
         raise TypeError(
-            f"{name} must be a one-dimensional sequence of answers, got a single "
+            f"{name} must be a one-dimensional sequence of {what}, got a single "
             f"{type(data).__name__} {data!r}"
+        )
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
+        raise ValueError(
+            f"{name} must be one-dimensional, got a list of lists, which npskit does not "
+            "guess at (a table, or chunks?); flatten it for one column of answers, or pass "
+            f"iter({type(data).__name__}) to read each inner list as a chunk"
         )
     library = _library(data)
     if library == "pandas":
@@ -146,7 +174,7 @@ def _to_array(data: object, *, name: str) -> npt.NDArray[Any]:
     if library == "polars":
         return _from_polars(data, name=name)
     if library == "pyarrow":
-        return _from_pyarrow(data)
+        return _from_pyarrow(data, name=name)
     if isinstance(data, (list, tuple)):
         return _from_sequence(data)
     if hasattr(data, "__array__") or hasattr(data, "__array_interface__"):
@@ -185,9 +213,15 @@ def _from_pandas(data: Any, *, name: str) -> npt.NDArray[Any]:
         )
     dtype = data.dtype
     if str(dtype) == "category":
-        categories = as_numeric(np.asarray(data.cat.categories), name=f"{name} categories")
+        # Only the categories some row uses are read: an unused category (a
+        # level "n/a" no respondent chose, say) is not an answer.
         codes = np.asarray(data.cat.codes, dtype=np.intp)
-        values = categories.astype(np.float64)[codes]
+        used = np.unique(codes[codes >= 0])
+        levels = np.asarray(data.cat.categories)[used]
+        numbers = as_numeric(levels, name=f"{name} categories").astype(np.float64)
+        lookup = np.full(len(data.cat.categories), np.nan)
+        lookup[used] = numbers
+        values = lookup[codes]
         values[codes < 0] = np.nan
         return values
     kind = getattr(dtype, "kind", "O")
@@ -196,7 +230,8 @@ def _from_pandas(data: Any, *, name: str) -> npt.NDArray[Any]:
     if kind in "iuf":
         if bool(data.isna().any()):
             return np.asarray(data.to_numpy(dtype=np.float64, na_value=np.nan))
-        target = np.float64 if kind == "f" else np.int64
+        # uint64 stays unsigned: as int64, 2**63 + 5 would be shown negative.
+        target = {"f": np.float64, "u": np.uint64}.get(kind, np.int64)
         return np.asarray(data.to_numpy(dtype=target))
     return np.asarray(data.to_numpy(dtype=object, na_value=None))
 
@@ -208,6 +243,10 @@ def _from_polars(data: Any, *, name: str) -> npt.NDArray[Any]:
             "select the column with frame['column'] or frame.get_column('column')"
         )
     dtype = data.dtype
+    if str(dtype) in {"Int128", "UInt128"} or str(dtype).startswith("Decimal"):
+        # numpy has no 128-bit integers: as floats, exact for every answer on
+        # a scale and for weights; values beyond 2**53 are invalid answers anyway.
+        data = data.cast(_polars_float(dtype))
     if dtype.is_numeric():
         if data.null_count() > 0:
             return np.asarray(data.cast(_polars_float(dtype)).to_numpy())
@@ -226,7 +265,17 @@ def _polars_float(dtype: Any) -> Any:
     return pl.Float64
 
 
-def _from_pyarrow(data: Any) -> npt.NDArray[Any]:
+def _from_pyarrow(data: Any, *, name: str) -> npt.NDArray[Any]:
+    if hasattr(data, "column_names") or not hasattr(data, "type"):
+        raise TypeError(
+            f"{name} must be one column (a pyarrow Array or ChunkedArray), got "
+            f"{type(data).__name__}; select the column with table['column'], or pass the "
+            "table to npskit.tally_frame or npskit.from_counts_table"
+        )
+    if str(data.type) in {"int128", "uint128"} or str(data.type).startswith("decimal"):
+        import pyarrow as pa  # the caller passed a pyarrow object
+
+        data = data.cast(pa.float64())
     if hasattr(data, "combine_chunks") and hasattr(data, "num_chunks"):
         data = data.combine_chunks()
     if hasattr(data, "dictionary_decode") and hasattr(data, "indices"):
@@ -236,23 +285,80 @@ def _from_pyarrow(data: Any) -> npt.NDArray[Any]:
     return np.asarray(data.to_numpy(zero_copy_only=False))
 
 
+# A number as people write it: digits with an optional point and exponent, or
+# nan/inf. Python's float() also takes "1_0" (as 10) and other spellings no
+# survey export produces; those are refused rather than guessed at.
+_NUMBER_TEXT = re.compile(
+    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf|infinity)",
+    re.IGNORECASE | re.ASCII,
+)
+
+
 def _from_text(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDArray[Any]:
+    given = array  # messages show the values as given (bytes as bytes)
+    if array.dtype.kind == "S":
+        # Bytes are read as Latin-1, which decodes any byte; a non-ASCII byte
+        # then fails the number grammar and is reported, never a decode error.
+        array = np.char.decode(array, "latin-1")
     text = np.char.strip(array.astype(np.str_))
     blank = text == ""
     filled = np.where(blank, "nan", text)
-    try:
-        return filled.astype(np.float64)
-    except ValueError:
-        bad = np.flatnonzero([not blank[i] and not _parses(str(t)) for i, t in enumerate(filled)])
-        _raise_not_numbers(bad, [str(array[i]) for i in bad[:_SHOWN]], name, offset)
+    values = _strict_floats(filled)
+    if values is None:
+        distinct = np.unique(filled)
+        wrong = {str(t) for t in distinct if not is_number_text(str(t))}
+        bad = np.flatnonzero(np.isin(filled, list(wrong)) & ~blank)
+        if len(bad):
+            _raise_not_numbers(bad, [_plain(given[i]) for i in bad[:_SHOWN]], name, offset)
+        values = np.array([float(t) for t in filled], dtype=np.float64)
+    # Only text of 16 characters or more can hold more digits than float64 keeps.
+    long = np.char.str_len(filled) > 15
+    if name == "scores" and long.any():
+        inexact = [str(t) for t in np.unique(filled[long]) if rounded_to_whole(str(t))]
+        if inexact:
+            bad = np.flatnonzero(np.isin(filled, inexact))
+            shown, shown_values, where = describe_positions(
+                bad, [_plain(given[i]) for i in bad[:_SHOWN]], offset
+            )
+            raise InvalidScoresError(
+                f"{name} contain {plural(len(bad), 'value', 'values')} written with more "
+                f"digits than float64 keeps, which would round to a whole number but "
+                f"{'is' if len(bad) == 1 else 'are'} not one ({where}); NPS answers are "
+                "whole numbers on the scale",
+                count=len(bad),
+                positions=shown,
+                values=shown_values,
+            )
+    return values
 
 
-def _parses(text: str) -> bool:
+def _strict_floats(text: npt.NDArray[np.str_]) -> npt.NDArray[np.float64] | None:
+    """``text`` as floats when every entry is a number by :func:`is_number_text`, else None."""
+    if (np.char.find(text, "_") >= 0).any():
+        return None  # numpy, like Python's float(), would read "1_0" as 10
     try:
-        float(text)
+        text.astype(np.bytes_)  # ASCII only: float() would read Arabic-Indic digits
+    except UnicodeEncodeError:
+        return None
+    try:
+        return text.astype(np.float64)
     except ValueError:
+        return None
+
+
+def is_number_text(text: str) -> bool:
+    """Whether ``text`` is a number as npskit reads it (digits, point, exponent, nan, inf)."""
+    return _NUMBER_TEXT.fullmatch(text) is not None
+
+
+def rounded_to_whole(text: str) -> bool:
+    """Whether float64 reads ``text`` as a whole number it is not ("9.0000000000000001")."""
+    if not any(c in text for c in ".eE"):
         return False
-    return True
+    number = float(text)
+    if not (math.isfinite(number) and number.is_integer()):
+        return False
+    return Decimal(text) != Decimal(int(number))
 
 
 def _raise_not_numbers(
@@ -298,6 +404,8 @@ def _from_objects(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDA
                 f"{name} contain {plural(len(where_kind), *what)} of type {', '.join(types)} "
                 f"({where}); {_what_is_allowed(name)}"
             )
+    if name == "scores":
+        _check_decimals(array, kinds, offset)
     values = np.full(len(array), np.nan)
     numbers = kinds == _NUMBER
     if numbers.any():
@@ -305,16 +413,32 @@ def _from_objects(array: npt.NDArray[Any], *, name: str, offset: int) -> npt.NDA
             values[numbers] = array[numbers].astype(np.float64)
         except OverflowError:
             values[numbers] = [_clip_huge(v) for v in array[numbers]]
-    text = np.flatnonzero(kinds == _TEXT)
-    if len(text):
-        bad = np.array(
-            [i for i in text if array[i].strip() != "" and not _parses(array[i])],
-            dtype=np.intp,
-        )
-        if len(bad):
-            _raise_not_numbers(bad, [array[i] for i in bad[:_SHOWN]], name, offset)
-        values[text] = _from_text(array[text].astype(np.str_), name=name, offset=0)
+    is_text = kinds == _TEXT
+    if is_text.any():
+        texts = np.where(is_text, array, "").astype(np.str_)
+        parsed = _from_text(texts, name=name, offset=offset)
+        values[is_text] = parsed[is_text]
     return values
+
+
+def _check_decimals(array: npt.NDArray[Any], kinds: npt.NDArray[np.int8], offset: int) -> None:
+    """Refuse Decimal answers that are not whole, even where float64 would round them."""
+    bad = np.flatnonzero(
+        [
+            kind == _NUMBER and isinstance(v, Decimal) and v != v.to_integral_value()
+            for v, kind in zip(array, kinds, strict=True)
+        ]
+    )
+    if not len(bad):
+        return
+    shown, shown_values, where = describe_positions(bad, [array[i] for i in bad[:_SHOWN]], offset)
+    raise InvalidScoresError(
+        f"scores contain {plural(len(bad), 'Decimal that is', 'Decimals that are')} not a "
+        f"whole number ({where}); NPS answers are whole numbers on the scale",
+        count=len(bad),
+        positions=shown,
+        values=shown_values,
+    )
 
 
 def _clip_huge(value: Any) -> float:

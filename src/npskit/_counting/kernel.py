@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError
-from npskit._core.scale import Scale
+from npskit._core.scale import Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
@@ -30,7 +30,7 @@ _BLOCK = 1 << 16
 def check_options(scale: object, nan_policy: object) -> None:
     """Check the ``scale`` and ``nan_policy`` options of every counting function."""
     if not isinstance(scale, Scale):
-        raise TypeError(f"scale must be a npskit.Scale, got {type(scale).__name__}")
+        raise TypeError(scale_type_message(scale))
     if nan_policy not in get_args(NanPolicy):
         raise ValueError(
             f"nan_policy must be one of {', '.join(map(repr, get_args(NanPolicy)))}, "
@@ -333,6 +333,7 @@ def _check_weights(
     with np.errstate(invalid="ignore"):
         good = np.isfinite(block_weights) & (block_weights >= 0)
     if np.all(good | ~is_present):
+        _check_weight_range(block_weights, is_present, weights, values, offset)
         return
     with np.errstate(invalid="ignore"):
         present = ~np.isnan(values) if values.dtype.kind == "f" else True
@@ -342,4 +343,37 @@ def _check_weights(
         f"weights contain {plural(len(bad), 'value', 'values')} that are negative, "
         f"NaN or infinite where the answer is present ({where}); weights "
         "must be finite and >= 0"
+    )
+
+
+# Nonzero weights must stay where their squares are finite and nonzero in
+# float64 (|w| < 1.3e154 and > 1.5e-154), or Kish's sum of squared weights is
+# lost; the bounds leave room for summing 10**100 of them.
+WEIGHT_MIN, WEIGHT_MAX = 1e-150, 1e150
+
+
+def _check_weight_range(
+    block_weights: npt.NDArray[Any],
+    is_present: npt.NDArray[np.bool_],
+    weights: npt.NDArray[Any],
+    values: npt.NDArray[Any],
+    offset: int,
+) -> None:
+    used = block_weights if is_present.all() else block_weights[is_present]
+    if not len(used):
+        return
+    smallest = float(np.min(used, where=used > 0, initial=np.inf))
+    if float(used.max()) <= WEIGHT_MAX and smallest >= WEIGHT_MIN:
+        return
+    with np.errstate(invalid="ignore"):
+        present = ~np.isnan(values) if values.dtype.kind == "f" else True
+        bad = np.flatnonzero(
+            ((weights > WEIGHT_MAX) | ((weights > 0) & (weights < WEIGHT_MIN))) & present
+        )
+    _, _, where = describe_positions(bad, list(weights[bad[:5]]), offset)
+    raise InvalidWeightsError(
+        f"weights contain {plural(len(bad), 'value', 'values')} too large or too small "
+        f"to square in float64 ({where}); nonzero weights must lie between "
+        f"{WEIGHT_MIN:g} and {WEIGHT_MAX:g}: multiply or divide all weights by one "
+        "constant (NPS, shares and effective n do not change)"
     )

@@ -19,7 +19,8 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
-from .inputs import as_numeric, is_chunk_stream
+from .alignment import check_same_index
+from .inputs import as_numeric, as_weights, is_chunk_stream
 from .kernel import check_options, tally_values
 
 __all__ = ["classify", "nps", "tally"]
@@ -95,6 +96,13 @@ def tally(
     total: Tally | None = None
     offset = 0
     for index, (chunk, chunk_weights) in enumerate(_pair_chunks(scores, weights)):
+        if isinstance(chunk, (str, bytes)) or np.isscalar(chunk) or chunk is None:
+            raise TypeError(
+                f"scores is an iterator or generator, which npskit reads as a stream of "
+                f"chunks (arrays of answers), but chunk {index} is a single "
+                f"{type(chunk).__name__} {chunk!r}; for a generator of single answers pass "
+                "list(generator), or yield arrays"
+            )
         part = _tally_array(chunk, chunk_weights, scale, nan_policy, offset=offset, chunk=index)
         total = part if total is None else total + part
         offset += part.n + part.n_missing
@@ -218,8 +226,7 @@ def classify(
     tally_values(values, None, scale, nan_policy, offset=0, chunk=None)
     if values.dtype.kind == "f":
         values = values[~np.isnan(values)]
-    index = values.astype(np.intp) - scale.low
-    return scale.categories()[index]
+    return scale.codes_of(values)
 
 
 def _tally_array(
@@ -234,7 +241,8 @@ def _tally_array(
     values = as_numeric(scores, offset=offset)
     if weights is None:
         return tally_values(values, None, scale, nan_policy, offset=offset, chunk=chunk)
-    weight_values = as_numeric(weights, name="weights", offset=offset)
+    check_same_index([("scores", scores), ("weights", weights)])
+    weight_values = as_weights(weights, offset=offset)
     if len(weight_values) != len(values):
         raise InvalidWeightsError(
             f"weights must have one weight per answer: got {len(values)} answers "

@@ -21,9 +21,10 @@ from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys, NanPolicy
 
+from .alignment import check_same_index
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
-from .inputs import as_numeric
+from .inputs import as_numeric, as_weights
 from .kernel import check_options, tally_values
 from .keys import column_of, key_columns
 
@@ -136,10 +137,19 @@ def tally_by(
     check_options(scale, nan_policy)
     check_choice("missing_keys", missing_keys, ("group", "raise"))
     columns, names = key_columns(by, data)
-    score_values = as_numeric(column_of(data, scores, "scores"))
+    score_column = column_of(data, scores, "scores")
+    weight_column = None if weights is None else column_of(data, weights, "weights")
+    check_same_index(
+        [
+            ("scores", score_column),
+            *((f"by column {name!r}", column) for name, column in zip(names, columns, strict=True)),
+            ("weights", weight_column),
+        ]
+    )
+    score_values = as_numeric(score_column)
     weight_values = None
-    if weights is not None:
-        weight_values = as_numeric(column_of(data, weights, "weights"), name="weights")
+    if weight_column is not None:
+        weight_values = as_weights(weight_column)
         if len(weight_values) != len(score_values):
             raise InvalidWeightsError(
                 f"weights must have one weight per answer: got {len(score_values)} "

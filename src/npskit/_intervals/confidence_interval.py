@@ -12,7 +12,7 @@ from npskit._core.tally import Tally
 from npskit._core.validation import (
     check_choice,
     check_confidence_level,
-    check_positive_int,
+    check_n_resamples,
     check_rng,
 )
 from npskit._counting.tally import tally as _tally
@@ -330,7 +330,7 @@ def _confidence_interval(
     concentration = check_prior(
         prior, used=entry.uses_prior, method_name="interval_method", method=chosen
     )
-    resamples = check_positive_int("n_resamples", n_resamples)
+    resamples = check_n_resamples(n_resamples, method=chosen)
     generator = check_rng(rng)
     counts = _as_tally(data, weights, scale, nan_policy)
     estimate = counts.nps  # raises EmptyDataError when there are no answers

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from npskit._core.errors import InvalidScoresError, InvalidWeightsError, MissingAnswersError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import Scale
-from npskit._counting.inputs import as_numeric
+from npskit._counting.inputs import as_numeric, is_number_text, rounded_to_whole
 from npskit.typing import NanPolicy
 
 from .chunks import count_chunk
@@ -96,17 +96,17 @@ def weights_from_text(texts: npt.NDArray[np.str_]) -> npt.NDArray[np.float64]:
     """
     stripped = np.char.strip(texts)
     filled = np.where(stripped == "", "nan", stripped)
-    try:
-        return filled.astype(np.float64)
-    except ValueError:
-        return np.array([_as_float(str(text)) for text in filled], dtype=np.float64)
+    if not (np.char.find(filled, "_") >= 0).any():
+        try:
+            return filled.astype(np.float64)
+        except ValueError:
+            pass
+    return np.array([_as_float(str(text)) for text in filled], dtype=np.float64)
 
 
 def _as_float(text: str) -> float:
-    try:
-        return float(np.array(text).astype(np.float64))
-    except ValueError:
-        return math.nan
+    # The library's grammar of number text ("1_0" is not a number).
+    return float(text) if is_number_text(text) else math.nan
 
 
 def _score_problem(
@@ -119,6 +119,9 @@ def _score_problem(
     texts = chunk.columns[score]
     first = str(texts[positions[0]])
     also = _also(lines[1:], error.count - 1)
+    if len(chunk) >= file.chunk_rows:
+        # Reading stopped at this chunk: later lines may hold more problems.
+        also += f" (lines after {lines[0] + len(chunk) - 1 - positions[0]} were not checked, ...)"
     if isinstance(error, MissingAnswersError):
         return (
             f"{file.where(lines[0])}: {score} {first!r} is a missing answer{also}, and "
@@ -133,13 +136,12 @@ def _score_problem(
 
 
 def _why_invalid(text: str, scale: Scale) -> str:
-    try:
-        value = float(text)
-    except ValueError:
+    if not is_number_text(text.strip()):
         return "is not a number"
+    value = float(text)
     if math.isinf(value):
         return "is infinite"
-    if not value.is_integer():
+    if not value.is_integer() or rounded_to_whole(text.strip()):
         return "is not a whole number"
     return f"is outside {scale.low}..{scale.high}"
 

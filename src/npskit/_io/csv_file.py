@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any, TextIO
 import numpy as np
 import numpy.typing as npt
 
-from .source import DataFile, DataFileError
+from .source import DataFile, DataFileError, open_binary
 
 __all__ = ["Chunk", "csv_chunks", "csv_header", "csv_lines"]
 
@@ -95,8 +96,18 @@ def csv_lines(file: DataFile, records: Sequence[int]) -> list[int]:
     return [found[record] for record in records]
 
 
+# The csv module refuses fields over 131,072 characters by default; a valid
+# file may hold a long free-text comment, so the limit is raised (to the
+# largest value every platform accepts) whenever npskit reads a file.
+_FIELD_LIMIT = (1 << 31) - 1
+
+
 def _open(file: DataFile) -> TextIO:
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
     try:
+        if file.compression is not None:
+            return io.TextIOWrapper(open_binary(file.path), encoding="utf-8-sig", newline="")
         return open(file.path, encoding="utf-8-sig", newline="")
     except OSError as error:
         reason = error.strerror or str(error)
@@ -160,7 +171,7 @@ def _first_invalid_utf8(path: str | os.PathLike[str]) -> tuple[int, int, int]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0  # bytes of the file before ``block``
     newlines = 0  # line breaks before ``block``
-    with open(path, "rb") as stream:
+    with open_binary(path) as stream:
         while block := stream.read(1 << 16):
             pending = len(decoder.getstate()[0])
             try:

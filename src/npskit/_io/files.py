@@ -156,7 +156,7 @@ def _arrow_csv(
 ) -> GroupedTally | None:
     """Counts by pyarrow, or None when the stdlib reader should do the work."""
     try:
-        if os.path.getsize(file.path) < ARROW_MIN_BYTES:
+        if os.path.getsize(file.path) < ARROW_MIN_BYTES or file.compression is not None:
             return None
         import pyarrow  # noqa: F401 - only to learn whether it is installed
     except (OSError, ImportError):

@@ -9,12 +9,23 @@ readers: its message names the file and the line (or row) to look at.
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
 import os
 from collections.abc import Sequence
+from typing import IO, Any
 
 from npskit._core.errors import NpskitError
 
-__all__ = ["CHUNK_ROWS", "DataFile", "DataFileError", "is_parquet"]
+__all__ = [
+    "CHUNK_ROWS",
+    "DataFile",
+    "DataFileError",
+    "compression",
+    "is_parquet",
+    "open_binary",
+]
 
 CHUNK_ROWS = 65536
 _DELIMITERS = (",", ";", "\t", "|")  # what a wrongly chosen delimiter usually is
@@ -24,6 +35,51 @@ _PARQUET_SUFFIXES = (".parquet", ".parq")
 
 class DataFileError(NpskitError, ValueError):
     """A data file that cannot be read as survey answers; the message says where."""
+
+
+# Compressions Python reads, by their magic bytes (the file's suffix may lie).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bz2"),
+    (b"\xfd7zXZ\x00", "xz"),
+)
+_UNREADABLE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"PK\x03\x04", "zip"),
+)
+
+
+def compression(path: str | os.PathLike[str]) -> str | None:
+    """``"gzip"``, ``"bz2"`` or ``"xz"`` for a file compressed so, else None (read by magic bytes).
+
+    Raises
+    ------
+    DataFileError
+        For a zstd or zip file, which Python's standard library does not read.
+    """
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(8)
+    except OSError:
+        return None  # opening it again will say why
+    for magic, name in _UNREADABLE_MAGIC:
+        if head.startswith(magic):
+            raise DataFileError(
+                f"{os.fspath(path)} is {name}-compressed, which npskit does not read; "
+                "decompress it first (gzip, bz2 and xz files are read as they are)"
+            )
+    for magic, name in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
+def open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
+    """``path`` opened for reading bytes, decompressed when it is gzip, bz2 or xz."""
+    kind = compression(path)
+    opener: Any = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(kind or "", open)
+    stream: IO[bytes] = opener(path, "rb")
+    return stream
 
 
 def is_parquet(path: str | os.PathLike[str]) -> bool:
@@ -70,6 +126,11 @@ class DataFile:
         self.delimiter = delimiter
         self.label = os.fspath(path) if label is None else label
         self.chunk_rows = chunk_rows
+
+    @property
+    def compression(self) -> str | None:
+        """``"gzip"``, ``"bz2"``, ``"xz"`` or None (see :func:`compression`)."""
+        return None if self.is_parquet else compression(self.path)
 
     @property
     def is_parquet(self) -> bool:

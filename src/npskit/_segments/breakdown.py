@@ -13,6 +13,7 @@ from npskit._core.tally import Tally
 from npskit._core.validation import (
     check_choice,
     check_confidence_level,
+    check_n_resamples,
     check_positive_int,
     check_rng,
 )
@@ -252,7 +253,7 @@ def breakdown(
     adjust: PAdjustMethod = check_choice("p_adjust", p_adjust, get_args(PAdjustMethod))
     threshold = check_positive_int("min_n", min_n, minimum=0)
     order: SortBy | None = None if sort is None else check_choice("sort", sort, get_args(SortBy))
-    resamples = check_positive_int("n_resamples", n_resamples)
+    resamples = check_n_resamples(n_resamples, method=chosen)
     generator = check_rng(rng)
     for name, flag in (("ascending", ascending), ("shrinkage", shrinkage)):
         if not isinstance(flag, bool):

@@ -33,11 +33,11 @@ from collections.abc import Callable
 from npskit._stats.quantiles import (
     LARGE_COUNT,
     beta_expectation,
-    beta_sd,
     beta_support,
     clip01,
     cornish_fisher_quantile,
     invert_cdf,
+    rounding_steepness,
 )
 
 __all__ = ["bayes_bounds"]
@@ -68,8 +68,11 @@ def bayes_bounds(
     )
     sd = math.sqrt(variance)
     z = float(ndtri(alpha))
-    lower = invert_cdf(cdf, alpha, guess=mean + z * sd, scale=sd)
-    upper = invert_cdf(cdf, 1.0 - alpha, guess=mean - z * sd, scale=sd)
+    # The size of the posterior's values: with 10^18 passives and a few other
+    # answers they are near 1e-18, and the bounds are found relative to that.
+    unit = abs(mean) + 10.0 * sd
+    lower = invert_cdf(cdf, alpha, guess=mean + z * sd, scale=sd, unit=unit)
+    upper = invert_cdf(cdf, 1.0 - alpha, guess=mean - z * sd, scale=sd, unit=unit)
     # As Brown, Cai and DasGupta (2001) do for the Jeffreys interval of a
     # proportion: when every answer sits at one end of the scale, the interval
     # reaches that end (the estimate itself), which the equal tails would miss.
@@ -103,7 +106,7 @@ def _posterior_cdf(a_d: float, a_s: float, a_p: float) -> Callable[[float], floa
     from scipy.special import betainc
 
     support_low, support_high = beta_support(a_d, a_s + a_p)
-    steepness = 1.0 / beta_sd(a_p, a_s)
+    steepness = rounding_steepness(a_p, a_s)
 
     def cdf(x: float) -> float:
         # For t <= -x the promoters cannot fall short of x + t: the integrand

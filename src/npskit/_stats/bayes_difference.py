@@ -316,13 +316,18 @@ def posterior_difference(
 
     lo_end = max(-2.0, float(current.grid[0] - baseline.grid[-1]))
     hi_end = min(2.0, float(current.grid[-1] - baseline.grid[0]))
+    # The tolerance is relative to the size of the difference's values: with
+    # 10^16 passives and a few other answers they are near 1e-16, where an
+    # absolute 1e-12 spread the interval over thousands of times its width.
+    size = abs(current.mean - baseline.mean) + 10.0 * math.hypot(current.sd, baseline.sd)
+    xtol = 1e-12 * min(1.0, max(size, 1e-300))
 
     def quantile(level: float) -> float:
         if cdf(lo_end) >= level:
             return lo_end
         if cdf(hi_end) <= level:
             return hi_end
-        return float(brentq(lambda z: cdf(z) - level, lo_end, hi_end, xtol=1e-12, rtol=1e-14))
+        return float(brentq(lambda z: cdf(z) - level, lo_end, hi_end, xtol=xtol, rtol=1e-14))
 
     greater = 1.0 - cdf(0.0)
     return quantile(alpha), quantile(1.0 - alpha), greater

@@ -36,11 +36,13 @@ from npskit._stats.quantiles import (
     LARGE_COUNT,
     beta_cumulants,
     beta_expectation,
+    beta_quantile,
     beta_sd,
     beta_support,
     clip01,
     cornish_fisher_quantile,
     invert_cdf,
+    rounding_steepness,
 )
 
 __all__ = ["exact_bounds", "sign_test", "sign_test_pvalues"]
@@ -104,20 +106,21 @@ def _product_quantile(
     A Beta law with first shape 0 is the point mass at 0 and one with second
     shape 0 the point mass at 1 (the Clopper-Pearson limits at the ends).
     """
-    from scipy.special import betaincinv
-
     t_a, t_b = t_shape
     b_a, b_b = b_shape
     if t_a <= 0.0:  # T = 0
         return 0.0
     if b_a <= 0.0:  # B = 0, so the product is -T
-        return -1.0 if t_b <= 0.0 else -float(betaincinv(t_a, t_b, 1.0 - alpha))
+        return -1.0 if t_b <= 0.0 else -beta_quantile(t_a, t_b, 1.0 - alpha)
     if b_b <= 0.0:  # B = 1, so the product is T
-        return 1.0 if t_b <= 0.0 else float(betaincinv(t_a, t_b, alpha))
+        return 1.0 if t_b <= 0.0 else beta_quantile(t_a, t_b, alpha)
     if t_b <= 0.0:  # T = 1, so the product is 2 B - 1
-        return 2.0 * float(betaincinv(b_a, b_b, alpha)) - 1.0
+        return 2.0 * beta_quantile(b_a, b_b, alpha) - 1.0
     if min(t_a, t_b, b_a, b_b) >= LARGE_COUNT:
         return cornish_fisher_quantile(*_product_cumulants(t_shape, b_shape), alpha)
+    constant = _one_factor_constant(t_shape, b_shape, alpha)
+    if constant is not None:
+        return constant
     from scipy.special import ndtri
 
     # Normal approximation of T (2B - 1), only to place the first bracket.
@@ -126,7 +129,36 @@ def _product_quantile(
     square_w = 4.0 * beta_sd(b_a, b_b) ** 2 + mean_w**2
     sd = math.sqrt(max(square_t * square_w - (mean_t * mean_w) ** 2, 0.0))
     guess = mean_t * mean_w + float(ndtri(alpha)) * sd
-    return invert_cdf(_product_cdf(t_a, t_b, b_a, b_b), alpha, guess=guess, scale=sd)
+    cdf = _product_cdf(t_a, t_b, b_a, b_b)
+    return invert_cdf(cdf, alpha, guess=guess, scale=sd, unit=mean_t)
+
+
+def _one_factor_constant(
+    t_shape: tuple[float, float], b_shape: tuple[float, float], alpha: float
+) -> float | None:
+    """The quantile when one factor of ``T (2 B - 1)`` is constant at float precision.
+
+    At extreme sizes one factor can be so concentrated that its spread moves
+    the product by less than ``RELATIVE`` of the other factor's spread (for
+    example 10^18 passives and a few hundred other answers: ``T`` is fixed at
+    about 10^-16 to within 10^-10 of itself, while ``2 B - 1`` spreads over
+    percent). The product is then the other factor scaled by the constant,
+    and its quantile a Beta quantile; the quadrature of the general route
+    works on scales of order one and loses such laws.
+    """
+    m_t, m_b = t_shape[0] / sum(t_shape), b_shape[0] / sum(b_shape)
+    m_w = 2.0 * m_b - 1.0
+    sd_t, sd_w = beta_sd(*t_shape), 2.0 * beta_sd(*b_shape)
+    from_t, from_w, joint = abs(m_w) * sd_t, m_t * sd_w, sd_t * sd_w
+    if from_w + joint <= _RELATIVE * from_t:  # W constant: the quantile of T, scaled
+        level = alpha if m_w > 0 else 1.0 - alpha
+        return m_w * beta_quantile(*t_shape, level)
+    if from_t + joint <= _RELATIVE * from_w:  # T constant: the quantile of W, scaled
+        return m_t * (2.0 * beta_quantile(*b_shape, alpha) - 1.0)
+    return None
+
+
+_RELATIVE = 1e-6  # a factor's share of the product's spread below which it counts as constant
 
 
 def _product_cumulants(
@@ -169,7 +201,7 @@ def _product_cdf(t_a: float, t_b: float, b_a: float, b_b: float) -> Callable[[fl
     from scipy.special import betainc
 
     support_low, support_high = beta_support(t_a, t_b)
-    steepness = 1.0 / beta_sd(b_a, b_b)
+    steepness = rounding_steepness(b_a, b_b)
 
     def cdf(v: float) -> float:
         below = float(betainc(t_a, t_b, v)) if v > 0 else 0.0
