@@ -52,7 +52,7 @@ def test_every_interval_contains_its_estimate(
         confidence_level=level,
         alternative=side,
         rng=1,
-        n_resamples=200,
+        n_resamples=500,  # the least bootstrap-bca accepts (MIN_BCA_RESAMPLES)
     )
     assert result.low <= result.estimate <= result.high
 

@@ -47,9 +47,16 @@ def restricted_mle(b: Any, c: Any, n: Any, delta: Any) -> Any:
     ``B = -b - c + (2n - b + c) delta`` and ``C = -c delta (1 - delta)``.
     """
     b_coef = -b - c + (2.0 * n - b + c) * delta
-    # B^2 - 4 A C with A = 2n and C = -c delta (1 - delta).
-    discriminant = b_coef * b_coef + 8.0 * n * c * delta * (1.0 - delta)
-    return (np.sqrt(np.maximum(discriminant, 0.0)) - b_coef) / (4.0 * n)
+    # B^2 - 4 A C with A = 2n and -4 A C = 8 n c delta (1 - delta).
+    four_ac = 8.0 * n * c * delta * (1.0 - delta)
+    root = np.sqrt(np.maximum(b_coef * b_coef + four_ac, 0.0))
+    # (root - B) / 2A cancels catastrophically when B > 0 and 4AC is small (a few
+    # detractors among very many answers); there the same root is 2|C| / (B + root).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stable = np.where(
+            b_coef > 0.0, four_ac / (4.0 * n) / np.where(b_coef > 0.0, b_coef + root, 1.0), 0.0
+        )
+    return np.where(b_coef > 0.0, stable, (root - b_coef) / (4.0 * n))
 
 
 def score_statistic(b: Any, c: Any, n: Any, delta: Any) -> Any:
@@ -81,8 +88,9 @@ def tango_bounds(d: float, s: float, p: float, alpha: float) -> tuple[float, flo
     """Lower and upper one-sided score bounds, each with tail probability ``alpha``.
 
     The bounds are the two solutions of ``Z(delta) = +-z`` with
-    ``z = Phi^{-1}(1 - alpha)``, found by Brent's method to ``1e-12``. Shares,
-    not points.
+    ``z = Phi^{-1}(1 - alpha)``, found by Brent's method to a relative
+    precision of ``4 eps`` (the bounds may lie within 1e-17 of 0). Shares, not
+    points.
     """
     n = d + s + p
     z = z_quantile(alpha)
@@ -125,4 +133,6 @@ def _solve(gap: Callable[[float], float]) -> float:
         return -1.0
     if gap(high_end) >= 0.0:
         return 1.0
-    return float(brentq(gap, low_end, high_end, xtol=1e-12, rtol=4 * _EPS))
+    # The bounds can lie within 1e-17 of 0 (a few non-passives among 10^18 answers):
+    # precision relative to the root (rtol), not an absolute 1e-12.
+    return float(brentq(gap, low_end, high_end, xtol=1e-300, rtol=4 * _EPS, maxiter=2000))
