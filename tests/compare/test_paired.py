@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import optimize, stats
 
+import npskit
 from npskit import DegenerateSampleWarning, EmptyDataError, MissingAnswersError
 from npskit._compare.paired import compare_paired, stuart_maxwell
 from npskit._compare.paired_methods import paired_test_and_bounds
@@ -358,3 +359,13 @@ def test_power_matches_the_normal_approximation() -> None:
     assert power == pytest.approx(approx, abs=0.03)
     # Power grows with the sample.
     assert _rejection_rate(cells, 200, "t", 4_000, seed=10) > power
+
+
+def test_paired_pandas_series_with_different_indexes_are_refused() -> None:
+    pd = pytest.importorskip("pandas")
+    before = pd.Series([9, 7, 3], index=["ann", "bob", "cy"])
+    after = pd.Series([10, 9, 6], index=["bob", "ann", "cy"])  # same people, other order
+    with pytest.raises(ValueError, match="index"):
+        npskit.compare(before, after, paired=True)
+    same = npskit.compare(before, after.reindex(before.index), paired=True)
+    assert same.n == 3

@@ -34,6 +34,7 @@ from npskit._core.validation import (
     check_rng,
 )
 from npskit._core.warnings import DegenerateSampleWarning
+from npskit._counting.alignment import check_same_index
 from npskit._counting.inputs import as_numeric
 from npskit._counting.kernel import check_options, tally_values
 from npskit._stats.consistency import consistent_pvalue, contain_estimate
@@ -220,6 +221,7 @@ def compare_paired(
                 f"{name} must be the answers of each respondent, not a Tally: a paired "
                 "comparison needs to know who answered what both times"
             )
+    check_same_index([("baseline", baseline), ("current", current)])
     before = as_numeric(baseline, name="baseline")
     after = as_numeric(current, name="current")
     if len(before) != len(after):
