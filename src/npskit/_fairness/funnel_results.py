@@ -154,7 +154,25 @@ class Funnel(Table[FunnelPoint]):
         return (self.unit_name, "n", "nps", "z", "flag")
 
     def _markdown_columns(self) -> list[str]:
-        return [self.unit_name, "n", "nps", "z", "outer_low", "outer_high", "flag"]
+        return [
+            self.unit_name,
+            "n",
+            "nps",
+            "z",
+            "inner_low",
+            "inner_high",
+            "outer_low",
+            "outer_high",
+            "flag",
+        ]
+
+    def _title(self) -> str:
+        kind = "case-mix adjusted NPS" if self.adjusted else "NPS"
+        return (
+            f"Funnel of {kind}: {len(self.rows)} {self.unit_name} values around "
+            f"{self.centre:+.1f}, overdispersion {self.overdispersion} (phi {self.phi:.2f}); "
+            f"{self.n_flagged} outside the outer limits; z is before overdispersion"
+        )
 
     def __str__(self) -> str:
         kind = "case-mix adjusted NPS" if self.adjusted else "NPS"
