@@ -370,7 +370,10 @@ def test_shrinkage_columns_come_from_shrink() -> None:
     for row, segment in zip(result, fit.rows, strict=True):
         assert row.key == segment.key
         assert row.shrunk_nps == segment.shrunk_nps
-        assert (row.shrunk_low, row.shrunk_high) == (segment.interval.low, segment.interval.high)
+        assert (row.shrunk_low, row.shrunk_high) == (
+            segment.confidence_interval.low,
+            segment.confidence_interval.high,
+        )
     assert breakdown(scores, keys).rows[0].shrunk_nps is None
 
 

@@ -68,11 +68,15 @@ def test_shrink_matches_the_posterior_formula_and_ranks() -> None:
     for i, segment in enumerate(result.rows):
         d, s, q = counts[i] + fit.alpha
         assert segment.shrunk_nps == pytest.approx(100 * (q - d) / (d + s + q), rel=1e-12)
-        assert segment.interval.low <= segment.shrunk_nps <= segment.interval.high
+        assert (
+            segment.confidence_interval.low
+            <= segment.shrunk_nps
+            <= segment.confidence_interval.high
+        )
         assert segment.key == (i,)
     ranked = result.rank("shrunk")
     assert [s.shrunk_nps for s in ranked] == sorted((s.shrunk_nps for s in ranked), reverse=True)
-    lows = [s.interval.low for s in result.rank("lower")]
+    lows = [s.confidence_interval.low for s in result.rank("lower")]
     assert lows == sorted(lows, reverse=True)
 
 
@@ -102,7 +106,11 @@ def test_identical_segments_pool_fully() -> None:
     assert result.prior is None
     for segment in result.rows:
         assert segment.shrunk_nps == pytest.approx(-25.0)
-        assert segment.interval.low == segment.interval.high == pytest.approx(-25.0)
+        assert (
+            segment.confidence_interval.low
+            == segment.confidence_interval.high
+            == pytest.approx(-25.0)
+        )
     assert json.loads(json.dumps(result.to_dict()))["concentration"] is None
 
 

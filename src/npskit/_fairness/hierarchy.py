@@ -200,7 +200,7 @@ def hierarchy(
                 estimate, low, high = raw, raw, raw
             else:
                 row = shrunk.rows[index]
-                estimate, (low, high) = row.shrunk_nps, row.interval
+                estimate, (low, high) = row.shrunk_nps, row.confidence_interval
             rows.append(
                 HierarchyRow(
                     level=names[depth - 1],

@@ -64,8 +64,8 @@ class ShrunkSegment:
         The segment's own NPS in points; NaN without answers.
     shrunk_nps : float
         Posterior mean of NPS in points.
-    interval : Interval
-        Equal-tailed credible interval of NPS in points.
+    confidence_interval : Interval
+        Equal-tailed credible interval of NPS in points (it unpacks: ``low, high = ...``).
     rule_of_thumb : float
         ``raw_nps - 160 / sqrt(n)`` (AskNicely's ranking heuristic); NaN
         without answers.
@@ -77,7 +77,7 @@ class ShrunkSegment:
     counts: tuple[float, float, float]
     raw_nps: float
     shrunk_nps: float
-    interval: Interval
+    confidence_interval: Interval
     rule_of_thumb: float
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,8 +92,8 @@ class ShrunkSegment:
             promoters=self.counts[2],
             raw_nps=none_if_nan(self.raw_nps),
             shrunk_nps=none_if_nan(self.shrunk_nps),
-            low=none_if_nan(self.interval.low),
-            high=none_if_nan(self.interval.high),
+            low=none_if_nan(self.confidence_interval.low),
+            high=none_if_nan(self.confidence_interval.high),
             rule_of_thumb=none_if_nan(self.rule_of_thumb),
         )
         return record
@@ -166,7 +166,7 @@ class ShrinkageResult(Table[ShrunkSegment]):
         def score(segment: ShrunkSegment) -> float:
             value = {
                 "shrunk": segment.shrunk_nps,
-                "lower": segment.interval.low,
+                "lower": segment.confidence_interval.low,
                 "raw": segment.raw_nps,
                 "rule-of-thumb": segment.rule_of_thumb,
             }[by]
@@ -204,7 +204,7 @@ class ShrinkageResult(Table[ShrunkSegment]):
         ]
         for place, segment in enumerate(self.rank(by), start=1):
             raw = "-" if math.isnan(segment.raw_nps) else f"{segment.raw_nps:+.{digits}f}"
-            low, high = segment.interval
+            low, high = segment.confidence_interval
             lines.append(
                 f"| {place} | {_label(segment.key)} | {segment.n:.6g} | {raw} | "
                 f"{segment.shrunk_nps:+.{digits}f} | [{low:.{digits}f}, {high:.{digits}f}] |"
@@ -325,7 +325,7 @@ def shrink(
     ['ben', 'dev', 'ana', 'eve', 'cho']
     >>> [(s.key[0], round(s.shrunk_nps, 1)) for s in result.rank("shrunk")]
     [('dev', 35.2), ('ana', 27.8), ('ben', 27.8), ('eve', 16.8), ('cho', -1.6)]
-    >>> round(result.concentration, 1), result["ben"].interval
+    >>> round(result.concentration, 1), result["ben"].confidence_interval
     (35.8, Interval(low=2.5, high=51.1))
     """
     level = check_confidence_level(confidence_level)
@@ -354,7 +354,7 @@ def shrink(
                 counts=(float(x[0]), float(x[1]), float(x[2])),
                 raw_nps=raw,
                 shrunk_nps=shrunk,
-                interval=interval,
+                confidence_interval=interval,
                 rule_of_thumb=raw - _RULE_OF_THUMB / math.sqrt(float(n)) if n > 0 else math.nan,
             )
         )

@@ -241,8 +241,8 @@ def segment_rows(
             small=small,
             impact=impact,
             shrunk_nps=None if segment is None else segment.shrunk_nps,
-            shrunk_low=None if segment is None else segment.interval.low,
-            shrunk_high=None if segment is None else segment.interval.high,
+            shrunk_low=None if segment is None else segment.confidence_interval.low,
+            shrunk_high=None if segment is None else segment.confidence_interval.high,
         )
         for (
             key,
