@@ -152,8 +152,11 @@ def format_cell(value: Any, digits: int = 1) -> str:
 
 
 def _display_cell(column: str, value: Any, digits: int) -> str:
-    if column.startswith("pvalue") and isinstance(value, float) and not math.isnan(value):
-        return f"{value:.3g}"
+    if isinstance(value, float) and math.isfinite(value):
+        if column.startswith("pvalue"):
+            return f"{value:.3g}"
+        if column == "share" or column.startswith("share_") or column.endswith("_share"):
+            return f"{100 * value:.{digits}f}%"  # shares (0 to 1) read as percentages
     return format_cell(value, digits)
 
 
@@ -209,7 +212,8 @@ class TableDisplay:
         """The rows as a Markdown table.
 
         Floats are rounded to ``digits`` decimals, except p-values (columns
-        whose name starts with ``pvalue``), which keep 3 significant digits;
+        whose name starts with ``pvalue``), which keep 3 significant digits, and
+        shares (``share``, ``share_*``, ``*_share``), shown as percentages;
         empty cells are values that do not exist; ``|`` in text is escaped.
         """
         columns = self._markdown_columns()
