@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import npskit
 from npskit import Tally, compare
 from npskit.typing import Alternative, CompareMethod
 
@@ -113,3 +114,16 @@ def test_paired_comparison_agrees_with_its_difference(
         assert result.pvalue >= 0.5
     if side == "less" and result.difference >= 0:
         assert result.pvalue >= 0.5
+
+
+def test_the_interval_contains_the_difference_to_the_last_bit() -> None:
+    # Found by hypothesis: the difference in points, divided by 100 and multiplied back,
+    # rounded past itself (-31.666666666666657 vs -31.66666666666666).
+    result = npskit.compare(
+        npskit.Tally(detractors=16, passives=22, promoters=2),
+        npskit.Tally(detractors=2, passives=1, promoters=0),
+        compare_method="mover",
+        confidence_level=0.5,
+        alternative="less",
+    )
+    assert result.low <= result.difference <= result.high

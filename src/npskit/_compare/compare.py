@@ -320,14 +320,16 @@ def compare(
     difference = estimates[1] - estimates[0]
     low, high = contain_estimate(outcome.low, outcome.high, difference / 100.0)
     low, high = open_sides(low, high, side, limit=2.0)
+    # In points, exactly: (difference / 100) * 100 can round past the difference.
+    low, high = contain_estimate(100.0 * float(low), 100.0 * float(high), difference)
     pvalue = consistent_pvalue(outcome.pvalue, difference, outcome_lean(outcome), side)
     scale_statistic = 100.0 if entry.statistic_in_points else 1.0
     return Comparison(
         baseline=estimates[0],
         current=estimates[1],
         difference=difference,
-        low=100.0 * float(low),
-        high=100.0 * float(high),
+        low=low,
+        high=high,
         statistic=outcome.statistic * scale_statistic,
         pvalue=float(pvalue),
         compare_method=chosen,
