@@ -32,16 +32,16 @@ from npskit._core.errors import (
 )
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import Scale
-from npskit._counting.inputs import as_numeric
+from npskit._counting.inputs import as_numeric, as_weights
 from npskit.typing import NanPolicy
 
-from .chunks import count_chunk
+from .key_counter import KeyCounter
 from .source import DataFile, DataFileError
 
 __all__ = ["arrow_csv_counts", "parquet_answers", "parquet_counts"]
 
 _BLOCK_BYTES = 1 << 20
-_PARQUET_BATCH = 1 << 16
+_PARQUET_BATCH = 1 << 20
 _INSTALL_HINT = 'pip install "npskit[parquet]" (or pyarrow)'
 
 
@@ -91,10 +91,14 @@ def arrow_csv_counts(
             quoted_strings_can_be_null=True,
         ),
     )
+    counter = KeyCounter(keys, weighted=weight is not None, scale=scale, nan_policy=nan_policy)
     for batch in reader:
         scores = _floats(batch.column(score))
-        weights = None if weight is None else _floats(batch.column(weight))
-        yield _count_batch(batch, scores, keys, weights, nan_policy, scale)
+        weights = None if weight is None else as_weights(_floats(batch.column(weight)))
+        counter.add(_columns(batch, keys), scores, weights)
+    counts = counter.result()
+    if counts is not None:
+        yield counts
 
 
 def parquet_counts(
@@ -121,7 +125,7 @@ def parquet_counts(
             f"{file.label}: reading Parquet files needs pyarrow: {_INSTALL_HINT}"
         ) from None
     try:
-        parquet = pq.ParquetFile(file.path)
+        parquet = pq.ParquetFile(file.path, read_dictionary=_text_columns(file.path, keys))
     except OSError as error:
         raise DataFileError(f"cannot open {file.label!r}: {error}") from None
     except Exception as error:  # pyarrow.ArrowInvalid: not a Parquet file
@@ -131,25 +135,29 @@ def parquet_counts(
     for name in names:
         if name not in columns:
             raise DataFileError(file.missing_column(columns, name))
+    counter = KeyCounter(keys, weighted=weight is not None, scale=scale, nan_policy=nan_policy)
     start = 0
     for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH, columns=names):
         try:
-            scores = as_numeric(batch.column(score), name=f"column {score!r}")
+            scores = as_numeric(_numbers(batch.column(score)), name=f"column {score!r}")
             weights = (
                 None
                 if weight is None
-                else as_numeric(batch.column(weight), name=f"column {weight!r}")
+                else as_weights(
+                    as_numeric(_numbers(batch.column(weight)), name=f"column {weight!r}")
+                )
             )
         except NpskitError as error:
             raise DataFileError(f"{file.label}: {error}") from None
         try:
-            part = _count_batch(batch, scores, keys, weights, nan_policy, scale)
+            counter.add(_columns(batch, keys), scores, weights)
         except (InvalidScoresError, InvalidWeightsError) as error:
             raise DataFileError(_parquet_problem(file, score, start, error)) from None
         start += batch.num_rows
-        yield part
-    if start == 0:
+    counts = counter.result()
+    if start == 0 or counts is None:
         raise DataFileError(f"{file.label} has no rows")
+    yield counts
 
 
 def parquet_answers(
@@ -176,39 +184,43 @@ def _csv_header(file: DataFile) -> list[str]:
     return header
 
 
-def _count_batch(
-    batch: Any,
-    scores: npt.NDArray[Any],
-    keys: Sequence[str],
-    weights: npt.NDArray[Any] | None,
-    nan_policy: NanPolicy,
-    scale: Scale,
-) -> GroupedTally:
-    """Counts of one batch, keyed by the stripped text of its key columns."""
-    encoded = [_key_codes(batch.column(key)) for key in keys]
-    codes = [code for code, _ in encoded]
-    texts = [text for _, text in encoded]
-    part = count_chunk(scores, codes, weights=weights, scale=scale, nan_policy=nan_policy)
-    if not keys:
-        return part
-    relabelled = [tuple(t[c] for t, c in zip(texts, key, strict=True)) for key in part.keys]
-    return GroupedTally.from_arrays(
-        part.names, relabelled, part.counts, part.n_missing, part.responses, part.squared_weights
-    )
+def _columns(batch: Any, keys: Sequence[str]) -> dict[str, Any]:
+    return {key: batch.column(key) for key in keys}
 
 
-def _key_codes(column: Any) -> tuple[npt.NDArray[np.intp], list[str]]:
-    """Integer codes of a key column and the text of each code (stripped, distinct)."""
-    import pyarrow.compute as pc
+def _text_columns(path: Any, keys: Sequence[str]) -> list[str]:
+    """The key columns of a Parquet file that hold text: read as dictionaries."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    encoded = pc.dictionary_encode(column)
-    index = encoded.indices.to_numpy(zero_copy_only=False)
-    values = ["" if v is None else str(v).strip() for v in encoded.dictionary.to_pylist()]
-    texts, inverse = np.unique(np.array([*values, ""], dtype=np.str_), return_inverse=True)
-    blank = len(values)  # null keys: NaN indices, the code of ""
-    if index.dtype.kind == "f":
-        index = np.where(np.isnan(index), blank, index)
-    return inverse.reshape(-1)[index.astype(np.intp)], texts.tolist()
+    schema = pq.read_schema(path)
+    names = set(schema.names)
+    return [
+        key
+        for key in dict.fromkeys(keys)
+        if key in names
+        and (
+            pa.types.is_string(schema.field(key).type)
+            or pa.types.is_large_string(schema.field(key).type)
+        )
+    ]
+
+
+def _numbers(column: Any) -> Any:
+    """An integer column with nulls as float64 with NaN, by pyarrow's cast.
+
+    pyarrow's own conversion of such a column to numpy is about seven times
+    slower. Any other column, and integers that float64 cannot hold exactly
+    (the cast refuses them), are left to :func:`npskit._counting.inputs.as_numeric`.
+    """
+    import pyarrow as pa
+
+    if pa.types.is_integer(column.type) and column.null_count:
+        try:
+            return np.asarray(column.cast(pa.float64()).to_numpy(zero_copy_only=False))
+        except pa.ArrowInvalid:
+            return column
+    return column
 
 
 def _floats(column: Any) -> npt.NDArray[np.float64]:

@@ -73,4 +73,6 @@ def merge_chunks(parts: Iterable[GroupedTally]) -> GroupedTally | None:
         pending.append(part)
         if len(pending) == _MERGE_BATCH:
             pending = [GroupedTally.concat(pending)]
+    if len(pending) == 1:  # readers' parts have distinct keys in key order already
+        return pending[0]
     return GroupedTally.concat(pending) if pending else None
