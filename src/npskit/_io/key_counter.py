@@ -181,7 +181,8 @@ class _Levels:
         indices = column.indices
         if indices.null_count:  # null keys: the code of ""
             indices = pc.fill_null(indices, len(dictionary))
-        return mapping[indices.to_numpy(zero_copy_only=False)]
+        codes: _IntArray = mapping[indices.to_numpy(zero_copy_only=False)]
+        return codes
 
 
 def _key_texts(dictionary: Any) -> Any:
