@@ -34,7 +34,9 @@ pq = pytest.importorskip("pyarrow.parquet")
 _TEAMS = ["north", " north", "south ", "\u00a0east\u2003", "", "  ", None, "west", "Ünïcode"]
 
 
-def _plain_counts(rows: list[dict[str, Any]], keys: list[str], weight: str | None = None) -> dict:
+def _plain_counts(
+    rows: list[dict[str, Any]], keys: list[str], weight: str | None = None
+) -> dict[Any, list[float]]:
     """Per key: [detractors, passives, promoters, missing] (weights for the first three)."""
     counts: dict[tuple[Any, ...], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for row in rows:
@@ -53,7 +55,7 @@ def _plain_counts(rows: list[dict[str, Any]], keys: list[str], weight: str | Non
     return dict(counts)
 
 
-def _as_plain(grouped: GroupedTally) -> dict:
+def _as_plain(grouped: GroupedTally) -> dict[Any, list[float]]:
     result = {}
     for i, key in enumerate(grouped.keys):
         row = [float(v) for v in grouped.counts[i]]

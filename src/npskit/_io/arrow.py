@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,7 @@ __all__ = ["arrow_csv_counts", "parquet_answers", "parquet_counts"]
 
 _BLOCK_BYTES = 1 << 20
 _PARQUET_BATCH = 1 << 20
+_TABLE_POINTS = 4096  # widest scale counted by table look-up (npskit._counting.grouping)
 _INSTALL_HINT = 'pip install "npskit[parquet]" (or pyarrow)'
 
 
@@ -137,9 +139,10 @@ def parquet_counts(
             raise DataFileError(file.missing_column(columns, name))
     counter = KeyCounter(keys, weighted=weight is not None, scale=scale, nan_policy=nan_policy)
     start = 0
-    for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH, columns=names):
+    for batch in _read_ahead(parquet.iter_batches(batch_size=_PARQUET_BATCH, columns=names)):
         try:
-            scores = as_numeric(_numbers(batch.column(score)), name=f"column {score!r}")
+            answers, counted = _answers(batch.column(score), scale, nan_policy, weight)
+            scores = as_numeric(answers, name=f"column {score!r}")
             weights = (
                 None
                 if weight is None
@@ -150,7 +153,7 @@ def parquet_counts(
         except NpskitError as error:
             raise DataFileError(f"{file.label}: {error}") from None
         try:
-            counter.add(_columns(batch, keys), scores, weights)
+            counter.add(_columns(batch, keys), scores, weights, counted=counted)
         except (InvalidScoresError, InvalidWeightsError) as error:
             raise DataFileError(_parquet_problem(file, score, start, error)) from None
         start += batch.num_rows
@@ -184,6 +187,19 @@ def _csv_header(file: DataFile) -> list[str]:
     return header
 
 
+def _read_ahead(batches: Iterator[Any]) -> Iterator[Any]:
+    """The batches, each next one read by a worker thread while this one is counted.
+
+    pyarrow decodes without holding the GIL, so reading and counting overlap;
+    at most two batches are in memory. An error of the reader comes out here.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        coming = pool.submit(next, batches, None)
+        while (batch := coming.result()) is not None:
+            coming = pool.submit(next, batches, None)
+            yield batch
+
+
 def _columns(batch: Any, keys: Sequence[str]) -> dict[str, Any]:
     return {key: batch.column(key) for key in keys}
 
@@ -204,6 +220,34 @@ def _text_columns(path: Any, keys: Sequence[str]) -> list[str]:
             or pa.types.is_large_string(schema.field(key).type)
         )
     ]
+
+
+def _answers(
+    column: Any, scale: Scale, nan_policy: NanPolicy, weight: str | None
+) -> tuple[Any, npt.NDArray[Any] | None]:
+    """Answers to check, and (when it saves work) the same answers to count.
+
+    Unweighted integer answers with nulls, missing answers left out: the
+    answers are checked with nulls read as the scale's lowest point, and
+    counted with nulls as the point after the highest, which the counting
+    kernel's look-up table sends to the "missing" column. No float copy.
+    """
+    import pyarrow as pa
+
+    if (
+        weight is not None
+        or nan_policy != "omit"
+        or scale.n_points > _TABLE_POINTS
+        or not pa.types.is_integer(column.type)
+        or not column.null_count
+    ):
+        return _numbers(column), None
+    try:
+        checked = column.fill_null(scale.low).to_numpy()
+        counted = column.fill_null(scale.low + scale.n_points).to_numpy()
+    except (pa.ArrowInvalid, OverflowError):  # the filler does not fit the column's type
+        return _numbers(column), None
+    return checked, counted
 
 
 def _numbers(column: Any) -> Any:

@@ -31,7 +31,7 @@ from npskit.typing import NanPolicy
 __all__ = ["KeyCounter"]
 
 _IntArray = npt.NDArray[np.intp]
-_PENDING_ROWS = 1 << 20
+_PENDING_ROWS = 1 << 18
 """Rows of per-batch counts held before they are added to the running counts."""
 _EXACT_FLOAT = 1 << 53
 
@@ -75,8 +75,14 @@ class KeyCounter:
         columns: Any,
         scores: npt.NDArray[Any],
         weights: npt.NDArray[np.float64] | None,
+        *,
+        counted: npt.NDArray[Any] | None = None,
     ) -> None:
         """Count one batch: ``columns[name]`` is each key column as a pyarrow array.
+
+        ``counted``, if given, are the same answers as integers with missing
+        ones as ``scale.low + scale.n_points``, used for counting only (no
+        weights, scales of at most 4096 points); ``scores`` are still checked.
 
         Raises
         ------
@@ -94,9 +100,11 @@ class KeyCounter:
             codes, table = combine_codes(factors, n)
         else:
             codes, table = np.zeros(n, dtype=np.intp), np.zeros((1, 0), dtype=np.intp)
-        counts, squares = count_groups(codes, len(table), scores, weights, self._scale)
+        values = scores if counted is None else counted
+        counts, squares = count_groups(codes, len(table), values, weights, self._scale)
         seen = np.flatnonzero(counts.any(axis=1))
-        self._pending.append((table[seen], counts[seen], squares[seen]))
+        squares = squares[seen] if self._weighted else squares[:0]
+        self._pending.append((table[seen], counts[seen], squares))
         self._pending_rows += len(seen)
         if self._pending_rows > _PENDING_ROWS:
             self._merge()
@@ -110,6 +118,8 @@ class KeyCounter:
         if not self._pending:
             return None
         table, counts, squares = self._pending[0]
+        if not self._weighted:
+            squares = np.zeros((len(table), 6))
         texts = [levels.texts() for levels in self._levels]
         ranks = [_ranks(values) for values in texts]
         if ranks:
@@ -139,9 +149,12 @@ class KeyCounter:
         where[seen] = np.arange(len(seen), dtype=np.intp)
         rows = where[codes]
         summed = _sum_rows(rows, counts, len(seen))
-        summed_squares = np.zeros((len(seen), squares.shape[1]))
-        if self._weighted:
-            np.add.at(summed_squares, rows, squares)
+        summed_squares = np.zeros((0, 6))
+        if self._weighted:  # float sums in row order, as np.add.at would add them
+            columns = [
+                np.bincount(rows, weights=column, minlength=len(seen)) for column in squares.T
+            ]
+            summed_squares = np.column_stack(columns).reshape(len(seen), 6)
         self._pending = [(levels_table[seen], summed, summed_squares)]
         self._pending_rows = len(seen)
 
