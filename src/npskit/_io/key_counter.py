@@ -149,12 +149,12 @@ class KeyCounter:
         where[seen] = np.arange(len(seen), dtype=np.intp)
         rows = where[codes]
         summed = _sum_rows(rows, counts, len(seen))
-        summed_squares = np.zeros((0, 6))
+        summed_squares: npt.NDArray[np.float64] = np.zeros((0, 6))
         if self._weighted:  # float sums in row order, as np.add.at would add them
             columns = [
                 np.bincount(rows, weights=column, minlength=len(seen)) for column in squares.T
             ]
-            summed_squares = np.column_stack(columns).reshape(len(seen), 6)
+            summed_squares = np.column_stack(columns).astype(np.float64).reshape(len(seen), 6)
         self._pending = [(levels_table[seen], summed, summed_squares)]
         self._pending_rows = len(seen)
 
