@@ -28,13 +28,13 @@ from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys, NanPolicy
 
 from .counts_table import from_counts_table
+from .frame_counts import PREFIX, ROWS, complete_counts, count_query
 from .inputs import plural
 from .keys import column_names, is_missing, library
 
 __all__ = ["tally_frame"]
 
-_PREFIX = "__npskit_"
-_ROWS = f"{_PREFIX}rows"
+_PREFIX = PREFIX
 _CATEGORIES = ("detractors", "passives", "promoters")
 # Engines whose own exceptions (NarwhalsError, Py4JJavaError, ...) are turned
 # into an NpskitError that names the column, with the original chained.
@@ -179,12 +179,7 @@ def tally_frame(
     if weights is not None:
         _check_numeric("weights", weights, schema[weights])
 
-    indicators = _indicators(nw, score, weights, schema, scale, trusted=not _is_dask(table))
-    sums = [nw.col(name).sum() for name in indicators]
-    sums.append(nw.len().alias(_ROWS))
-    step = table.with_columns(**indicators)
-    grouped = step.group_by(*keys, drop_null_keys=False) if keys else None
-    counted = grouped.agg(*sums) if grouped is not None else step.select(*sums)
+    counted = count_query(nw, table, list(keys), score=score, weights=weights, scale=scale)
     try:
         result = _collect(nw, counted).to_dict(as_series=False)
     except Exception as error:
@@ -198,9 +193,9 @@ def tally_frame(
             f"{', weights' if weights else ''}) and hashable keys, and that the frame "
             "can be read (the engine's own error is chained below)"
         ) from error
-    if not isinstance(result, dict) or _ROWS not in result:
+    if not isinstance(result, dict) or ROWS not in result:
         raise NpskitError("the engine returned no counts")
-    result[f"{_PREFIX}invalid"] = _unclassified(result)
+    complete_counts(result)
 
     invalid = _total(result[f"{_PREFIX}invalid"])
     if invalid:
@@ -254,74 +249,6 @@ def _check_numeric(role: str, name: str, dtype: Any) -> None:
             f"{role} column {name!r} has type {dtype}, which is not a number; cast it to an "
             "integer or float type in the engine first"
         )
-
-
-def _is_dask(table: Any) -> bool:
-    check = getattr(table.implementation, "is_dask", None)
-    return bool(check()) if callable(check) else False
-
-
-def _indicators(
-    nw: Any, score: str, weights: str | None, schema: Any, scale: Scale, *, trusted: bool
-) -> dict[str, Any]:
-    """Per-row indicator (and weight) columns whose sums per group are the counts.
-
-    Invalid answers are not flagged: the group's row count (``len``) less its
-    answers in a category and its missing answers is their number, so the
-    engine computes one comparison pair per category and nothing more.
-    Indicators are boolean conditions cast to Int64 (no ``when/then``).
-    """
-    s = nw.col(score)
-    dtype = schema[score]
-    if trusted and dtype.is_integer():
-        # An integer column holds whole numbers: only the range is checked.
-        missing = s.is_null()
-        whole = None
-    else:
-        # Dask reads a set of Parquet files with the first file's schema, and a
-        # later file may hold 7.5 in a column declared int64: there, as for
-        # float columns, every answer is checked as a float.
-        as_float = s if trusted else s.cast(nw.Float64)
-        missing = s.is_null() | as_float.is_nan()
-        whole = as_float.round(0) == as_float
-
-    def within(low: int, high: int) -> Any:
-        condition = s.is_between(low, high)
-        return condition if whole is None else condition & whole
-
-    conditions = {
-        "detractors": within(scale.low, scale.detractor_max),
-        "passives": within(scale.detractor_max + 1, scale.promoter_min - 1),
-        "promoters": within(scale.promoter_min, scale.high),
-    }
-
-    def flag(condition: Any) -> Any:
-        # Null answers make null conditions, which a sum skips; Dask's pandas
-        # cannot cast a nullable boolean with NA to int64, so it fills them.
-        return (condition if trusted else condition.fill_null(False)).cast(nw.Int64)
-
-    columns = {f"{_PREFIX}{name}": flag(c) for name, c in conditions.items()}
-    columns[f"{_PREFIX}missing"] = flag(missing)
-    if weights is not None:
-        present = ~missing
-        w = nw.col(weights).cast(nw.Float64)
-        bad = nw.col(weights).is_null()
-        if schema[weights].is_float():
-            bad = bad | nw.col(weights).is_nan()
-        bad = bad | ~((w >= 0) & (w < float("inf")))
-        columns[f"{_PREFIX}bad_weight"] = flag(present & bad)
-        for name, condition in conditions.items():
-            columns[f"{_PREFIX}w_{name}"] = nw.when(condition).then(w).otherwise(0.0)
-            columns[f"{_PREFIX}w2_{name}"] = nw.when(condition).then(w * w).otherwise(0.0)
-    return columns
-
-
-def _unclassified(result: dict[str, list[Any]]) -> list[int]:
-    """Rows per group that are in no category and not missing: invalid answers."""
-    names = [f"{_PREFIX}{name}" for name in (*_CATEGORIES, "missing")]
-    columns = [[0 if v is None else int(v) for v in result[name]] for name in names]
-    rows = [0 if v is None else int(v) for v in result[_ROWS]]
-    return [n - sum(parts) for n, *parts in zip(rows, *columns, strict=True)]
 
 
 def _collect(nw: Any, counted: Any) -> Any:

@@ -1,0 +1,164 @@
+"""The counting query of :func:`npskit.tally_frame`, as narwhals expressions.
+
+:func:`count_query` builds the group-by that the caller's engine runs, in the
+cheapest form each engine accepts, and :func:`complete_counts` turns the
+collected sums into the columns :func:`npskit.from_counts_table` reads
+(detractors, passives, promoters, missing and invalid answers per group).
+
+Invalid answers are never flagged row by row: a group's row count (``len``)
+less its classified and missing answers is their number. For unweighted
+counts on engines that take expressions inside an aggregation (polars, DuckDB,
+Spark, ...), an integer column costs four comparisons per row, as a
+hand-written query does: the sums of ``s <= detractor_max``, ``s <
+promoter_min``, ``s <= high`` and ``s < low`` give every category by
+difference. pandas and Dask take only plain sums in an aggregation, so there
+the conditions become Int64 columns first (boolean casts, not ``when/then``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from npskit._core.scale import Scale
+
+__all__ = ["PREFIX", "ROWS", "complete_counts", "count_query"]
+
+PREFIX = "__npskit_"
+ROWS = f"{PREFIX}rows"
+_CATEGORIES = ("detractors", "passives", "promoters")
+_CUMULATIVE = ("le_dmax", "lt_pmin", "le_high", "lt_low")
+
+
+def count_query(
+    nw: Any,
+    table: Any,
+    keys: list[str],
+    *,
+    score: str,
+    weights: str | None,
+    scale: Scale,
+) -> Any:
+    """The narwhals frame of sums per group (one row when ``keys`` is empty)."""
+    schema = table.collect_schema()
+    implementation = table.implementation
+    plain_sums_only = implementation.is_pandas_like() or _is_dask(implementation)
+    if weights is None and not plain_sums_only:
+        aggregations = _aggregations(nw, score, schema[score], scale, implementation)
+        step = table
+    else:
+        indicators = _indicators(
+            nw, score, weights, schema, scale, trusted=not _is_dask(implementation)
+        )
+        aggregations = [nw.col(name).sum() for name in indicators]
+        step = table.with_columns(**indicators)
+    aggregations.append(nw.len().alias(ROWS))
+    if keys:
+        counted = step.group_by(*keys, drop_null_keys=False).agg(*aggregations)
+    else:
+        counted = step.select(*aggregations)
+    if plain_sums_only:
+        return counted
+    # DuckDB sums integers to HUGEINT, which comes back as Python Decimals.
+    names = [name for name in counted.collect_schema().names() if name.startswith(PREFIX)]
+    integers = [n for n in names if "_w_" not in n and "_w2_" not in n]
+    return counted.with_columns(*(nw.col(name).cast(nw.Int64) for name in integers))
+
+
+def complete_counts(result: dict[str, list[Any]]) -> None:
+    """Add the category, missing and invalid counts per group to ``result``, in place."""
+    if f"{PREFIX}le_dmax" in result:
+        le_dmax, lt_pmin, le_high, lt_low = (_ints(result[f"{PREFIX}{n}"]) for n in _CUMULATIVE)
+        result[f"{PREFIX}detractors"] = [a - b for a, b in zip(le_dmax, lt_low, strict=True)]
+        result[f"{PREFIX}passives"] = [a - b for a, b in zip(lt_pmin, le_dmax, strict=True)]
+        result[f"{PREFIX}promoters"] = [a - b for a, b in zip(le_high, lt_pmin, strict=True)]
+    names = [f"{PREFIX}{name}" for name in (*_CATEGORIES, "missing")]
+    columns = [_ints(result[name]) for name in names]
+    result[f"{PREFIX}invalid"] = [
+        n - sum(parts) for n, *parts in zip(_ints(result[ROWS]), *columns, strict=True)
+    ]
+
+
+def _ints(values: list[Any]) -> list[int]:
+    return [0 if v is None else int(v) for v in values]
+
+
+def _is_dask(implementation: Any) -> bool:
+    check = getattr(implementation, "is_dask", None)
+    return bool(check()) if callable(check) else False
+
+
+def _aggregations(nw: Any, score: str, dtype: Any, scale: Scale, implementation: Any) -> list[Any]:
+    """Sums of conditions inside the aggregation (engines that take expressions there)."""
+    s = nw.col(score)
+
+    def total(condition: Any, name: str) -> Any:
+        # polars sums booleans natively; SQL engines (Spark) need a number.
+        counted = condition if implementation.is_polars() else condition.cast(nw.Int64)
+        return counted.sum().alias(f"{PREFIX}{name}")
+
+    if dtype.is_integer():
+        bounds = [
+            s <= scale.detractor_max,
+            s < scale.promoter_min,
+            s <= scale.high,
+            s < scale.low,
+        ]
+        sums = [total(c, name) for c, name in zip(bounds, _CUMULATIVE, strict=True)]
+        return [*sums, total(s.is_null(), "missing")]
+    whole = s.round(0) == s
+    conditions = {
+        "detractors": s.is_between(scale.low, scale.detractor_max) & whole,
+        "passives": s.is_between(scale.detractor_max + 1, scale.promoter_min - 1) & whole,
+        "promoters": s.is_between(scale.promoter_min, scale.high) & whole,
+        "missing": s.is_null() | s.is_nan(),
+    }
+    return [total(c, name) for name, c in conditions.items()]
+
+
+def _indicators(
+    nw: Any, score: str, weights: str | None, schema: Any, scale: Scale, *, trusted: bool
+) -> dict[str, Any]:
+    """Per-row indicator (and weight) columns whose plain sums per group are the counts."""
+    s = nw.col(score)
+    dtype = schema[score]
+    if trusted and dtype.is_integer():
+        # An integer column holds whole numbers: only the range is checked.
+        missing = s.is_null()
+        whole = None
+    else:
+        # Dask reads a set of Parquet files with the first file's schema, and a
+        # later file may hold 7.5 in a column declared int64: there, as for
+        # float columns, every answer is checked as a float.
+        as_float = s if trusted else s.cast(nw.Float64)
+        missing = s.is_null() | as_float.is_nan()
+        whole = as_float.round(0) == as_float
+
+    def within(low: int, high: int) -> Any:
+        condition = s.is_between(low, high)
+        return condition if whole is None else condition & whole
+
+    conditions = {
+        "detractors": within(scale.low, scale.detractor_max),
+        "passives": within(scale.detractor_max + 1, scale.promoter_min - 1),
+        "promoters": within(scale.promoter_min, scale.high),
+    }
+
+    def flag(condition: Any) -> Any:
+        # Null answers make null conditions, which a sum skips; Dask's pandas
+        # cannot cast a nullable boolean with NA to int64, so it fills them.
+        return (condition if trusted else condition.fill_null(False)).cast(nw.Int64)
+
+    columns = {f"{PREFIX}{name}": flag(c) for name, c in conditions.items()}
+    columns[f"{PREFIX}missing"] = flag(missing)
+    if weights is not None:
+        present = ~missing
+        w = nw.col(weights).cast(nw.Float64)
+        bad = nw.col(weights).is_null()
+        if schema[weights].is_float():
+            bad = bad | nw.col(weights).is_nan()
+        bad = bad | ~((w >= 0) & (w < float("inf")))
+        columns[f"{PREFIX}bad_weight"] = flag(present & bad)
+        for name, condition in conditions.items():
+            columns[f"{PREFIX}w_{name}"] = nw.when(condition).then(w).otherwise(0.0)
+            columns[f"{PREFIX}w2_{name}"] = nw.when(condition).then(w * w).otherwise(0.0)
+    return columns
