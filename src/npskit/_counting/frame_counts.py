@@ -13,11 +13,16 @@ hand-written query does: the sums of ``s <= detractor_max``, ``s <
 promoter_min``, ``s <= high`` and ``s < low`` give every category by
 difference. pandas and Dask take only plain sums in an aggregation, so there
 the conditions become Int64 columns first (boolean casts, not ``when/then``).
+On DuckDB the same conditions are written as ``count(*) FILTER (WHERE ...)``
+through DuckDB's relational API, the form DuckDB counts fastest.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from npskit._core.scale import Scale
 
@@ -42,6 +47,8 @@ def count_query(
     schema = table.collect_schema()
     implementation = table.implementation
     plain_sums_only = implementation.is_pandas_like() or _is_dask(implementation)
+    if weights is None and implementation.is_duckdb():
+        return nw.from_native(_duckdb_counts(nw.to_native(table), keys, score, schema, scale))
     if weights is None and not plain_sums_only:
         aggregations = _aggregations(nw, score, schema[score], scale, implementation)
         step = table
@@ -64,22 +71,28 @@ def count_query(
     return counted.with_columns(*(nw.col(name).cast(nw.Int64) for name in integers))
 
 
-def complete_counts(result: dict[str, list[Any]]) -> None:
-    """Add the category, missing and invalid counts per group to ``result``, in place."""
+def complete_counts(result: dict[str, Any]) -> None:
+    """Add the category, missing and invalid counts per group to ``result``, in place.
+
+    Count columns become int64 arrays, so that the work per group is numpy's.
+    """
+    for name in list(result):
+        if name.startswith(PREFIX) and not name.startswith((f"{PREFIX}w_", f"{PREFIX}w2_")):
+            result[name] = _int_array(result[name])
     if f"{PREFIX}le_dmax" in result:
-        le_dmax, lt_pmin, le_high, lt_low = (_ints(result[f"{PREFIX}{n}"]) for n in _CUMULATIVE)
-        result[f"{PREFIX}detractors"] = [a - b for a, b in zip(le_dmax, lt_low, strict=True)]
-        result[f"{PREFIX}passives"] = [a - b for a, b in zip(lt_pmin, le_dmax, strict=True)]
-        result[f"{PREFIX}promoters"] = [a - b for a, b in zip(le_high, lt_pmin, strict=True)]
-    names = [f"{PREFIX}{name}" for name in (*_CATEGORIES, "missing")]
-    columns = [_ints(result[name]) for name in names]
-    result[f"{PREFIX}invalid"] = [
-        n - sum(parts) for n, *parts in zip(_ints(result[ROWS]), *columns, strict=True)
-    ]
+        le_dmax, lt_pmin, le_high, lt_low = (result[f"{PREFIX}{n}"] for n in _CUMULATIVE)
+        result[f"{PREFIX}detractors"] = le_dmax - lt_low
+        result[f"{PREFIX}passives"] = lt_pmin - le_dmax
+        result[f"{PREFIX}promoters"] = le_high - lt_pmin
+    classified = sum(result[f"{PREFIX}{name}"] for name in (*_CATEGORIES, "missing"))
+    result[f"{PREFIX}invalid"] = result[ROWS] - classified
 
 
-def _ints(values: list[Any]) -> list[int]:
-    return [0 if v is None else int(v) for v in values]
+def _int_array(values: Any) -> npt.NDArray[np.int64]:
+    try:
+        return np.asarray(values, dtype=np.int64)
+    except (TypeError, ValueError):  # a null sum (an engine that gives no 0 for none)
+        return np.array([0 if v is None else int(v) for v in values], dtype=np.int64)
 
 
 def _is_dask(implementation: Any) -> bool:
@@ -113,6 +126,40 @@ def _aggregations(nw: Any, score: str, dtype: Any, scale: Scale, implementation:
         "missing": s.is_null() | s.is_nan(),
     }
     return [total(c, name) for name, c in conditions.items()]
+
+
+def _duckdb_counts(relation: Any, keys: list[str], score: str, schema: Any, scale: Scale) -> Any:
+    """DuckDB's own ``count(*) FILTER (WHERE ...)``, which it counts faster than sums."""
+
+    def quoted(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    s = quoted(score)
+    if schema[score].is_integer():
+        conditions = {
+            "le_dmax": f"{s} <= {scale.detractor_max}",
+            "lt_pmin": f"{s} < {scale.promoter_min}",
+            "le_high": f"{s} <= {scale.high}",
+            "lt_low": f"{s} < {scale.low}",
+            "missing": f"{s} IS NULL",
+        }
+    else:
+        whole = f"round({s}) = {s}"
+        conditions = {
+            "detractors": f"{s} BETWEEN {scale.low} AND {scale.detractor_max} AND {whole}",
+            "passives": (
+                f"{s} BETWEEN {scale.detractor_max + 1} AND {scale.promoter_min - 1} AND {whole}"
+            ),
+            "promoters": f"{s} BETWEEN {scale.promoter_min} AND {scale.high} AND {whole}",
+            "missing": f"{s} IS NULL OR isnan({s})",
+        }
+    counts = [
+        f"count(*) FILTER (WHERE {condition}) AS {quoted(PREFIX + name)}"
+        for name, condition in conditions.items()
+    ]
+    counts.append(f"count(*) AS {quoted(ROWS)}")
+    group = ", ".join(quoted(key) for key in keys)
+    return relation.aggregate(", ".join([*(quoted(key) for key in keys), *counts]), group)
 
 
 def _indicators(
