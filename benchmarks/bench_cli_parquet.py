@@ -5,8 +5,9 @@ quick run; the default is 10^8 rows). It writes, once, a Parquet file of
 ``--rows`` answers under ``--dir`` (default ``/tmp/npskit-bench``): agent (4,000
 values) and month (12 values) as text, so 48,000 segments, answer 0..10 with
 2% null, and a weight; row groups of 10^6 rows. Then, in the same run, it times
-each contender as a child process (wall clock, best of ``--repeat``, the
-contenders alternating) and reads each child's peak resident memory:
+each contender as a child process (wall clock and CPU time, user + system,
+best of ``--repeat``, the contenders alternating) and reads each child's peak
+resident memory:
 
 - ``npskit breakdown FILE --score answer --by agent,month --format csv``: the
   CLI as a user runs it (counting, then NPS, intervals and Holm-adjusted
@@ -17,8 +18,10 @@ contenders alternating) and reads each child's peak resident memory:
 - ``npskit count only``: the CLI's file counting alone
   (:func:`npskit._io.files.count_file`), to show where the time goes.
 
-The last lines give npskit's time as a multiple of DuckDB's, the machine and
-its load (``os.getloadavg`` before and after).
+The last lines give npskit's time as a multiple of DuckDB's, in wall clock
+and in CPU time (the steadier figure when the machine is shared: DuckDB's
+threads wait for a core like any process), the machine and its load
+(``os.getloadavg`` before and after).
 """
 
 from __future__ import annotations
@@ -88,20 +91,21 @@ def write_parquet(path: Path, rows: int, seed: int = 0) -> None:
     partial.rename(path)
 
 
-def measure(argv: list[str]) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one run, in a helper process."""
+def measure(argv: list[str]) -> tuple[float, float, float]:
+    """Wall time, peak RSS (MB) and CPU time (user + system) of one run, in a helper process."""
     helper = (
         "import resource, subprocess, sys, time, json\n"
         "t = time.perf_counter()\n"
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
         "w = time.perf_counter() - t\n"
-        "print(json.dumps([w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(json.dumps([w, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime]))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", helper, *argv], check=True, capture_output=True, text=True
     )
-    wall, peak = json.loads(out.stdout)
-    return float(wall), float(peak)
+    wall, peak, cpu = json.loads(out.stdout)
+    return float(wall), float(peak), float(cpu)
 
 
 def main() -> None:
@@ -129,7 +133,7 @@ def main() -> None:
         "npskit count only": [sys.executable, "-c", COUNT_ONLY, file],
     }
     load_before = os.getloadavg()
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in cases}
     for _ in range(args.repeat):
         for name, argv in cases.items():
             results[name].append(measure(argv))
@@ -137,10 +141,13 @@ def main() -> None:
     for name, runs in results.items():
         wall = min(run[0] for run in runs)
         peak = max(run[1] for run in runs)
-        print(f"{name:<36} {wall:7.2f} s  peak RSS {peak:6.0f} MB", flush=True)
-    npskit = min(run[0] for run in results["npskit breakdown --by agent,month"])
-    duckdb = min(run[0] for run in results["duckdb GROUP BY agent, month"])
-    print(f"\nnpskit breakdown / duckdb: {npskit / duckdb:.2f}x")
+        cpu = min(run[2] for run in runs)
+        print(f"{name:<36} {wall:7.2f} s  CPU {cpu:7.2f} s  peak RSS {peak:6.0f} MB", flush=True)
+    ours = results["npskit breakdown --by agent,month"]
+    theirs = results["duckdb GROUP BY agent, month"]
+    wall_ratio = min(r[0] for r in ours) / min(r[0] for r in theirs)
+    cpu_ratio = min(r[2] for r in ours) / min(r[2] for r in theirs)
+    print(f"\nnpskit breakdown / duckdb: wall {wall_ratio:.2f}x, CPU {cpu_ratio:.2f}x")
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
         f"load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after"
