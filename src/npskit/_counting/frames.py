@@ -1,8 +1,8 @@
 """Counting inside the caller's dataframe engine, through narwhals.
 
-:func:`tally_frame` writes the counting as narwhals expressions: category
-indicator columns first, then one group-by with plain sums (Dask accepts
-nothing more complex inside an aggregation). The engine runs it where the
+:func:`tally_frame` writes the counting as narwhals expressions (built in
+:mod:`npskit._counting.frame_counts`, in the form each engine counts
+fastest): one group-by of category counts and row counts. The engine runs it where the
 data are (lazily for polars LazyFrames, DuckDB relations, Dask and Spark),
 and only the small table of counts per group comes back, which
 :func:`npskit.from_counts_table` turns into tallies. narwhals is imported
@@ -115,12 +115,15 @@ def tally_frame(
 
     Notes
     -----
-    The engine evaluates, per row, indicator columns for detractors, passives,
-    promoters, missing answers and invalid answers (with weights also ``w``
-    and ``w**2`` per category, and an indicator of invalid weights), then sums
-    them per group. Validation happens in the same pass, so the data are read
-    once. Written with narwhals [1]_, so the same code runs on every backend
-    it supports.
+    The engine counts, per group, the answers in each category, the missing
+    answers and the rows (with weights also the sums of ``w`` and ``w**2``
+    per category, and the invalid weights); invalid answers are the rows in
+    no category and not missing, so validation costs no extra pass or
+    column. Where the engine takes expressions inside an aggregation (polars,
+    Spark) the conditions are summed there, DuckDB gets
+    ``count(*) FILTER (WHERE ...)``, and pandas and Dask sum boolean columns
+    cast to integers. Written with narwhals [1]_, so the same code runs on
+    every backend it supports.
 
     References
     ----------

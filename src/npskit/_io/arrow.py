@@ -3,16 +3,19 @@
 The stdlib reader (:mod:`npskit._io.csv_file`) is exact about every error but
 parses about 0.6 million records a second. :func:`arrow_csv_counts` reads a
 CSV file with ``pyarrow.csv.open_csv`` instead: blocks of about 1 MiB are
-parsed in C++ (answers and weights straight to float64, key columns to text
-that is dictionary-encoded per block), and each block is counted by
-:func:`npskit._io.chunks.count_chunk`, so memory stays bounded whatever the
-file size. It raises as soon as anything about the file or its values is not
-right; the dispatcher (:mod:`npskit._io.files`) then has the stdlib reader
-read the file again, and that reader stops at the offending line and names it.
+parsed in C++ (answers and weights straight to float64, key columns to text),
+and each block is added to one :class:`npskit._io.key_counter.KeyCounter`
+(keys dictionary-encoded, counted by integer code in numpy, no Python loop
+over groups), so memory stays bounded whatever the file size. It raises as
+soon as anything about the file or its values is not right; the dispatcher
+(:mod:`npskit._io.files`) then has the stdlib reader read the file again,
+and that reader stops at the offending line and names it.
 
-:func:`parquet_counts` reads Parquet files by row-group batches with
-``pyarrow.parquet``; its errors name rows (counted from 1), since a Parquet
-file has no lines. pyarrow is imported only when a function here runs.
+:func:`parquet_counts` reads Parquet files in batches of 2**20 rows with
+``pyarrow.parquet`` (only the needed columns, text keys as dictionaries, the
+next batch read by a worker thread while one is counted); its errors name
+rows (counted from 1), since a Parquet file has no lines. pyarrow is
+imported only when a function here runs.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def arrow_csv_counts(
     nan_policy: NanPolicy,
     scale: Scale,
 ) -> Iterator[GroupedTally]:
-    """Counts of column ``score`` per key of a CSV file, one grouped tally per block.
+    """Counts of column ``score`` per key of a CSV file (one grouped tally, all blocks added).
 
     Keys are text with surrounding spaces removed (a blank key is ``""``).
 
@@ -112,7 +115,7 @@ def parquet_counts(
     nan_policy: NanPolicy,
     scale: Scale,
 ) -> Iterator[GroupedTally]:
-    """Counts of column ``score`` per key of a Parquet file, one grouped tally per batch.
+    """Counts of column ``score`` per key of a Parquet file (one grouped tally, all batches added).
 
     Raises
     ------

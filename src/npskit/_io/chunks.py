@@ -1,9 +1,11 @@
 """Counting one chunk of a file per key, and merging the chunks' counts.
 
-Both readers (:mod:`npskit._io.csv_file` through :mod:`npskit._io.csv_counts`,
-and :mod:`npskit._io.arrow`) count each chunk with :func:`count_chunk` and
-hand the counts to :func:`merge_chunks`, which adds them up with
-:meth:`npskit.GroupedTally.concat`: one merging kernel for every reader.
+The stdlib reader (:mod:`npskit._io.csv_file` through
+:mod:`npskit._io.csv_counts`) counts each chunk with :func:`count_chunk`; the
+pyarrow readers (:mod:`npskit._io.arrow`) add their batches up themselves
+(:mod:`npskit._io.key_counter`) and yield one part per file. Every reader's
+parts go to :func:`merge_chunks`, which adds them up with
+:meth:`npskit.GroupedTally.concat`.
 Counts stay exact: whole numbers of answers stay integers, sums of weights are
 added in float64.
 """
