@@ -6,12 +6,12 @@ collected sums into the columns :func:`npskit.from_counts_table` reads
 (detractors, passives, promoters, missing and invalid answers per group).
 
 Invalid answers are never flagged row by row: a group's row count (``len``)
-less its classified and missing answers is their number. For unweighted
-counts on engines that take expressions inside an aggregation (polars, DuckDB,
-Spark, ...), an integer column costs four comparisons per row, as a
-hand-written query does: the sums of ``s <= detractor_max``, ``s <
-promoter_min``, ``s <= high`` and ``s < low`` give every category by
-difference. pandas and Dask take only plain sums in an aggregation, so there
+less its classified and missing answers is their number, so checking costs
+one count per group, not a column. For unweighted counts on engines that take
+expressions inside an aggregation (polars, Spark, ...), the three category
+conditions (``is_between`` on an integer column, with a whole-number test on
+a float one) and the missing answers are summed there, as a hand-written
+query does. pandas and Dask take only plain sums in an aggregation, so there
 the conditions become Int64 columns first (boolean casts, not ``when/then``).
 On DuckDB the same conditions are written as ``count(*) FILTER (WHERE ...)``
 through DuckDB's relational API, the form DuckDB counts fastest.
@@ -31,7 +31,6 @@ __all__ = ["PREFIX", "ROWS", "complete_counts", "count_query"]
 PREFIX = "__npskit_"
 ROWS = f"{PREFIX}rows"
 _CATEGORIES = ("detractors", "passives", "promoters")
-_CUMULATIVE = ("le_dmax", "lt_pmin", "le_high", "lt_low")
 
 
 def count_query(
@@ -79,11 +78,6 @@ def complete_counts(result: dict[str, Any]) -> None:
     for name in list(result):
         if name.startswith(PREFIX) and not name.startswith((f"{PREFIX}w_", f"{PREFIX}w2_")):
             result[name] = _int_array(result[name])
-    if f"{PREFIX}le_dmax" in result:
-        le_dmax, lt_pmin, le_high, lt_low = (result[f"{PREFIX}{n}"] for n in _CUMULATIVE)
-        result[f"{PREFIX}detractors"] = le_dmax - lt_low
-        result[f"{PREFIX}passives"] = lt_pmin - le_dmax
-        result[f"{PREFIX}promoters"] = le_high - lt_pmin
     classified = sum(result[f"{PREFIX}{name}"] for name in (*_CATEGORIES, "missing"))
     result[f"{PREFIX}invalid"] = result[ROWS] - classified
 
@@ -109,23 +103,21 @@ def _aggregations(nw: Any, score: str, dtype: Any, scale: Scale, implementation:
         counted = condition if implementation.is_polars() else condition.cast(nw.Int64)
         return counted.sum().alias(f"{PREFIX}{name}")
 
-    if dtype.is_integer():
-        bounds = [
-            s <= scale.detractor_max,
-            s < scale.promoter_min,
-            s <= scale.high,
-            s < scale.low,
-        ]
-        sums = [total(c, name) for c, name in zip(bounds, _CUMULATIVE, strict=True)]
-        return [*sums, total(s.is_null(), "missing")]
-    whole = s.round(0) == s
-    conditions = {
-        "detractors": s.is_between(scale.low, scale.detractor_max) & whole,
-        "passives": s.is_between(scale.detractor_max + 1, scale.promoter_min - 1) & whole,
-        "promoters": s.is_between(scale.promoter_min, scale.high) & whole,
-        "missing": s.is_null() | s.is_nan(),
-    }
-    return [total(c, name) for name, c in conditions.items()]
+    integer = dtype.is_integer()
+    whole = None if integer else s.round(0) == s  # an integer column holds whole numbers
+
+    def within(low: int, high: int) -> Any:
+        condition = s.is_between(low, high)
+        return condition if whole is None else condition & whole
+
+    sums = [
+        total(within(scale.low, scale.detractor_max), "detractors"),
+        total(within(scale.detractor_max + 1, scale.promoter_min - 1), "passives"),
+        total(within(scale.promoter_min, scale.high), "promoters"),
+    ]
+    if integer and implementation.is_polars():
+        return [*sums, s.null_count().alias(f"{PREFIX}missing")]
+    return [*sums, total(s.is_null() if integer else s.is_null() | s.is_nan(), "missing")]
 
 
 def _duckdb_counts(relation: Any, keys: list[str], score: str, schema: Any, scale: Scale) -> Any:
@@ -135,24 +127,14 @@ def _duckdb_counts(relation: Any, keys: list[str], score: str, schema: Any, scal
         return '"' + name.replace('"', '""') + '"'
 
     s = quoted(score)
-    if schema[score].is_integer():
-        conditions = {
-            "le_dmax": f"{s} <= {scale.detractor_max}",
-            "lt_pmin": f"{s} < {scale.promoter_min}",
-            "le_high": f"{s} <= {scale.high}",
-            "lt_low": f"{s} < {scale.low}",
-            "missing": f"{s} IS NULL",
-        }
-    else:
-        whole = f"round({s}) = {s}"
-        conditions = {
-            "detractors": f"{s} BETWEEN {scale.low} AND {scale.detractor_max} AND {whole}",
-            "passives": (
-                f"{s} BETWEEN {scale.detractor_max + 1} AND {scale.promoter_min - 1} AND {whole}"
-            ),
-            "promoters": f"{s} BETWEEN {scale.promoter_min} AND {scale.high} AND {whole}",
-            "missing": f"{s} IS NULL OR isnan({s})",
-        }
+    integer = schema[score].is_integer()
+    whole = "" if integer else f" AND round({s}) = {s}"
+    conditions = {
+        "detractors": f"{s} BETWEEN {scale.low} AND {scale.detractor_max}{whole}",
+        "passives": f"{s} BETWEEN {scale.detractor_max + 1} AND {scale.promoter_min - 1}{whole}",
+        "promoters": f"{s} BETWEEN {scale.promoter_min} AND {scale.high}{whole}",
+        "missing": f"{s} IS NULL" if integer else f"{s} IS NULL OR isnan({s})",
+    }
     counts = [
         f"count(*) FILTER (WHERE {condition}) AS {quoted(PREFIX + name)}"
         for name, condition in conditions.items()
