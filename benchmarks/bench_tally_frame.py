@@ -104,12 +104,16 @@ def dask_cases(path: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
 
 
 def spark_cases(path: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F  # noqa: N812 - the usual spelling
 
     spark = (
         SparkSession.builder.master("local[2]")
+        .config("spark.driver.host", "127.0.0.1")  # loopback only
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.memory", "3g")
         .getOrCreate()
