@@ -33,6 +33,7 @@ from .options import (
     data_file,
     positive,
     print_table,
+    scale_of,
     score_column,
     source,
 )
@@ -130,7 +131,9 @@ def run_control(args: argparse.Namespace) -> int:
         parser.error("--compare-lag applies to --rolling")
     check_plot(args)
     file = data_file(path, label, args)
-    days = count_file(file, score, [column], weight=args.weight, nan_policy=args.nan_policy)
+    days = count_file(
+        file, score, [column], weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     try:
         result: Any
         if args.rolling is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, get_args
 
+from npskit._core.scale import STANDARD_SCALE
 from npskit._drivers.drivers import (
     DEFAULT_DRIVER_RESAMPLES,
     DEFAULT_IMPORTANCE_METHOD,
@@ -19,10 +20,12 @@ from .options import (
     HelpFormatter,
     add_confidence_level_option,
     add_format_option,
+    add_scale_option,
     add_source_options,
     count,
     data_file,
     print_table,
+    scale_of,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -63,6 +66,7 @@ def add_drivers(commands: Any) -> None:
         formatter_class=HelpFormatter,
     )
     add_source_options(parser)
+    add_scale_option(parser)
     parser.add_argument(
         "--score",
         metavar="COLUMN",
@@ -145,6 +149,7 @@ def run_drivers(args: argparse.Namespace) -> int:
             n_resamples=args.n_resamples,
             rng=args.seed,
             missing=args.missing,
+            scale=scale_of(args) or STANDARD_SCALE,
         )
     except ValueError as error:
         if isinstance(error, DataFileError):

@@ -30,12 +30,13 @@ from typing import Any, Protocol, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import NpskitError
+from npskit._core.scale import Scale
 from npskit._core.validation import MAX_RESAMPLES, MIN_BCA_RESAMPLES
 from npskit._intervals.confidence_interval import confidence_interval
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit._io.examples import example_path
 from npskit._io.source import DataFile
-from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
+from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod, ScalePreset
 
 __all__ = [
     "EXAMPLE_LABEL",
@@ -48,6 +49,7 @@ __all__ = [
     "add_interval_options",
     "add_p_adjust_option",
     "add_resampling_options",
+    "add_scale_option",
     "add_source_options",
     "column_list",
     "confidence_level",
@@ -59,6 +61,8 @@ __all__ = [
     "print_warnings",
     "resamples",
     "resampling",
+    "scale",
+    "scale_of",
     "score_column",
     "source",
     "terminal_safe",
@@ -120,7 +124,38 @@ def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = Tr
         type=delimiter,
         default=",",
         metavar="CHAR",
-        help="field separator of a CSV file, one character; 'tab' for tabs",
+        help="field separator of a CSV file, one character; 'tab' for tabs, ';' for "
+        "Excel exports in countries that write decimal commas",
+    )
+    parser.add_argument(
+        "--encoding",
+        type=encoding,
+        default="utf-8",
+        metavar="NAME",
+        help="text encoding of a CSV file, e.g. cp1252 for Excel on Western-European "
+        "Windows; a UTF-8 byte-order mark is skipped",
+    )
+    parser.add_argument(
+        "--header-rows",
+        type=positive,
+        default=1,
+        metavar="N",
+        help="lines before the data: the first names the columns, the others are skipped "
+        "(3 for Qualtrics, 2 for SurveyMonkey exports)",
+    )
+    parser.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        default=".",
+        help="decimal mark of the weights",
+    )
+    parser.add_argument(
+        "--missing-values",
+        type=missing_values,
+        default=(),
+        metavar="TEXT[,TEXT...]",
+        help="cell texts that mean missing, separated by commas, e.g. NA,N/A,-,-99 "
+        "(default: only blank cells are missing)",
     )
 
 
@@ -142,6 +177,21 @@ def add_answer_options(parser: argparse.ArgumentParser) -> None:
         choices=get_args(NanPolicy),
         default="omit",
         help="leave missing answers out and count them (omit) or stop (raise)",
+    )
+    add_scale_option(parser)
+
+
+def add_scale_option(parser: argparse.ArgumentParser) -> None:
+    """--scale: a preset name or explicit cut points."""
+    presets = ", ".join(get_args(ScalePreset))
+    parser.add_argument(
+        "--scale",
+        type=scale,
+        default=None,
+        metavar="SCALE",
+        help=f"answer scale: a preset ({presets}; 1-3 for NPS group codes 1/2/3) or "
+        "LOW-HIGH:DETRACTOR_MAX:PROMOTER_MIN, e.g. 1-7:4:7 (default: 0-10, detractors 0-6, "
+        "promoters 9-10, with a warning when every answer lies in 1..7)",
     )
 
 
@@ -272,6 +322,53 @@ def delimiter(text: str) -> str:
     return value
 
 
+def encoding(text: str) -> str:
+    """A text encoding Python knows, for ``type=``."""
+    try:
+        DataFile("-", encoding=text)
+    except (TypeError, ValueError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def missing_values(text: str) -> tuple[str, ...]:
+    """Missing-value markers separated by commas, for ``type=``."""
+    markers = tuple(dict.fromkeys(marker.strip() for marker in text.split(",")))
+    if not all(markers):
+        raise argparse.ArgumentTypeError(
+            f"must be texts separated by commas (e.g. NA,N/A,-99), got {text!r}; a blank "
+            "cell is always missing"
+        )
+    return markers
+
+
+_EXPLICIT_SCALE = re.compile(r"^(-?\d+)-(-?\d+):(-?\d+):(-?\d+)$")
+
+
+def scale(text: str) -> Scale:
+    """A scale preset name (``1-5``) or ``LOW-HIGH:DETRACTOR_MAX:PROMOTER_MIN``, for ``type=``."""
+    if text in get_args(ScalePreset):
+        return Scale.preset(text)  # type: ignore[arg-type]
+    match = _EXPLICIT_SCALE.match(text.strip())
+    if match is None:
+        presets = ", ".join(get_args(ScalePreset))
+        raise argparse.ArgumentTypeError(
+            f"must be a preset ({presets}) or LOW-HIGH:DETRACTOR_MAX:PROMOTER_MIN "
+            f"(e.g. 1-7:4:7), got {text!r}"
+        )
+    low, high, detractor_max, promoter_min = (int(part) for part in match.groups())
+    try:
+        return Scale(low=low, high=high, detractor_max=detractor_max, promoter_min=promoter_min)
+    except (TypeError, ValueError) as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def scale_of(args: argparse.Namespace) -> Scale | None:
+    """The --scale of ``args`` (None: the standard scale, checked for a narrow range)."""
+    chosen: Scale | None = getattr(args, "scale", None)
+    return chosen
+
+
 def column_list(text: str) -> list[str]:
     """Column names separated by commas, each once (for --by, --strata, ...)."""
     names = [name.strip() for name in text.split(",")]
@@ -371,8 +468,16 @@ def terminal_safe(text: str) -> str:
 
 
 def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
-    """The file to read, with the --delimiter of ``args``."""
-    return DataFile(path, delimiter=args.delimiter, label=label)
+    """The file to read, with the --delimiter, --encoding, ... of ``args``."""
+    return DataFile(
+        path,
+        delimiter=args.delimiter,
+        label=label,
+        encoding=args.encoding,
+        header_rows=args.header_rows,
+        decimal=args.decimal,
+        missing_values=args.missing_values,
+    )
 
 
 def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:

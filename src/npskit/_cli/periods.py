@@ -19,7 +19,7 @@ from npskit._io.source import DataFileError
 from npskit._trend.calendar import merge_periods
 from npskit.typing import Frequency
 
-from .options import data_file
+from .options import data_file, scale_of
 
 __all__ = ["add_period_options", "period_column", "period_keys", "period_tallies"]
 
@@ -70,7 +70,9 @@ def period_keys(
 ) -> tuple[list[Any], list[Tally]]:
     """Each distinct cell of ``column`` (None for a blank one) and its tally."""
     file = data_file(path, label, args)
-    grouped = count_file(file, score, [column], weight=args.weight, nan_policy=args.nan_policy)
+    grouped = count_file(
+        file, score, [column], weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     return [key for (key,) in grouped.keys], list(grouped.tallies)
 
 
