@@ -45,6 +45,7 @@ __all__ = [
     "HelpFormatter",
     "add_answer_options",
     "add_compare_method_option",
+    "add_date_options",
     "add_format_option",
     "add_interval_options",
     "add_p_adjust_option",
@@ -192,6 +193,25 @@ def add_scale_option(parser: argparse.ArgumentParser) -> None:
         help=f"answer scale: a preset ({presets}; 1-3 for NPS group codes 1/2/3) or "
         "LOW-HIGH:DETRACTOR_MAX:PROMOTER_MIN, e.g. 1-7:4:7 (default: 0-10, detractors 0-6, "
         "promoters 9-10, with a warning when every answer lies in 1..7)",
+    )
+
+
+def add_date_options(parser: argparse.ArgumentParser) -> None:
+    """--date-format and --tz: how a date column's text is read."""
+    parser.add_argument(
+        "--date-format",
+        default="iso",
+        metavar="FORMAT",
+        help="how dates are written: iso (2026-03-31, 2026-03-31T09:30:00+02:00), day-first "
+        "(31/03/2026, 31.03.2026 09:30), month-first (03/31/2026) or a strptime format "
+        "such as %%d/%%m/%%Y",
+    )
+    parser.add_argument(
+        "--tz",
+        default="local",
+        metavar="ZONE",
+        help="day of a timestamp with a UTC offset: local (the time written in the data, "
+        "as pandas reads it), UTC, or an IANA zone such as Europe/Madrid to convert to",
     )
 
 
