@@ -80,10 +80,9 @@ def warn_if_dates(keys: list[Any]) -> None:
 
 def _date(key: Any) -> np.datetime64:
     try:
-        if isinstance(key, str):  # an offset is dropped: the local day written
-            local: Any = local_time_text(key)
-            return np.datetime64(local, "D")
-        return np.datetime64(key)
+        # A UTC offset is dropped: the day is the local one written in the data.
+        value = local_time_text(key)
+        return np.datetime64(value, "D") if isinstance(value, str) else np.datetime64(value)
     except (TypeError, ValueError):
         raise ValueError(
             f"period {key!r} is not a date; dates must be ISO 8601 (e.g. 2026-03-31)"
