@@ -81,7 +81,7 @@ def warn_if_dates(keys: list[Any]) -> None:
 def _date(key: Any) -> np.datetime64:
     try:
         # A UTC offset is dropped: the day is the local one written in the data.
-        value = local_time_text(key)
+        value: Any = local_time_text(key)
         return np.datetime64(value, "D") if isinstance(value, str) else np.datetime64(value)
     except (TypeError, ValueError):
         raise ValueError(
