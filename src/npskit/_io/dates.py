@@ -18,6 +18,7 @@ The work is per distinct text (a file has few distinct dates), not per answer.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import re
 import zoneinfo
@@ -92,7 +93,8 @@ def parse_date_text(
     """
     value = text.strip()
     if (date_format is None or date_format == "iso") and _ISO_DAY.match(value):
-        return _dt.date.fromisoformat(value)
+        with contextlib.suppress(ValueError):  # else _moment says what is wrong
+            return _dt.date.fromisoformat(value)
     moment = _moment(value, date_format)
     if zone is not None and moment.tzinfo is not None:
         moment = moment.astimezone(zone)
@@ -105,15 +107,15 @@ def _moment(value: str, date_format: str | None) -> _dt.datetime:
             return _dt.datetime.fromisoformat(value)
         except ValueError:
             raise ValueError(
-                f"{value!r} is not an ISO 8601 date (e.g. 2026-03-31 or "
-                "2026-03-31T09:30:00+02:00); name its format with date_format "
+                f"{value!r} is not a date in ISO 8601 (2026-03-31, "
+                "2026-03-31T09:30:00+02:00); name another format with date_format "
                 "(--date-format day-first for 31/03/2026)"
             ) from None
     if date_format in ("day-first", "month-first"):
         match = _NUMERIC.match(value)
         if match is None:
             raise ValueError(
-                f"{value!r} is not a {date_format} date (e.g. "
+                f"{value!r} is not a date written {date_format} (e.g. "
                 + ("31/03/2026" if date_format == "day-first" else "03/31/2026")
                 + ", optionally with a time 09:30)"
             )
@@ -124,11 +126,13 @@ def _moment(value: str, date_format: str | None) -> _dt.datetime:
                 int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second_ or 0)
             )
         except ValueError as error:
-            raise ValueError(f"{value!r} is not a {date_format} date: {error}") from None
+            raise ValueError(f"{value!r} is not a date written {date_format}: {error}") from None
     try:
         return _dt.datetime.strptime(value, date_format)
     except ValueError:
-        raise ValueError(f"{value!r} does not match date_format {date_format!r}") from None
+        raise ValueError(
+            f"{value!r} is not a date written as date_format {date_format!r}"
+        ) from None
 
 
 _OFFSET = re.compile(r"\d[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
