@@ -139,8 +139,21 @@ def _score_problem(
     return (
         f"{file.where(lines[0])}: {score} {first!r} {_why_invalid(first, scale)}{also}; "
         f"answers must be whole numbers {scale.low}..{scale.high}, and blank cells "
-        "count as missing" + _header_hint(file, lines[0], first)
+        "count as missing" + (_header_hint(file, lines[0], first) or _marker_hint(first))
     )
+
+
+def _marker_hint(text: str) -> str:
+    """A hint for text that is probably a missing-value marker (N/A, -99, ...)."""
+    value = text.strip()
+    if not value or len(value) > 12 or (is_number_text(value) and float(value) >= 0):
+        return ""
+    if is_number_text(value) or not any(ch.isdigit() for ch in value):
+        return (
+            f"; if {value!r} means a missing answer, pass --missing-values {value} "
+            f"(missing_values=[{value!r}] in Python)"
+        )
+    return ""
 
 
 def _header_hint(file: DataFile, line: int, text: str) -> str:
