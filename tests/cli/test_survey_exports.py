@@ -308,13 +308,22 @@ def test_one_to_five_without_scale_warns_loudly(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["summary", "breakdown", "compare", "trend", "agents", "control", "drivers"]
+    "command",
+    ["summary", "breakdown", "compare", "trend", "agents", "control", "drivers", "topics"],
 )
 def test_scale_and_reading_options_on_every_answer_command(command: str) -> None:
     result = npskit(command, "--help")
     assert result.returncode == 0
     for option in ("--scale", "--encoding", "--header-rows", "--decimal", "--missing-values"):
         assert option in result.stdout, (command, option)
+
+
+@pytest.mark.parametrize("command", ["compare", "trend", "control"])
+def test_date_options_on_every_date_command(command: str) -> None:
+    result = npskit(command, "--help")
+    assert "--date-format FORMAT" in result.stdout
+    assert "(default: iso)" in " ".join(result.stdout.split())
+    assert "--tz ZONE" in result.stdout
 
 
 def test_unknown_scale_preset_is_a_usage_error() -> None:
