@@ -11,7 +11,7 @@ from npskit._drivers.drivers import (
     DEFAULT_IMPORTANCE_METHOD,
     drivers,
 )
-from npskit._io.columns import read_columns
+from npskit._io.columns import read_answer_columns
 from npskit._io.source import DataFileError
 from npskit._plots.drivers import DRIVERS_SIZE, plot_drivers
 from npskit.typing import DriverMissing, DriverOutcome, ImportanceMethod
@@ -136,7 +136,10 @@ def run_drivers(args: argparse.Namespace) -> int:
         names = EXAMPLE_DRIVERS
     check_plot(args)
     wanted = [score, *names] + ([] if args.weight is None else [args.weight])
-    columns = read_columns(data_file(path, label, args), wanted)
+    scale = scale_of(args) or STANDARD_SCALE
+    columns = read_answer_columns(
+        data_file(path, label, args), wanted, score=score, weight=args.weight, scale=scale
+    )
     try:
         result = drivers(
             score,
@@ -149,7 +152,7 @@ def run_drivers(args: argparse.Namespace) -> int:
             n_resamples=args.n_resamples,
             rng=args.seed,
             missing=args.missing,
-            scale=scale_of(args) or STANDARD_SCALE,
+            scale=scale,
         )
     except ValueError as error:
         if isinstance(error, DataFileError):
