@@ -14,29 +14,33 @@ Warnings the library emits while a subcommand runs are printed by
 from __future__ import annotations
 
 import argparse
-import atexit
-import contextlib
 import inspect
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Protocol, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import NpskitError
-from npskit._core.scale import Scale
 from npskit._core.validation import MAX_RESAMPLES, MIN_BCA_RESAMPLES
 from npskit._intervals.confidence_interval import confidence_interval
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
-from npskit._io.examples import example_path
-from npskit._io.source import DataFile
-from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod, ScalePreset
+from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
+
+from .reading import (
+    EXAMPLE_LABEL,
+    STDIN_LABEL,
+    add_date_options,
+    add_scale_option,
+    add_source_options,
+    data_file,
+    delimiter,
+    scale,
+    scale_of,
+    source,
+)
 
 __all__ = [
     "EXAMPLE_LABEL",
@@ -70,8 +74,6 @@ __all__ = [
 ]
 
 PROG = "npskit"
-EXAMPLE_LABEL = "the bundled example (contact_center.csv)"
-_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
 _N_RESAMPLES = inspect.signature(confidence_interval).parameters["n_resamples"].default
 """The library's number of resamples, read from its signature (named once, there)."""
 
@@ -105,61 +107,6 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 # -- the data ---------------------------------------------------------------------------
 
 
-def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = True) -> None:
-    """FILE (unless the subcommand names its files itself), --example and --delimiter."""
-    if positional:
-        parser.add_argument(
-            "file",
-            nargs="?",
-            metavar="FILE",
-            help="CSV file (UTF-8, a header line naming the columns) or Parquet file "
-            "(.parquet, needs pyarrow)",
-        )
-    parser.add_argument(
-        "--example",
-        action="store_true",
-        help="use the bundled example survey instead of FILE (--score defaults to 'answer')",
-    )
-    parser.add_argument(
-        "--delimiter",
-        type=delimiter,
-        default=",",
-        metavar="CHAR",
-        help="field separator of a CSV file, one character; 'tab' for tabs, ';' for "
-        "Excel exports in countries that write decimal commas",
-    )
-    parser.add_argument(
-        "--encoding",
-        type=encoding,
-        default="utf-8",
-        metavar="NAME",
-        help="text encoding of a CSV file, e.g. cp1252 for Excel on Western-European "
-        "Windows; a UTF-8 byte-order mark is skipped",
-    )
-    parser.add_argument(
-        "--header-rows",
-        type=positive,
-        default=1,
-        metavar="N",
-        help="lines before the data: the first names the columns, the others are skipped "
-        "(3 for Qualtrics, 2 for SurveyMonkey exports)",
-    )
-    parser.add_argument(
-        "--decimal",
-        choices=(".", ","),
-        default=".",
-        help="decimal mark of the weights",
-    )
-    parser.add_argument(
-        "--missing-values",
-        type=missing_values,
-        default=(),
-        metavar="TEXT[,TEXT...]",
-        help="cell texts that mean missing, separated by commas, e.g. NA,N/A,-,-99 "
-        "(default: only blank cells are missing)",
-    )
-
-
 def add_answer_options(parser: argparse.ArgumentParser) -> None:
     """Which column holds the answers and the weights, and what missing means."""
     parser.add_argument(
@@ -180,39 +127,6 @@ def add_answer_options(parser: argparse.ArgumentParser) -> None:
         help="leave missing answers out and count them (omit) or stop (raise)",
     )
     add_scale_option(parser)
-
-
-def add_scale_option(parser: argparse.ArgumentParser) -> None:
-    """--scale: a preset name or explicit cut points."""
-    presets = ", ".join(get_args(ScalePreset))
-    parser.add_argument(
-        "--scale",
-        type=scale,
-        default=None,
-        metavar="SCALE",
-        help=f"answer scale: a preset ({presets}; 1-3 for NPS group codes 1/2/3) or "
-        "LOW-HIGH:DETRACTOR_MAX:PROMOTER_MIN, e.g. 1-7:4:7 (default: 0-10, detractors 0-6, "
-        "promoters 9-10, with a warning when every answer lies in 1..7)",
-    )
-
-
-def add_date_options(parser: argparse.ArgumentParser) -> None:
-    """--date-format and --tz: how a date column's text is read."""
-    parser.add_argument(
-        "--date-format",
-        default="iso",
-        metavar="FORMAT",
-        help="how dates are written: iso (2026-03-31, 2026-03-31T09:30:00+02:00), day-first "
-        "(31/03/2026, 31.03.2026 09:30), month-first (03/31/2026) or a strptime format "
-        "such as %%d/%%m/%%Y",
-    )
-    parser.add_argument(
-        "--tz",
-        default="local",
-        metavar="ZONE",
-        help="day of a timestamp with a UTC offset: local (the time written in the data, "
-        "as pandas reads it), UTC, or an IANA zone such as Europe/Madrid to convert to",
-    )
 
 
 def add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -332,63 +246,6 @@ def confidence_level(text: str) -> float:
     return value
 
 
-def delimiter(text: str) -> str:
-    """One delimiter character ('tab' for a tab), for ``type=``."""
-    value = _DELIMITER_NAMES.get(text, text)
-    if len(value) != 1 or value in '"\r\n':
-        raise argparse.ArgumentTypeError(
-            f"must be one character other than a quote or a line break (or 'tab'), got {text!r}"
-        )
-    return value
-
-
-def encoding(text: str) -> str:
-    """A text encoding Python knows, for ``type=``."""
-    try:
-        DataFile("-", encoding=text)
-    except (TypeError, ValueError) as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
-
-
-def missing_values(text: str) -> tuple[str, ...]:
-    """Missing-value markers separated by commas, for ``type=``."""
-    markers = tuple(dict.fromkeys(marker.strip() for marker in text.split(",")))
-    if not all(markers):
-        raise argparse.ArgumentTypeError(
-            f"must be texts separated by commas (e.g. NA,N/A,-99), got {text!r}; a blank "
-            "cell is always missing"
-        )
-    return markers
-
-
-_EXPLICIT_SCALE = re.compile(r"^(-?\d+)-(-?\d+):(-?\d+):(-?\d+)$")
-
-
-def scale(text: str) -> Scale:
-    """A scale preset name (``1-5``) or ``LOW-HIGH:DETRACTOR_MAX:PROMOTER_MIN``, for ``type=``."""
-    if text in get_args(ScalePreset):
-        return Scale.preset(text)  # type: ignore[arg-type]
-    match = _EXPLICIT_SCALE.match(text.strip())
-    if match is None:
-        presets = ", ".join(get_args(ScalePreset))
-        raise argparse.ArgumentTypeError(
-            f"must be a preset ({presets}) or LOW-HIGH:DETRACTOR_MAX:PROMOTER_MIN "
-            f"(e.g. 1-7:4:7), got {text!r}"
-        )
-    low, high, detractor_max, promoter_min = (int(part) for part in match.groups())
-    try:
-        return Scale(low=low, high=high, detractor_max=detractor_max, promoter_min=promoter_min)
-    except (TypeError, ValueError) as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def scale_of(args: argparse.Namespace) -> Scale | None:
-    """The --scale of ``args`` (None: the standard scale, checked for a narrow range)."""
-    chosen: Scale | None = getattr(args, "scale", None)
-    return chosen
-
-
 def column_list(text: str) -> list[str]:
     """Column names separated by commas, each once (for --by, --strata, ...)."""
     names = [name.strip() for name in text.split(",")]
@@ -435,42 +292,6 @@ def resamples(text: str) -> int:
 # -- reading the arguments --------------------------------------------------------------
 
 
-def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Path, str]:
-    """The file to read and how to name it, from FILE or --example."""
-    if args.example and args.file is not None:
-        parser.error("give FILE or --example, not both")
-    if args.example:
-        return example_path(), EXAMPLE_LABEL
-    if args.file is None:
-        parser.error("FILE is required (or --example for the bundled example survey)")
-    if str(args.file) == "-":
-        return _stdin_copy(), STDIN_LABEL
-    return Path(args.file), str(args.file)
-
-
-STDIN_LABEL = "standard input"
-
-
-def _stdin_copy() -> Path:
-    """Standard input copied to a temporary file, removed at exit.
-
-    A file is read more than once (its header, its chunks, and again to find
-    the line of an error), which a pipe does not allow; the copy streams in
-    blocks, so memory does not grow with the input. Compressed input is
-    recognised as in a file.
-    """
-    handle, name = tempfile.mkstemp(prefix="npskit-stdin-", suffix=".csv")
-    atexit.register(_remove, name)
-    with os.fdopen(handle, "wb") as copy:
-        shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
-    return Path(name)
-
-
-def _remove(name: str) -> None:
-    with contextlib.suppress(OSError):  # already gone
-        os.remove(name)
-
-
 # C0 and C1 control characters but tab and newline: a terminal would run
 # them as escape sequences (colours, clearing the screen, moving the cursor).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -485,19 +306,6 @@ def terminal_safe(text: str) -> str:
     'plain\\x1b[2J\n'
     """
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-
-
-def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
-    """The file to read, with the --delimiter, --encoding, ... of ``args``."""
-    return DataFile(
-        path,
-        delimiter=args.delimiter,
-        label=label,
-        encoding=args.encoding,
-        header_rows=args.header_rows,
-        decimal=args.decimal,
-        missing_values=args.missing_values,
-    )
 
 
 def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
