@@ -111,15 +111,13 @@ class Scale:
     def preset(cls, name: ScalePreset) -> Scale:
         """A scale by name: ``"0-10"``, ``"1-10"``, ``"1-7"``, ``"1-5"`` or ``"1-3"``.
 
-        ========  ==========  ========  =========  ===================================
-        name      detractors  passives  promoters  where the cut points come from
-        ========  ==========  ========  =========  ===================================
-        ``0-10``  0-6         7-8       9-10       Reichheld (2003), the standard
-        ``1-10``  1-6         7-8       9-10       Reichheld's cut points, no 0 answer
-        ``1-7``   1-4         5-6       7          Reichheld's cut points rescaled
-        ``1-5``   1-3         4         5          Reichheld's cut points rescaled
-        ``1-3``   1           2         3          NPS group codes, one per category
-        ========  ==========  ========  =========  ===================================
+        | name | detractors | passives | promoters | where the cut points come from |
+        |---|---|---|---|---|
+        | ``"0-10"`` | 0-6 | 7-8 | 9-10 | Reichheld (2003), the standard |
+        | ``"1-10"`` | 1-6 | 7-8 | 9-10 | Reichheld's cut points, no 0 answer |
+        | ``"1-7"`` | 1-4 | 5-6 | 7 | Reichheld's cut points rescaled |
+        | ``"1-5"`` | 1-3 | 4 | 5 | Reichheld's cut points rescaled |
+        | ``"1-3"`` | 1 | 2 | 3 | NPS group codes, one per category |
 
         There is no published standard for NPS on a 1-5 or 1-7 scale. npskit
         rescales Reichheld's cut points, which sit at 60% (a detractor is at
@@ -127,13 +125,20 @@ class Scale:
         on ``low..high`` a detractor is at most ``low + 0.6 (high - low)`` and a
         promoter at least ``low + 0.9 (high - low)``, rounded to the answers
         inside those bounds. On 1-10 that rule would leave only 10 as a promoter,
-        so ``"1-10"`` keeps the 0-10 cut points as survey tools do. If your
-        organisation uses other cut points, build the scale explicitly.
+        so ``"1-10"`` keeps the 0-10 cut points, the common practice for 1-10
+        questions. If your organisation uses other cut points, build the scale
+        explicitly.
 
         Raises
         ------
         ValueError
             If ``name`` is not a preset (the message lists them).
+
+        References
+        ----------
+        .. [1] Reichheld, F. F. (2003). The one number you need to grow. *Harvard
+           Business Review*, 81(12), 46-54.
+           https://hbr.org/2003/12/the-one-number-you-need-to-grow
 
         Examples
         --------
