@@ -338,3 +338,38 @@ def test_unknown_encoding_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "--encoding" in result.stderr
     assert "klingon" in result.stderr
+
+
+def test_date_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "dates.csv"
+    write_csv(
+        path,
+        [["when", "q"], ["2026-01-02T10:00:00+01:00", "9"], ["2026-01-03", "7"],
+         ["02/01/2026 11:00", "3"], ["2026-01-04", "10"]],
+    )  # fmt: skip
+    result = npskit("trend", path, "--score", "q", "--date", "when")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("npskit: error: ")
+    assert "dates.csv, line 4: column 'when': '02/01/2026 11:00' is not a date" in line
+    assert "--date-format day-first" in line
+    # with a format that does not fit either, the line is named as well
+    wrong = npskit("control", path, "--score", "q", "--date", "when", "--date-format", "day-first")
+    assert wrong.returncode == 1
+    assert "line 2" in wrong.stderr
+    assert "is not a date written day-first" in wrong.stderr
+
+
+def test_missing_marker_and_second_header_hints(tmp_path: Path) -> None:
+    marker = tmp_path / "marker.csv"
+    write_csv(marker, [["q"], ["9"], ["N/A"]])
+    result = npskit("summary", marker, "--score", "q")
+    assert result.returncode == 1
+    assert "line 3" in result.stderr
+    assert "--missing-values N/A" in result.stderr
+    monkey = tmp_path / "monkey.csv"
+    write_csv(monkey, [["id", QUESTION], ["", "Response"], ["1", "9"]])
+    result = npskit("summary", monkey, "--score", QUESTION)
+    assert result.returncode == 1
+    assert "--header-rows 2" in result.stderr
+    assert "SurveyMonkey" in result.stderr
