@@ -63,8 +63,8 @@ def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = Tr
             "file",
             nargs="?",
             metavar="FILE",
-            help="CSV file (UTF-8, a header line naming the columns) or Parquet file "
-            "(.parquet, needs pyarrow)",
+            help="CSV file (UTF-8 unless --encoding, a header line naming the columns) or "
+            "Parquet file (.parquet, needs pyarrow)",
         )
     parser.add_argument(
         "--example",
