@@ -113,7 +113,7 @@ def count_file(
     if merged is None:  # pragma: no cover - the readers raise for a file without data
         raise DataFileError(f"{file.label} has no data")
     if scale is None and merged.total.n and not merged.total.promoters:
-        _warn_if_narrow(file, score, weight, merged.total.n)
+        _warn_if_narrow(file, score, merged.total.n)
     return _with_missing_keys(merged, keys)
 
 
@@ -169,7 +169,7 @@ _NARROW_PRESETS = ((3, "1-3"), (5, "1-5"), (7, "1-7"))
 """Largest answer of each preset a column of 1..7 answers may have been asked on."""
 
 
-def _warn_if_narrow(file: DataFile, score: str, weight: str | None, n: int) -> None:
+def _warn_if_narrow(file: DataFile, score: str, n: int) -> None:
     """Warn when every answer lies in 1..7 on the 0-10 scale: another scale is likely."""
     counts = answer_histogram(file, score, weight=None)
     given = np.flatnonzero(counts)
