@@ -30,6 +30,7 @@ from .options import (
     count,
     data_file,
     print_table,
+    scale_of,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -119,7 +120,9 @@ def run_agents(args: argparse.Namespace) -> int:
         parser.error("--unit, --strata and --within must name distinct columns other than --score")
     check_plot(args)
     file = data_file(path, label, args)
-    cube = count_file(file, score, columns, weight=args.weight, nan_policy=args.nan_policy)
+    cube = count_file(
+        file, score, columns, weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     if cube.total.n == 0:
         raise DataFileError(f"{label}: column {score!r} has no answers")
     try:

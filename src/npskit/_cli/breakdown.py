@@ -33,6 +33,7 @@ from .options import (
     data_file,
     print_table,
     resampling,
+    scale_of,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -131,7 +132,9 @@ def run_breakdown(args: argparse.Namespace) -> int:
         parser.error("--by must name columns other than --score and --weight")
     check_plot(args)
     file = data_file(path, label, args)
-    grouped = count_file(file, score, by, weight=args.weight, nan_policy=args.nan_policy)
+    grouped = count_file(
+        file, score, by, weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     if grouped.total.weight_sum <= 0:
         raise DataFileError(f"{label}: column {score!r} has no answers to break down")
     options: dict[str, Any] = {

@@ -23,6 +23,7 @@ from .options import (
     add_source_options,
     data_file,
     resampling,
+    scale_of,
     score_column,
     source,
     terminal_safe,
@@ -173,7 +174,9 @@ def _pick(periods: dict[str, Tally], wanted: str, label: str, column: str) -> Ta
 
 def _tally(path: Path, label: str, score: str, args: argparse.Namespace) -> Tally:
     file = data_file(path, label, args)
-    return tally_file(file, score, weight=args.weight, nan_policy=args.nan_policy)
+    return tally_file(
+        file, score, weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
 
 
 def _compare_text(

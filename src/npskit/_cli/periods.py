@@ -19,9 +19,15 @@ from npskit._io.source import DataFileError
 from npskit._trend.calendar import merge_periods
 from npskit.typing import Frequency
 
-from .options import data_file
+from .dates import dated
+from .options import add_date_options, data_file, scale_of
 
-__all__ = ["add_period_options", "period_column", "period_keys", "period_tallies"]
+__all__ = [
+    "add_period_options",
+    "period_column",
+    "period_keys",
+    "period_tallies",
+]
 
 
 def add_period_options(parser: argparse.ArgumentParser, *, date_required: bool) -> None:
@@ -45,6 +51,7 @@ def add_period_options(parser: argparse.ArgumentParser, *, date_required: bool) 
         help="calendar period of --date: day, week (ISO, from Monday), month, quarter, year"
         + (" (default: month)" if date_required else " (default: month with --date)"),
     )
+    add_date_options(parser)
 
 
 def period_column(
@@ -70,7 +77,11 @@ def period_keys(
 ) -> tuple[list[Any], list[Tally]]:
     """Each distinct cell of ``column`` (None for a blank one) and its tally."""
     file = data_file(path, label, args)
-    grouped = count_file(file, score, [column], weight=args.weight, nan_policy=args.nan_policy)
+    grouped = count_file(
+        file, score, [column], weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
+    if args.period is None:  # a date column
+        grouped = dated(grouped, file, column, args)
     return [key for (key,) in grouped.keys], list(grouped.tallies)
 
 

@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from npskit._core.scale import STANDARD_SCALE
+from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._intervals.confidence_interval import ConfidenceInterval, confidence_interval
 from npskit._io.files import answer_histogram, tally_file
@@ -25,6 +25,7 @@ from .options import (
     add_source_options,
     data_file,
     resampling,
+    scale_of,
     score_column,
     source,
     terminal_safe,
@@ -83,7 +84,9 @@ def run_summary(args: argparse.Namespace) -> int:
     weight: str | None = args.weight
     check_plot(args)
     file = data_file(path, label, args)
-    result = tally_file(file, score, weight=weight, nan_policy=args.nan_policy)
+    result = tally_file(
+        file, score, weight=weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     if result.weight_sum == 0:
         raise DataFileError(_nothing_to_summarise(label, score, weight, result))
     interval = confidence_interval(
@@ -93,10 +96,11 @@ def run_summary(args: argparse.Namespace) -> int:
         **resampling(args),
     )
     if args.plot is not None:  # first, so that a plot that cannot be written stops early
-        _plot_summary(args.plot, file, score, weight, result)
+        _plot_summary(args.plot, file, score, weight, result, scale_of(args) or STANDARD_SCALE)
     if args.format == "json":
         payload = _summary_dict(result, file=str(path), score=score, weight=weight)
         payload["confidence_interval"] = interval.to_dict()
+        payload["scale"] = (scale_of(args) or STANDARD_SCALE).to_dict()
         print(json.dumps(payload, indent=2))
     elif args.format == "markdown":
         print(_summary_markdown(result, interval))
@@ -108,11 +112,11 @@ def run_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plot_summary(path: str, file: DataFile, score: str, weight: str | None, result: Tally) -> None:
-    counts = answer_histogram(file, score, weight=weight)
-    save_plot(
-        path, DISTRIBUTION_SIZE, lambda ax: draw_distribution(ax, counts, result, STANDARD_SCALE)
-    )
+def _plot_summary(
+    path: str, file: DataFile, score: str, weight: str | None, result: Tally, scale: Scale
+) -> None:
+    counts = answer_histogram(file, score, weight=weight, scale=scale)
+    save_plot(path, DISTRIBUTION_SIZE, lambda ax: draw_distribution(ax, counts, result, scale))
 
 
 def _summary_markdown(result: Tally, interval: ConfidenceInterval) -> str:

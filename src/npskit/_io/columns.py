@@ -14,10 +14,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from npskit._core.scale import Scale
+
 from .csv_file import csv_chunks
+from .labels import answers_from_labels
 from .source import DataFile, DataFileError
 
-__all__ = ["read_columns"]
+__all__ = ["read_answer_columns", "read_columns"]
 
 
 def read_columns(file: DataFile, names: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
@@ -48,3 +51,22 @@ def _parquet_columns(file: DataFile, names: list[str]) -> dict[str, npt.NDArray[
     except (OSError, KeyError, ValueError) as error:
         raise DataFileError(f"{file.label}: {error}") from None
     return {name: np.asarray(table.column(name).to_numpy(zero_copy_only=False)) for name in names}
+
+
+def read_answer_columns(
+    file: DataFile,
+    names: Sequence[str],
+    *,
+    score: str,
+    weight: str | None,
+    scale: Scale,
+) -> dict[str, npt.NDArray[Any]]:
+    """:func:`read_columns`, with labelled answers in ``score`` read as numbers
+    (:func:`npskit._io.labels.answers_from_labels`) and ``weight`` read with the
+    file's decimal mark."""
+    columns = read_columns(file, names)
+    if columns[score].dtype.kind == "U":
+        columns[score] = answers_from_labels(columns[score], scale)
+    if weight is not None and file.decimal == "," and columns[weight].dtype.kind == "U":
+        columns[weight] = np.char.replace(columns[weight], ",", ".")
+    return columns

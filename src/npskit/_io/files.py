@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import os
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
@@ -27,6 +28,7 @@ from npskit._core.errors import NpskitError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
+from npskit._core.warnings import InputWarning
 from npskit.typing import NanPolicy
 
 from .arrow import arrow_csv_counts, parquet_answers, parquet_counts
@@ -50,7 +52,7 @@ def count_file(
     *,
     weight: str | None = None,
     nan_policy: NanPolicy = "omit",
-    scale: Scale = STANDARD_SCALE,
+    scale: Scale | None = None,
 ) -> GroupedTally:
     """Count column ``score`` of a CSV or Parquet file per combination of ``keys``.
 
@@ -68,8 +70,12 @@ def count_file(
         Column of survey weights.
     nan_policy : {"omit", "raise"}, default "omit"
         As for :func:`npskit.tally`.
-    scale : Scale, default the standard 0-10 scale
-        Scale of the answers.
+    scale : Scale, optional
+        Scale of the answers; by default the standard 0-10 scale, and then a
+        column whose answers all lie in 1..7 (so that no answer is a promoter)
+        raises an :class:`~npskit.InputWarning` naming the presets it suggests:
+        a 1-5 question read as 0-10 would report NPS -100. Passing
+        ``scale=Scale()`` reads 0-10 without the check.
 
     Returns
     -------
@@ -92,8 +98,10 @@ def count_file(
     True
     """
 
+    used = STANDARD_SCALE if scale is None else scale
+
     def merged_by(reader: Reader) -> GroupedTally | None:
-        parts = reader(file, score, keys, weight=weight, nan_policy=nan_policy, scale=scale)
+        parts = reader(file, score, keys, weight=weight, nan_policy=nan_policy, scale=used)
         return merge_chunks(parts)
 
     if file.is_parquet:
@@ -104,6 +112,8 @@ def count_file(
             merged = merged_by(csv_counts)
     if merged is None:  # pragma: no cover - the readers raise for a file without data
         raise DataFileError(f"{file.label} has no data")
+    if scale is None and merged.total.n and not merged.total.promoters:
+        _warn_if_narrow(file, score, merged.total.n)
     return _with_missing_keys(merged, keys)
 
 
@@ -113,7 +123,7 @@ def tally_file(
     *,
     weight: str | None = None,
     nan_policy: NanPolicy = "omit",
-    scale: Scale = STANDARD_SCALE,
+    scale: Scale | None = None,
 ) -> Tally:
     """The tally of every answer in column ``score`` (see :func:`count_file`).
 
@@ -141,9 +151,13 @@ def answer_histogram(
     >>> answer_histogram(DataFile(example_path()), "answer").sum()
     np.float64(5824.0)
     """
-    reader = parquet_answers if file.is_parquet else csv_answers
     counts = np.zeros(scale.n_points, dtype=np.float64)
-    for scores, weights in reader(file, score, weight):
+    chunks = (
+        parquet_answers(file, score, weight)
+        if file.is_parquet
+        else csv_answers(file, score, weight, scale)
+    )
+    for scores, weights in chunks:
         present = ~np.isnan(scores) if scores.dtype.kind == "f" else np.ones(len(scores), bool)
         index = scores[present].astype(np.intp) - scale.low
         used = None if weights is None else weights[present]
@@ -151,12 +165,41 @@ def answer_histogram(
     return counts
 
 
+_NARROW_PRESETS = ((3, "1-3"), (5, "1-5"), (7, "1-7"))
+"""Largest answer of each preset a column of 1..7 answers may have been asked on."""
+
+
+def _warn_if_narrow(file: DataFile, score: str, n: int) -> None:
+    """Warn when every answer lies in 1..7 on the 0-10 scale: another scale is likely."""
+    counts = answer_histogram(file, score, weight=None)
+    given = np.flatnonzero(counts)
+    low, high = int(given[0]), int(given[-1])
+    if low < 1 or high > 7:
+        return
+    presets = [name for top, name in _NARROW_PRESETS if top >= high]
+    options = " or ".join(f"--scale {name} (scale=Scale.preset({name!r}))" for name in presets)
+    group_codes = " (1/2/3 are NPS group codes)" if "1-3" in presets else ""
+    warnings.warn(
+        f"{file.label}: every one of the {n} answers in column {score!r} lies in "
+        f"{low}..{high}, so on the 0-10 scale none is a promoter"
+        + (" and NPS is -100" if high <= 6 else "")
+        + f". If the question used another scale{group_codes}, say so: {options}; "
+        "--scale 0-10 (scale=Scale()) keeps the 0-10 reading and silences this warning",
+        InputWarning,
+        stacklevel=3,
+    )
+
+
 def _arrow_csv(
     file: DataFile, merged_by: Callable[[Reader], GroupedTally | None]
 ) -> GroupedTally | None:
     """Counts by pyarrow, or None when the stdlib reader should do the work."""
     try:
-        if os.path.getsize(file.path) < ARROW_MIN_BYTES or file.compression is not None:
+        if (
+            os.path.getsize(file.path) < ARROW_MIN_BYTES
+            or file.compression is not None
+            or not file.plain
+        ):
             return None
         import pyarrow  # noqa: F401 - only to learn whether it is installed
     except (OSError, ImportError):

@@ -10,6 +10,7 @@ readers: its message names the file and the line (or row) to look at.
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import lzma
 import os
@@ -106,6 +107,19 @@ class DataFile:
         How messages name the file; by default the path as given.
     chunk_rows : int, default 65536
         Records per chunk of the stdlib CSV reader.
+    encoding : str, default "utf-8"
+        Text encoding of a CSV file, any name Python's :mod:`codecs` knows
+        (``"cp1252"`` for Excel's "CSV" on Western-European Windows). A UTF-8
+        byte-order mark is skipped.
+    header_rows : int, default 1
+        Lines before the data. The first names the columns; the others are
+        skipped (3 for a Qualtrics export: ids, question texts, ImportIds;
+        2 for a SurveyMonkey export: questions, answer options).
+    decimal : {".", ","}, default "."
+        Decimal mark of the weights (``","`` for ``1,25``).
+    missing_values : sequence of str, default ()
+        Cell texts that mean a missing value (``"NA"``, ``"-99"``), besides a
+        blank cell; compared after surrounding spaces are removed.
 
     Examples
     --------
@@ -121,11 +135,37 @@ class DataFile:
         delimiter: str = ",",
         label: str | None = None,
         chunk_rows: int = CHUNK_ROWS,
+        encoding: str = "utf-8",
+        header_rows: int = 1,
+        decimal: str = ".",
+        missing_values: Sequence[str] = (),
     ) -> None:
         self.path = path
         self.delimiter = delimiter
         self.label = os.fspath(path) if label is None else label
         self.chunk_rows = chunk_rows
+        self.encoding = _encoding(encoding)
+        self.header_rows = _header_rows(header_rows)
+        if decimal not in (".", ","):
+            raise ValueError(f"decimal must be '.' or ',', got {decimal!r}")
+        self.decimal = decimal
+        markers = missing_values
+        if isinstance(markers, str) or not all(isinstance(m, str) for m in markers):
+            raise TypeError(
+                "missing_values must be a sequence of strings such as ('NA', '-99'), "
+                f"got {markers!r}"
+            )
+        self.missing_values = tuple(dict.fromkeys(m.strip() for m in markers))
+
+    @property
+    def plain(self) -> bool:
+        """Whether every reading option has its default (pyarrow may then read the file)."""
+        return (
+            self.encoding == "utf-8"
+            and self.header_rows == 1
+            and self.decimal == "."
+            and not self.missing_values
+        )
 
     @property
     def compression(self) -> str | None:
@@ -183,6 +223,29 @@ class DataFile:
                     f"--delimiter {_shell_word(likely)}"
                 )
         return message
+
+
+def _encoding(name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"encoding must be a string such as 'cp1252', got {name!r}")
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        raise ValueError(
+            f"encoding {name!r} is not an encoding Python knows; common ones are "
+            "'utf-8', 'cp1252' (Excel on Western-European Windows), 'latin-1', 'utf-16'"
+        ) from None
+    return "utf-8" if canonical in ("utf-8", "utf-8-sig") else canonical
+
+
+def _header_rows(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"header_rows must be an integer, got {value!r}")
+    if value < 1:
+        raise ValueError(
+            f"header_rows must be at least 1 (the line naming the columns), got {value!r}"
+        )
+    return value
 
 
 def _shell_word(delimiter: str) -> str:

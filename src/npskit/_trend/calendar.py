@@ -19,6 +19,7 @@ import numpy.typing as npt
 from npskit._core.tally import Tally
 from npskit._core.warnings import InputWarning
 from npskit._counting.keys import library
+from npskit._io.dates import local_time_text
 from npskit.typing import Frequency
 
 __all__ = ["bucket", "calendar", "empty_tally", "merge_periods"]
@@ -79,7 +80,9 @@ def warn_if_dates(keys: list[Any]) -> None:
 
 def _date(key: Any) -> np.datetime64:
     try:
-        return np.datetime64(key, "D") if isinstance(key, str) else np.datetime64(key)
+        # A UTC offset is dropped: the day is the local one written in the data.
+        value: Any = local_time_text(key)
+        return np.datetime64(value, "D") if isinstance(value, str) else np.datetime64(value)
     except (TypeError, ValueError):
         raise ValueError(
             f"period {key!r} is not a date; dates must be ISO 8601 (e.g. 2026-03-31)"
@@ -139,7 +142,8 @@ def _datetimes(periods: Any) -> npt.NDArray[np.datetime64]:
     if array.dtype.kind in "USO":
         try:
             converted = np.array(
-                [None if _missing(v) else v for v in array.tolist()], dtype="datetime64"
+                [None if _missing(v) else local_time_text(v) for v in array.tolist()],
+                dtype="datetime64",
             )
         except (TypeError, ValueError):
             converted = None
