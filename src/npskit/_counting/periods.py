@@ -37,8 +37,8 @@ __all__ = [
     "is_date_column",
     "period_columns",
     "period_factor",
-    "period_names",
     "period_label",
+    "period_names",
 ]
 
 _LOOKUP_DAYS = 1 << 22  # widest range of days bucketed through a lookup table
@@ -250,9 +250,12 @@ def period_columns(
     return dated
 
 
-def period_factor(column: Any, freq: Frequency) -> Factor:
+def period_factor(column: Any, name: str, freq: Frequency) -> Factor:
     """A date key column as integer period codes (-1 for a missing date) and labels."""
-    codes, first, size = bucket(column, freq)
+    try:
+        codes, first, size = bucket(column, freq)
+    except TypeError as error:
+        raise TypeError(f"by column {name!r} cannot be bucketed by freq: {error}") from None
     codes = codes.copy() if not codes.flags.writeable else codes
     codes[codes == size] = -1
 

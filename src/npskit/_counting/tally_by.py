@@ -190,7 +190,7 @@ def tally_by(
     factors = []
     for position, (name, column) in enumerate(zip(names, columns, strict=True)):
         if position in periods:
-            factor = period_factor(column, periods[position])
+            factor = period_factor(column, name, periods[position])
         else:
             factor = factorize(column, name)
         if len(factor.codes) != n:

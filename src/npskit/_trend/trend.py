@@ -31,6 +31,8 @@ from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, P
 from .build import build_trend
 from .calendar import bucket, calendar, empty_tally, merge_periods, warn_if_dates
 from .results import Trend
+from .segment_results import SegmentTrends
+from .segmented import Builder, answer_segments, grouped_segments
 
 __all__ = ["trend", "trend_from_tallies"]
 
@@ -41,6 +43,7 @@ def trend(
     *,
     period: str | None = None,
     freq: Frequency | None = None,
+    by: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
     interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
@@ -50,7 +53,7 @@ def trend(
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-) -> Trend:
+) -> Trend | SegmentTrends:
     """NPS per period, with the change from each period to the next and tests over the series.
 
     Parameters
@@ -77,6 +80,14 @@ def trend(
         Bucket dates into calendar periods. Weeks are ISO 8601 weeks, from
         Monday to Sunday, labelled ``"2026-W09"`` by ISO year and week;
         quarters start in January, April, July and October.
+    by : array_like, sequence of array_like, str or sequence of str, optional
+        One trend per segment: the segment of each answer (one key array, or
+        several for a cross of segments, as for :func:`npskit.tally_by`), or
+        with a GroupedTally the name(s) of its segment key columns. The
+        result is then a :class:`SegmentTrends`, whose trend of each segment
+        is the :class:`Trend` this function gives for that segment's answers
+        alone (its own first to last period). For the segments of each
+        period instead, use :func:`npskit.breakdown` with ``freq``.
     weights : array_like, optional
         Survey weights, as for :func:`npskit.tally`.
     confidence_level : float, default 0.95
@@ -96,16 +107,17 @@ def trend(
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Seed or generator for the resampling methods (bootstrap intervals,
         permutation and bootstrap comparisons). Each period draws from its
-        own independent stream spawned from it, so an integer seed gives the
-        same table run after run.
+        own independent stream spawned from it (with ``by``, each segment
+        from its own stream, spawned in segment order), so an integer seed
+        gives the same table run after run.
     n_resamples : int, default 10000
         Resamples of every resampling method.
 
     Returns
     -------
-    Trend
+    Trend or SegmentTrends
         One :class:`TrendRow` per period, plus ``Trend.omnibus`` and
-        ``Trend.linear_trend``.
+        ``Trend.linear_trend``; with ``by``, one such Trend per segment.
 
     Raises
     ------
@@ -194,6 +206,15 @@ def trend(
     (983, 18.2, '2026-04', -8.8)
     >>> t.omnibus.df, round(t.omnibus.statistic, 2), round(t.linear_trend.slope, 2)
     (5, 17.75, -1.92)
+
+    One trend per channel:
+
+    >>> per_channel = npskit.trend(data["answer"], data["date"], freq="month",
+    ...                            by=data["channel"])
+    >>> [key for key, _ in per_channel]
+    [('chat',), ('email',), ('phone',)]
+    >>> round(per_channel["phone"]["2026-05"].nps, 1)
+    39.0
     """
     options = _check_options(
         freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
@@ -209,6 +230,15 @@ def trend(
                 "periods and weights must be None when scores is a GroupedTally (already "
                 "counted); name its period column with period="
             )
+        if by is not None:
+            return grouped_segments(
+                scores,
+                period,
+                by,
+                freq=options.freq,
+                generator=options.generator,
+                build=_builder(options),
+            )
         return _from_tallies(*_period_column(scores, period), options)
     if period is not None:
         raise TypeError(
@@ -219,6 +249,18 @@ def trend(
         raise TypeError("periods is required: the period of each answer")
     _check_lengths(scores, periods)
     freq = options.freq
+    if by is not None:
+        return answer_segments(
+            scores,
+            periods,
+            by,
+            weights=weights,
+            scale=scale,
+            nan_policy=nan_policy,
+            freq=freq,
+            generator=options.generator,
+            build=_builder(options),
+        )
     if freq is None:
         grouped = tally_by(scores, periods, weights=weights, scale=scale, nan_policy=nan_policy)
         warn_if_dates([key for (key,) in grouped.keys])
@@ -342,6 +384,20 @@ def _build(
         generator=options.generator,
         n_resamples=options.n_resamples,
     )
+
+
+def _builder(options: _Options) -> Builder:
+    def build(
+        labels: list[Any],
+        starts: list[_dt.date | None],
+        tallies: list[Tally],
+        n_missing_period: int,
+        generator: np.random.Generator,
+    ) -> Trend:
+        chosen = options._replace(generator=generator)
+        return _build(labels, starts, tallies, n_missing_period, chosen)
+
+    return build
 
 
 def _check_lengths(scores: Any, periods: Any) -> None:
