@@ -48,7 +48,9 @@ def test_segments_with_their_own_ranges_and_missing_values() -> None:
     assert isinstance(result, SegmentTrends)
     for key, got in result:
         mask = [agent == key[0] for agent in agents]
-        alone = trend([s for s, m in zip(scores, mask) if m], days[mask], freq="month")
+        alone = trend(
+            [s for s, m in zip(scores, mask, strict=False) if m], days[mask], freq="month"
+        )
         assert isinstance(alone, Trend)
         same(got, alone)
     assert result["a"].n_missing_period == 1
@@ -74,7 +76,8 @@ def test_grouped_tally_by_segment_and_period_column() -> None:
     counts = npskit.tally_by("answer", ["channel", "agent", "date"], data=data)
     result = trend(counts, period="date", by="channel", freq="month")
     direct = trend(data["answer"], data["date"], freq="month", by=data["channel"])
-    assert isinstance(result, SegmentTrends) and isinstance(direct, SegmentTrends)
+    assert isinstance(result, SegmentTrends)
+    assert isinstance(direct, SegmentTrends)
     assert result.keys == direct.keys
     for (a_key, a), (_, b) in zip(result, direct, strict=True):
         assert a_key
@@ -109,7 +112,8 @@ def test_result_displays() -> None:
     assert result.to_csv().count("\n") == len(rows) + 1
     assert result._repr_html_().count("<tr>") == len(rows) + 1
     assert "key = chat" in str(result)
-    assert "chat" in result and "fax" not in result
+    assert "chat" in result
+    assert "fax" not in result
     with pytest.raises(KeyError, match="no segment with key 'fax'"):
         result["fax"]
     assert len(result.to_pandas()) == len(rows)
