@@ -189,7 +189,13 @@ def period_label(code: int, first: int, freq: Frequency) -> str:
 
 
 def as_date(key: Any) -> np.datetime64:
-    """One key as a date (ISO 8601 text, a date, datetime or datetime64), or ValueError."""
+    """One key as a date (ISO 8601 text, a date, datetime or datetime64), or ValueError.
+
+    A time-zone aware datetime gives its local wall-clock date, as
+    :func:`bucket` does for aware pandas and polars columns.
+    """
+    if isinstance(key, _dt.datetime) and key.tzinfo is not None:
+        key = key.replace(tzinfo=None)
     try:
         return np.datetime64(key, "D") if isinstance(key, str) else np.datetime64(key)
     except (TypeError, ValueError):
