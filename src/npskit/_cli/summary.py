@@ -97,6 +97,7 @@ def run_summary(args: argparse.Namespace) -> int:
     if args.format == "json":
         payload = _summary_dict(result, file=str(path), score=score, weight=weight)
         payload["confidence_interval"] = interval.to_dict()
+        payload["seed"] = args.seed
         print(json.dumps(payload, indent=2))
     elif args.format == "markdown":
         print(_summary_markdown(result, interval))
