@@ -13,12 +13,20 @@ from typing import Any
 
 import numpy as np
 
+from npskit._core.grouped import GroupedTally
 from npskit._core.tally import Tally
 from npskit._core.warnings import InputWarning
 from npskit._counting.periods import as_date, bucket, calendar
 from npskit.typing import Frequency
 
-__all__ = ["bucket", "calendar", "empty_tally", "merge_periods"]
+__all__ = [
+    "bucket",
+    "calendar",
+    "check_lengths",
+    "empty_tally",
+    "merge_periods",
+    "period_column",
+]
 
 
 def merge_periods(
@@ -83,3 +91,37 @@ def empty_tally(weighted: bool) -> Tally:
             responses=0,
         )
     return Tally(detractors=0, passives=0, promoters=0)
+
+
+def check_lengths(scores: Any, periods: Any) -> None:
+    try:
+        n_scores, n_periods = len(scores), len(periods)
+    except TypeError:
+        return  # tally_by and the bucketing raise their own errors for these
+    if n_scores != n_periods:
+        raise ValueError(
+            f"periods must give one period per answer: got {n_scores} answers and "
+            f"{n_periods} periods"
+        )
+
+
+def period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any], list[Tally]]:
+    """Each period's value and tally, summed over the other key columns."""
+    if period is None:
+        if len(grouped.names) != 1:
+            raise TypeError(
+                f"period must name the period column of a GroupedTally with several key "
+                f"columns, got none; its key columns are {grouped.names!r}"
+            )
+        position = 0
+    elif period not in grouped.names:
+        raise ValueError(
+            f"period must be a key column of the GroupedTally, got {period!r}; its key "
+            f"columns are {grouped.names!r}"
+        )
+    else:
+        others = [name for name in grouped.names if name != period]
+        if others:
+            grouped = grouped.sum_over(*others)
+        position = 0
+    return [key[position] for key in grouped.keys], list(grouped.tallies)

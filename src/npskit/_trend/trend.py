@@ -9,7 +9,7 @@ its cost depends on the number of periods only.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, NamedTuple, get_args
+from typing import Any, overload
 
 import numpy as np
 
@@ -18,23 +18,66 @@ from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import (
-    check_choice,
-    check_confidence_level,
-    check_positive_int,
-    check_rng,
-)
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
 
 from .build import build_trend
-from .calendar import bucket, calendar, empty_tally, merge_periods, warn_if_dates
+from .calendar import (
+    bucket,
+    calendar,
+    check_lengths,
+    empty_tally,
+    merge_periods,
+    period_column,
+    warn_if_dates,
+)
+from .options import TrendOptions, check_options
 from .results import Trend
 from .segment_results import SegmentTrends
 from .segmented import Builder, answer_segments, grouped_segments
 
 __all__ = ["trend", "trend_from_tallies"]
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: None = None,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod = ...,
+    compare_method: CompareMethod = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+) -> Trend: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: Any,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod = ...,
+    compare_method: CompareMethod = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+) -> SegmentTrends: ...
 
 
 def trend(
@@ -216,7 +259,7 @@ def trend(
     >>> round(per_channel["phone"]["2026-05"].nps, 1)
     39.0
     """
-    options = _check_options(
+    options = check_options(
         freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
     )
     if isinstance(scores, Tally):
@@ -239,7 +282,7 @@ def trend(
                 generator=options.generator,
                 build=_builder(options),
             )
-        return _from_tallies(*_period_column(scores, period), options)
+        return _from_tallies(*period_column(scores, period), options)
     if period is not None:
         raise TypeError(
             "period names the period column of a GroupedTally; with answers, give the "
@@ -247,7 +290,7 @@ def trend(
         )
     if periods is None:
         raise TypeError("periods is required: the period of each answer")
-    _check_lengths(scores, periods)
+    check_lengths(scores, periods)
     freq = options.freq
     if by is not None:
         return answer_segments(
@@ -316,46 +359,13 @@ def trend_from_tallies(
     EmptyDataError
         If no answer has a period.
     """
-    options = _check_options(
+    options = check_options(
         freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
     )
     return _from_tallies(keys, tallies, options)
 
 
-class _Options(NamedTuple):
-    """The validated options of a trend."""
-
-    freq: Frequency | None
-    compare_method: CompareMethod
-    level: float
-    interval: IntervalMethod
-    adjust: PAdjustMethod
-    generator: np.random.Generator
-    n_resamples: int
-
-
-def _check_options(
-    freq: object,
-    compare_method: object,
-    confidence_level: object,
-    interval_method: object,
-    p_adjust: object,
-    rng: object,
-    n_resamples: object,
-) -> _Options:
-    """Every option of :func:`trend` and :func:`trend_from_tallies`, checked once."""
-    return _Options(
-        freq=None if freq is None else check_choice("freq", freq, get_args(Frequency)),
-        compare_method=check_choice("compare_method", compare_method, get_args(CompareMethod)),
-        level=check_confidence_level(confidence_level),
-        interval=check_choice("interval_method", interval_method, get_args(IntervalMethod)),
-        adjust=check_choice("p_adjust", p_adjust, get_args(PAdjustMethod)),
-        generator=check_rng(rng),
-        n_resamples=check_positive_int("n_resamples", n_resamples),
-    )
-
-
-def _from_tallies(keys: list[Any], tallies: list[Tally], options: _Options) -> Trend:
+def _from_tallies(keys: list[Any], tallies: list[Tally], options: TrendOptions) -> Trend:
     labels, starts, merged, n_missing_period = merge_periods(keys, tallies, options.freq)
     return _build(labels, starts, merged, n_missing_period, options)
 
@@ -365,7 +375,7 @@ def _build(
     starts: list[_dt.date | None],
     tallies: list[Tally],
     n_missing_period: int,
-    options: _Options,
+    options: TrendOptions,
 ) -> Trend:
     if not any(t.n for t in tallies):
         raise EmptyDataError(
@@ -386,7 +396,7 @@ def _build(
     )
 
 
-def _builder(options: _Options) -> Builder:
+def _builder(options: TrendOptions) -> Builder:
     def build(
         labels: list[Any],
         starts: list[_dt.date | None],
@@ -398,37 +408,3 @@ def _builder(options: _Options) -> Builder:
         return _build(labels, starts, tallies, n_missing_period, chosen)
 
     return build
-
-
-def _check_lengths(scores: Any, periods: Any) -> None:
-    try:
-        n_scores, n_periods = len(scores), len(periods)
-    except TypeError:
-        return  # tally_by and the bucketing raise their own errors for these
-    if n_scores != n_periods:
-        raise ValueError(
-            f"periods must give one period per answer: got {n_scores} answers and "
-            f"{n_periods} periods"
-        )
-
-
-def _period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any], list[Tally]]:
-    """Each period's value and tally, summed over the other key columns."""
-    if period is None:
-        if len(grouped.names) != 1:
-            raise TypeError(
-                f"period must name the period column of a GroupedTally with several key "
-                f"columns, got none; its key columns are {grouped.names!r}"
-            )
-        position = 0
-    elif period not in grouped.names:
-        raise ValueError(
-            f"period must be a key column of the GroupedTally, got {period!r}; its key "
-            f"columns are {grouped.names!r}"
-        )
-    else:
-        others = [name for name in grouped.names if name != period]
-        if others:
-            grouped = grouped.sum_over(*others)
-        position = 0
-    return [key[position] for key in grouped.keys], list(grouped.tallies)
