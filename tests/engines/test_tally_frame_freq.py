@@ -85,5 +85,7 @@ def test_freq_needs_a_date_column(engine: Any) -> None:
     frame = engine.make({k: ROWS[k] for k in ("agent", "answer")}, TYPES)
     with pytest.raises(TypeError, match="none of 'agent' does"):
         tally_frame(frame, score="answer", by="agent", freq="month")
+    with pytest.raises(TypeError, match="by names no column"):
+        tally_frame(frame, score="answer", freq="month")
     with pytest.raises(TypeError, match="not a date or datetime"):
         tally_frame(frame, score="answer", by="agent", freq={"agent": "month"})

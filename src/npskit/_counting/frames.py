@@ -283,6 +283,8 @@ def _period_columns(
     """The by columns ``freq`` buckets: date or datetime columns of the frame."""
     if freq is None:
         return {}
+    if not keys:
+        raise TypeError(f"freq={freq!r} buckets date columns of by, but by names no column")
     temporal = [isinstance(schema[k], (nw.Date, nw.Datetime)) for k in keys]
     chosen = period_columns(freq, keys, [[_dt.date(1970, 1, 1)] if t else [] for t in temporal])
     for position in chosen:
