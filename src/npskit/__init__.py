@@ -71,6 +71,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
     from ._stats.multiplicity import adjust_pvalues
     from ._trend.results import LinearTrendTest, OmnibusTest, Trend, TrendRow
+    from ._trend.segment_results import SegmentTrends
     from ._trend.trend import trend
 
 # Where each public name lives; the module is imported when the name is first
@@ -113,6 +114,7 @@ _LAZY = {
     "SampleSize": "_planning.sample_size",
     "SampleSizeComparison": "_planning.sample_size_compare",
     "Scale": "_core.scale",
+    "SegmentTrends": "_trend.segment_results",
     "Shares": "_core.tally",
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
@@ -265,6 +267,7 @@ __all__ = [
     "SampleSizeComparison",
     "Scale",
     "ScoreTypeError",
+    "SegmentTrends",
     "Shares",
     "ShrinkageResult",
     "ShrunkSegment",

@@ -101,6 +101,7 @@ def run_compare(args: argparse.Namespace) -> int:
     if len(files) > 2:
         parser.error(f"give one or two files, got {len(files)}")
     score = score_column(parser, args)
+    origin_note: str | None = None
     if len(files) == 2:
         if args.period or args.date or args.baseline or args.current:
             parser.error(
@@ -125,10 +126,17 @@ def run_compare(args: argparse.Namespace) -> int:
             if len(ordered) < 2:  # pragma: no cover - the example has six months
                 raise DataFileError(f"{label} has fewer than two periods")
             baseline, current = ordered[-2], ordered[-1]
+            chosen = f"the last two {freq or 'period'}s of column {column!r}"
+            origin_note = (
+                f"{label}: comparing {chosen}, {baseline} (baseline) and {current} "
+                "(current); pick others with --baseline and --current"
+            )
         before = _pick(periods, baseline, label, column)
         after = _pick(periods, current, label, column)
         labels = (str(baseline), str(current))
         origin = {"file": str(path), "period_column": column, "freq": freq}
+        if origin_note is not None:
+            origin["compared"] = origin_note
     for name, part in (("baseline", before), ("current", after)):
         if part.weight_sum <= 0:
             raise DataFileError(f"the {name} ({labels[name == 'current']}) has no answers")
@@ -148,6 +156,7 @@ def run_compare(args: argparse.Namespace) -> int:
             "weight": args.weight,
             "baseline_label": labels[0],
             "current_label": labels[1],
+            "seed": args.seed,
             **result.to_dict(),
         }
         print(json.dumps(payload, indent=2, default=str))
@@ -157,6 +166,8 @@ def run_compare(args: argparse.Namespace) -> int:
         text = _compare_text(
             result, before, after, labels, score, args.confidence_level, args.alternative
         )
+        if origin_note is not None:
+            text = f"{origin_note}\n{text}"
         print(terminal_safe(text))
     return 0
 

@@ -160,7 +160,13 @@ def run_drivers(args: argparse.Namespace) -> int:
         raise DataFileError(f"{label}: {error}") from None
     if args.plot is not None:
         save_plot(args.plot, DRIVERS_SIZE, lambda ax: plot_drivers(result, ax=ax))
-    payload = {"command": "drivers", "file": str(path), "score": score, "weight": args.weight}
+    payload = {
+        "command": "drivers",
+        "file": str(path),
+        "score": score,
+        "weight": args.weight,
+        "seed": args.seed,
+    }
     weighted = f", weighted by column {args.weight!r}" if args.weight else ""
     print_table(result, args.format, payload, f"Column {score!r} in {label}{weighted}")
     return 0

@@ -101,6 +101,7 @@ def run_summary(args: argparse.Namespace) -> int:
         payload = _summary_dict(result, file=str(path), score=score, weight=weight)
         payload["confidence_interval"] = interval.to_dict()
         payload["scale"] = (scale_of(args) or STANDARD_SCALE).to_dict()
+        payload["seed"] = args.seed
         print(json.dumps(payload, indent=2))
     elif args.format == "markdown":
         print(_summary_markdown(result, interval))

@@ -24,6 +24,8 @@ import re
 import zoneinfo
 from collections.abc import Sequence
 
+from npskit._counting.periods import local_time_text
+
 __all__ = [
     "DATE_FORMATS",
     "check_date_options",
@@ -133,29 +135,6 @@ def _moment(value: str, date_format: str | None) -> _dt.datetime:
         raise ValueError(
             f"{value!r} is not a date written as date_format {date_format!r}"
         ) from None
-
-
-_OFFSET = re.compile(r"\d[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$")
-
-
-def local_time_text(value: object) -> object:
-    """An ISO timestamp with a UTC offset as the local time written (other values as they are).
-
-    numpy would convert such a timestamp to UTC (with a warning); npskit keeps
-    the local time, as pandas does.
-
-    Examples
-    --------
-    >>> local_time_text("2026-01-01T00:40:39+02:00"), local_time_text("2026-01-01")
-    ('2026-01-01T00:40:39', '2026-01-01')
-    """
-    if not isinstance(value, str) or not _OFFSET.search(value.strip()):
-        return value
-    try:
-        moment = _dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return value
-    return moment.replace(tzinfo=None).isoformat()
 
 
 def parse_date_texts(

@@ -325,8 +325,9 @@ def shrink(
     ['ben', 'dev', 'ana', 'eve', 'cho']
     >>> [(s.key[0], round(s.shrunk_nps, 1)) for s in result.rank("shrunk")]
     [('dev', 35.2), ('ana', 27.8), ('ben', 27.8), ('eve', 16.8), ('cho', -1.6)]
-    >>> round(result.concentration, 1), result["ben"].confidence_interval
-    (35.8, Interval(low=2.5, high=51.1))
+    >>> low, high = result["ben"].confidence_interval
+    >>> round(result.concentration, 1), round(low, 1), round(high, 1)
+    (35.8, 2.5, 51.1)
     """
     level = check_confidence_level(confidence_level)
     grouped = _as_grouped(groups)
