@@ -3,7 +3,9 @@
 Counting never needs the rows (see :mod:`npskit._io.files`); a regression does.
 :func:`read_columns` returns the named columns of a CSV file as text arrays
 (blank cells are empty strings, which the numeric converters read as missing)
-and of a Parquet file as numpy arrays (nulls as NaN or None).
+and of a Parquet file as numpy arrays (nulls as NaN or None); an Excel sheet's
+cells come as the text a CSV export would hold. Several files (the parts of
+one data set) are read one after another and their columns joined.
 """
 
 from __future__ import annotations
@@ -15,22 +17,43 @@ import numpy as np
 import numpy.typing as npt
 
 from .csv_file import csv_chunks
+from .excel import xlsx_columns
 from .source import DataFile, DataFileError
 
 __all__ = ["read_columns"]
 
 
-def read_columns(file: DataFile, names: Sequence[str]) -> dict[str, npt.NDArray[Any]]:
-    """The columns ``names`` of ``file``, whole, in file order.
+def read_columns(
+    file: DataFile | Sequence[DataFile], names: Sequence[str]
+) -> dict[str, npt.NDArray[Any]]:
+    """The columns ``names`` of ``file`` (or of several files, joined), whole, in file order.
 
     Raises
     ------
     DataFileError
-        As the readers do: a missing column, a malformed or unreadable file.
+        As the readers do: a missing column, a malformed or unreadable file,
+        a counts table (whose rows are not answers).
     """
+    if not isinstance(file, DataFile):
+        pieces = [read_columns(part, names) for part in file]
+        if not pieces:
+            raise DataFileError("no file given: name a file, a folder or a glob pattern")
+        if len(pieces) == 1:
+            return pieces[0]
+        return {
+            name: np.concatenate([np.asarray(p[name], dtype=object) for p in pieces])
+            for name in pieces[0]
+        }
+    if file.counts is not None:
+        raise DataFileError(
+            f"{file.label}: this analysis needs one row per answer, not a counts table; "
+            "leave out --counts and pass the answers"
+        )
     unique = list(dict.fromkeys(names))
-    if file.is_parquet:
+    if file.kind == "parquet":
         return _parquet_columns(file, unique)
+    if file.kind == "xlsx":
+        return xlsx_columns(file, unique)[0]
     parts: dict[str, list[npt.NDArray[np.str_]]] = {name: [] for name in unique}
     for chunk in csv_chunks(file, unique):
         for name in unique:
