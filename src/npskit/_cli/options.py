@@ -37,6 +37,16 @@ from npskit._io.examples import example_path
 from npskit._io.source import DataFile
 from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
 
+from .inputs import (
+    FILE_HELP,
+    STDIN_LABEL,
+    Inputs,
+    add_input_options,
+    check_counts_options,
+    counts_layout,
+    resolve_inputs,
+)
+
 __all__ = [
     "EXAMPLE_LABEL",
     "PROG",
@@ -61,6 +71,7 @@ __all__ = [
     "resampling",
     "score_column",
     "source",
+    "stdin_copy",
     "terminal_safe",
 ]
 
@@ -101,15 +112,10 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = True) -> None:
-    """FILE (unless the subcommand names its files itself), --example and --delimiter."""
+    """FILE (unless the subcommand names its files itself), --example, --delimiter,
+    --sheet and the counts-table options."""
     if positional:
-        parser.add_argument(
-            "file",
-            nargs="?",
-            metavar="FILE",
-            help="CSV file (UTF-8, a header line naming the columns) or Parquet file "
-            "(.parquet, needs pyarrow)",
-        )
+        parser.add_argument("file", nargs="*", metavar="FILE", help=FILE_HELP)
     parser.add_argument(
         "--example",
         action="store_true",
@@ -122,6 +128,7 @@ def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = Tr
         metavar="CHAR",
         help="field separator of a CSV file, one character; 'tab' for tabs",
     )
+    add_input_options(parser)
 
 
 def add_answer_options(parser: argparse.ArgumentParser) -> None:
@@ -318,23 +325,26 @@ def resamples(text: str) -> int:
 # -- reading the arguments --------------------------------------------------------------
 
 
-def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Path, str]:
-    """The file to read and how to name it, from FILE or --example."""
-    if args.example and args.file is not None:
+def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Inputs, str]:
+    """The files to read and how to name them, from FILE(s) or --example.
+
+    FILE may be several files, folders of parts and glob patterns, and ``-``
+    for standard input (see :mod:`npskit._cli.inputs`).
+    """
+    given = args.file if isinstance(args.file, list) else [] if args.file is None else [args.file]
+    if args.example and given:
         parser.error("give FILE or --example, not both")
+    check_counts_options(parser, args)
     if args.example:
-        return example_path(), EXAMPLE_LABEL
-    if args.file is None:
+        if getattr(args, "counts", False):
+            parser.error("--counts reads a counts table given as FILE, not --example")
+        return Inputs([str(example_path())], [example_path()]), EXAMPLE_LABEL
+    if not given:
         parser.error("FILE is required (or --example for the bundled example survey)")
-    if str(args.file) == "-":
-        return _stdin_copy(), STDIN_LABEL
-    return Path(args.file), str(args.file)
+    return resolve_inputs(parser, [str(item) for item in given], stdin_copy)
 
 
-STDIN_LABEL = "standard input"
-
-
-def _stdin_copy() -> Path:
+def stdin_copy() -> Path:
     """Standard input copied to a temporary file, removed at exit.
 
     A file is read more than once (its header, its chunks, and again to find
@@ -370,13 +380,31 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
-def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
-    """The file to read, with the --delimiter of ``args``."""
-    return DataFile(path, delimiter=args.delimiter, label=label)
+def data_file(inputs: Inputs, label: str, args: argparse.Namespace) -> list[DataFile]:
+    """The files to read (the parts of one data set), with the options of ``args``.
+
+    One file is named ``label`` in messages; the parts of several, by their paths.
+    """
+    several = len(inputs.paths) > 1
+    files = [
+        DataFile(
+            path,
+            delimiter=args.delimiter,
+            label=str(path) if several else label,
+            sheet=getattr(args, "sheet", None),
+        )
+        for path in inputs.paths
+    ]
+    layout = counts_layout(args, files[0])
+    for file in files:
+        file.counts = layout
+    return files
 
 
 def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
-    """--score, or 'answer' with --example."""
+    """--score, or 'answer' with --example, or 'counts' for a counts table without --score."""
+    if args.score is None and getattr(args, "counts", False):
+        return "counts"
     if args.score is None and not args.example:
         parser.error("--score COLUMN is required: name the column that holds the answers")
     return "answer" if args.score is None else str(args.score)

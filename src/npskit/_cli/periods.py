@@ -10,7 +10,6 @@ ever held in memory.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any, get_args
 
 from npskit._core.tally import Tally
@@ -19,6 +18,7 @@ from npskit._io.source import DataFileError
 from npskit._trend.calendar import merge_periods
 from npskit.typing import Frequency
 
+from .inputs import Inputs
 from .options import data_file
 
 __all__ = ["add_period_options", "period_column", "period_keys", "period_tallies"]
@@ -66,7 +66,7 @@ def period_column(
 
 
 def period_keys(
-    path: Path, label: str, score: str, column: str, args: argparse.Namespace
+    path: Inputs, label: str, score: str, column: str, args: argparse.Namespace
 ) -> tuple[list[Any], list[Tally]]:
     """Each distinct cell of ``column`` (None for a blank one) and its tally."""
     file = data_file(path, label, args)
@@ -75,7 +75,7 @@ def period_keys(
 
 
 def period_tallies(
-    path: Path,
+    path: Inputs,
     label: str,
     score: str,
     column: str,

@@ -43,9 +43,10 @@ def add_summary(commands: Any) -> None:
         help="counts, shares, missing answers and NPS of one column",
         description=(
             "Count detractors (0-6), passives (7-8) and promoters (9-10) in one column\n"
-            "of a CSV or Parquet file; report missing answers, the shares, and the NPS:\n"
-            "% promoters minus % detractors, in points from -100 to +100. The file is\n"
-            "read in chunks, so it may be larger than memory."
+            "of a CSV, Parquet or Excel file (or several, a folder of parts, a glob\n"
+            "pattern, standard input, or a counts table with --counts); report missing\n"
+            "answers, the shares, and the NPS: % promoters minus % detractors, in points\n"
+            "from -100 to +100. Files are read in chunks, so they may be larger than memory."
         ),
         epilog=(
             "examples:\n"
@@ -58,6 +59,9 @@ def add_summary(commands: Any) -> None:
             "--seed 1\n"
             "  npskit summary survey.tsv --score q1 --delimiter tab\n"
             "  npskit summary survey.parquet --score answer --format csv\n"
+            "  npskit summary 'exports/*.csv.gz' --score answer\n"
+            "  npskit summary survey.xlsx --sheet Answers --score answer\n"
+            "  npskit summary counts.csv --counts --format json\n"
             "  npskit summary --example --plot answers.png\n"
             "\n"
             "The interval is npskit.confidence_interval's: weighted answers use the\n"
@@ -108,7 +112,9 @@ def run_summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plot_summary(path: str, file: DataFile, score: str, weight: str | None, result: Tally) -> None:
+def _plot_summary(
+    path: str, file: list[DataFile], score: str, weight: str | None, result: Tally
+) -> None:
     counts = answer_histogram(file, score, weight=weight)
     save_plot(
         path, DISTRIBUTION_SIZE, lambda ax: draw_distribution(ax, counts, result, STANDARD_SCALE)
