@@ -108,6 +108,8 @@ def run_summary(args: argparse.Namespace) -> int:
         print(_summary_csv(result, interval, file=str(path), score=score, weight=weight), end="")
     else:
         text = _summary_text(result, label=label, score=score, weight=weight)
+        if args.counts and args.score is None:  # a counts table has no column of answers
+            text = text.replace(f"of column {score!r} in", "of the counts table", 1)
         print(terminal_safe(_with_interval(text, interval)))
     return 0
 

@@ -23,7 +23,7 @@ from typing import IO, Any, Literal
 
 from npskit._core.errors import NpskitError
 
-from .layout import CountsLayout
+from .layout import DEFAULT_CATEGORIES, CountsLayout
 
 __all__ = [
     "CHUNK_ROWS",
@@ -259,6 +259,11 @@ class DataFile:
         if len(header) > _COLUMNS_SHOWN:
             shown += f" and {len(header) - _COLUMNS_SHOWN} more"
         message = f"{self.label} has no column {name!r}; its columns are {shown}"
+        if self.counts is None and all(column in header for column in DEFAULT_CATEGORIES):
+            message += (
+                f". Its columns {', '.join(DEFAULT_CATEGORIES)} look like a counts table: "
+                "pass --counts to read it as one"
+            )
         spaced = [column for column in header if column.strip() == name]
         if spaced:
             message += (
