@@ -58,7 +58,8 @@ def counts_table_counts(
     layout = file.counts if file.counts is not None else CountsLayout()
     counted = _count_columns(layout, scale)
     sums = [*layout.weight_sum, *layout.weight_sq_sum]
-    columns, where = _read(file, [*keys, *counted, *sums])
+    answer = [] if layout.score is None else [layout.score]
+    columns, where = _read(file, [*keys, *answer, *counted, *sums])
     table: dict[str, Any] = {}
     for name in counted:
         table[name] = _whole(name, columns[name], where)
