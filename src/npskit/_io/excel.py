@@ -196,10 +196,13 @@ class _Sheet:
                 f"installed: {XLSX_HINT}; or save the sheet as CSV (UTF-8)"
             ) from None
         try:
-            self._book = openpyxl.load_workbook(file.path, read_only=True, data_only=True)
+            self._stream = open(file.path, "rb")  # noqa: SIM115 - closed by __exit__
         except OSError as error:
             raise DataFileError(f"cannot open {file.label!r}: {error.strerror or error}") from None
+        try:  # a stream, so that any name is read (standard input, export.dat)
+            self._book = openpyxl.load_workbook(self._stream, read_only=True, data_only=True)
         except Exception as error:  # zipfile.BadZipFile, KeyError, InvalidFileException
+            self._stream.close()
             raise DataFileError(f"{file.label} is not a readable Excel workbook: {error}") from None
         names = list(self._book.sheetnames)
         if file.sheet is None:
@@ -207,17 +210,14 @@ class _Sheet:
         elif file.sheet in names:
             worksheet = self._book[file.sheet]
         else:
-            self._book.close()
+            self.close()
             shown = ", ".join(repr(name) for name in names)
             raise DataFileError(f"{file.label} has no sheet {file.sheet!r}; its sheets are {shown}")
         self.label = f"{file.label}, sheet {worksheet.title!r}"
         rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
-        self.data: Iterator[tuple[int, tuple[Any, ...]]] = (
-            (number, row) for number, row in rows if any(_filled(cell) for cell in row)
-        )
-        first = next(self.data, None)
+        first = next(((n, row) for n, row in rows if any(map(_filled, row))), None)
         if first is None:
-            self._book.close()
+            self.close()
             raise DataFileError(
                 f"{self.label} is empty: expected a header row naming the columns, "
                 "then one row per answer"
@@ -225,12 +225,40 @@ class _Sheet:
         self.header = [cell_text(cell) for cell in first[1]]
         while self.header and self.header[-1] == "":
             self.header.pop()
+        self.data = _data_rows(rows, single=len(self.header) == 1)
 
     def __enter__(self) -> _Sheet:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         self._book.close()
+        self._stream.close()
+
+
+def _number_or_text(cell: object) -> bool:
+    return cell is None or (isinstance(cell, (int, float, str)) and not isinstance(cell, bool))
+
+
+def _data_rows(
+    rows: Iterator[tuple[int, tuple[Any, ...]]], *, single: bool
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Non-empty rows; in a one-column sheet also the empty rows between them.
+
+    An empty row in a one-column sheet is a blank answer (as a blank line is
+    in a one-column CSV file), except after the last answer, where Excel keeps
+    formatted empty rows.
+    """
+    pending: list[tuple[int, tuple[Any, ...]]] = []
+    for number, row in rows:
+        if any(map(_filled, row)):
+            yield from pending
+            pending.clear()
+            yield number, row
+        elif single:
+            pending.append((number, row))
 
 
 def _filled(cell: object) -> bool:
@@ -267,6 +295,9 @@ def _score_problem(
     file: DataFile, chunk: SheetChunk, score: str, scale: Scale, error: Exception
 ) -> str:
     positions = [p for p in getattr(error, "positions", ()) if 0 <= p < len(chunk.rows)]
+    if not positions:  # a cell of the wrong type (a date, TRUE): find it
+        cells = chunk.columns[score]
+        positions = [i for i, cell in enumerate(cells) if not _number_or_text(cell)][:_SHOWN]
     if not positions:
         return f"{file.label}: column {score!r}: {error}"
     where, also = _where(chunk, positions)
