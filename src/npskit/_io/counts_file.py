@@ -122,8 +122,8 @@ def _read(file: DataFile, names: Sequence[str]) -> tuple[dict[str, npt.NDArray[A
             f"{file.label}, row {r + 1}" for r in records
         ]
     if file.kind == "xlsx":
-        columns, rows = xlsx_columns(file, unique)
-        return columns, lambda records: [f"{file.label}, row {int(rows[r])}" for r in records]
+        columns, rows, sheet = xlsx_columns(file, unique)
+        return columns, lambda records: [f"{sheet}, row {int(rows[r])}" for r in records]
     parts: dict[str, list[npt.NDArray[np.str_]]] = {name: [] for name in unique}
     for chunk in csv_chunks(file, unique):
         for name in unique:

@@ -168,17 +168,20 @@ def xlsx_answers(
 
 def xlsx_columns(
     file: DataFile, names: Sequence[str]
-) -> tuple[dict[str, npt.NDArray[np.str_]], npt.NDArray[np.int64]]:
-    """The columns ``names`` whole, as text (``""`` for empty cells), and each row's number."""
+) -> tuple[dict[str, npt.NDArray[np.str_]], npt.NDArray[np.int64], str]:
+    """The columns ``names`` whole, as text (``""`` for empty cells), each row's number,
+    and the sheet's name for messages (``"book.xlsx, sheet 'Data'"``)."""
     unique = list(dict.fromkeys(names))
     parts: dict[str, list[npt.NDArray[np.str_]]] = {name: [] for name in unique}
     rows: list[npt.NDArray[np.int64]] = []
+    label = file.label
     for chunk in xlsx_chunks(file, unique):
+        label = chunk.label
         rows.append(chunk.rows)
         for name in unique:
             parts[name].append(_texts(chunk.columns[name]))
     columns = {name: np.concatenate(arrays) for name, arrays in parts.items()}
-    return columns, np.concatenate(rows)
+    return columns, np.concatenate(rows), label
 
 
 # -- the workbook ----------------------------------------------------------------------
