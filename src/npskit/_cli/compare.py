@@ -160,6 +160,8 @@ def run_compare(args: argparse.Namespace) -> int:
         text = _compare_text(
             result, before, after, labels, score, args.confidence_level, args.alternative
         )
+        if args.counts and args.score is None:  # a counts table has no column of answers
+            text = text.replace(f"in column {score!r}:", "in the counts table:", 1)
         print(terminal_safe(text))
     return 0
 

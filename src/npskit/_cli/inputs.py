@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from npskit._io.files import file_columns
-from npskit._io.layout import DEFAULT_CATEGORIES, CountsLayout
+from npskit._io.layout import DEFAULT_CATEGORIES, DEFAULT_N_MISSING, CountsLayout
 from npskit._io.parts import expand_paths
 from npskit._io.source import DataFile, DataFileError
 
@@ -72,7 +72,8 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         "by --categories); one column per answer 0..10 (named 0 to 10); or, with --score, "
         "one row per group and answer with the number of answers in --count. Without "
         "--score or --categories the layout is read from the column names: the category "
-        "columns if present, else the columns 0 to 10.",
+        "columns if present, else the columns 0 to 10; a column n_missing, if present, "
+        "holds the missing answers.",
     )
     group.add_argument(
         "--counts",
@@ -94,7 +95,8 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--n-missing",
         metavar="COLUMN",
-        help="column with the number of missing answers (default: none)",
+        help="column with the number of missing answers (default: n_missing if the table "
+        "has it, else none)",
     )
     group.add_argument(
         "--weight-sum",
@@ -173,17 +175,16 @@ def counts_layout(args: argparse.Namespace, first: DataFile) -> CountsLayout | N
         return CountsLayout(
             score=args.score, count=args.count or "count", weight_sum=sums, weight_sq_sum=squares
         )
-    if args.categories is not None or args.n_missing is not None or sums:
+    header = file_columns(first) or []
+    missing = args.n_missing or (DEFAULT_N_MISSING if DEFAULT_N_MISSING in header else None)
+    points = [str(point) for point in range(11)]
+    if args.categories is not None or sums or all(name in header for name in DEFAULT_CATEGORIES):
         d, p, q = args.categories or DEFAULT_CATEGORIES
         return CountsLayout(
-            categories=(d, p, q), n_missing=args.n_missing, weight_sum=sums, weight_sq_sum=squares
+            categories=(d, p, q), n_missing=missing, weight_sum=sums, weight_sq_sum=squares
         )
-    header = file_columns(first) or []
-    if all(name in header for name in DEFAULT_CATEGORIES):
-        return CountsLayout()
-    points = [str(point) for point in range(11)]
     if all(name in header for name in points):
-        return CountsLayout(points=True)
+        return CountsLayout(points=True, n_missing=missing)
     shown = ", ".join(repr(name) for name in header[:20])
     raise DataFileError(
         f"{first.label}: --counts reads columns {', '.join(DEFAULT_CATEGORIES)}, or one "

@@ -71,8 +71,9 @@ def counts_table_counts(
         table[key] = _keys(columns[key])
     options: dict[str, Any] = {}
     if layout.form == "points":
-        table = _points_as_categories(table, scale, keys)
+        table = _points_as_categories(table, scale, [*keys, *counted[scale.n_points :]])
         options["categories"] = DEFAULT_CATEGORIES
+        options["n_missing"] = layout.n_missing
     elif layout.form == "long":
         options["score"] = layout.score
         options["count"] = layout.count
@@ -110,7 +111,8 @@ def _count_columns(layout: CountsLayout, scale: Scale) -> list[str]:
                 "for weighted counts use the category form (--weight-sum D,P,Q "
                 "--weight-sq-sum D,P,Q) or the long form (--score, --count)"
             )
-        return [str(point) for point in scale.values()]
+        missing = [] if layout.n_missing is None else [layout.n_missing]
+        return [str(point) for point in scale.values()] + missing
     return list(layout.categories) + ([] if layout.n_missing is None else [layout.n_missing])
 
 
@@ -217,12 +219,15 @@ def _keys(values: npt.NDArray[Any]) -> list[str | None]:
 
 
 def _points_as_categories(
-    table: dict[str, Any], scale: Scale, keys: Sequence[str]
+    table: dict[str, Any], scale: Scale, kept: Sequence[str]
 ) -> dict[str, Any]:
-    """One column per answer point, added up into detractors, passives, promoters."""
+    """One column per answer point, added up into detractors, passives, promoters.
+
+    The columns ``kept`` (keys, missing answers) are passed on as they are.
+    """
     points = scale.values()
     codes = scale.categories()
-    out: dict[str, Any] = {key: table[key] for key in keys}
+    out: dict[str, Any] = {name: table[name] for name in kept}
     pairs = list(zip(points.tolist(), codes.tolist(), strict=True))
     for code, name in zip((-1, 0, 1), DEFAULT_CATEGORIES, strict=True):
         chosen = [np.asarray(table[str(p)]) for p, c in pairs if c == code]

@@ -107,7 +107,10 @@ def xlsx_chunks(file: DataFile, names: Sequence[str]) -> Iterator[SheetChunk]:
     """
     with _Sheet(file) as sheet:
         wanted = list(dict.fromkeys(names))
-        indices = [file.column_index(sheet.header, name) for name in wanted]
+        try:
+            indices = [file.column_index(sheet.header, name) for name in wanted]
+        except DataFileError as error:
+            raise DataFileError(f"{error}{sheet.other_sheets}") from None
         seen = 0
         while block := list(islice(sheet.data, file.chunk_rows)):
             rows = np.array([number for number, _ in block], dtype=np.int64)
@@ -217,6 +220,13 @@ class _Sheet:
             shown = ", ".join(repr(name) for name in names)
             raise DataFileError(f"{file.label} has no sheet {file.sheet!r}; its sheets are {shown}")
         self.label = f"{file.label}, sheet {worksheet.title!r}"
+        others = [repr(name) for name in names if name != worksheet.title]
+        self.other_sheets = (
+            f". This is sheet {worksheet.title!r}; the workbook's other sheets are "
+            f"{', '.join(others)}: pick one with --sheet NAME"
+            if others
+            else ""
+        )
         rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
         first = next(((n, row) for n, row in rows if any(map(_filled, row))), None)
         if first is None:

@@ -259,9 +259,9 @@ def _needed(file: DataFile, score: str, keys: Sequence[str], weight: str | None)
     if layout.form == "long":
         counted = [str(layout.score), layout.count]
     elif layout.form == "points":
-        counted = []  # the scale's points, checked by the reader
+        counted = [] if layout.n_missing is None else [layout.n_missing]  # points: the reader
     else:
-        counted = list(layout.categories) + ([layout.n_missing] if layout.n_missing else [])
+        counted = [*layout.categories] + ([layout.n_missing] if layout.n_missing else [])
     return [*keys, *counted, *layout.weight_sum, *layout.weight_sq_sum]
 
 

@@ -10,7 +10,8 @@ columns:
 * **long**: one row per group and answer, the answer (``score``) and the
   number of answers (``count``), as ``GROUP BY key, answer`` returns them;
 * **points**: one row per group, one column per point of the scale, named
-  ``0`` to ``10`` for the standard scale (``points=True``).
+  ``0`` to ``10`` for the standard scale (``points=True``), optionally of
+  missing answers (``n_missing``).
 
 Weighted counts add the sums of weights and of squared weights
 (``weight_sum``, ``weight_sq_sum``: one column each in the long form, three in
@@ -21,9 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_CATEGORIES", "CountsLayout"]
+__all__ = ["DEFAULT_CATEGORIES", "DEFAULT_N_MISSING", "CountsLayout"]
 
 DEFAULT_CATEGORIES = ("detractors", "passives", "promoters")
+DEFAULT_N_MISSING = "n_missing"
 
 
 @dataclass(frozen=True, slots=True)
