@@ -56,9 +56,20 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"BZh", "bz2"),
     (b"\xfd7zXZ\x00", "xz"),
 )
+# Compressions recognised only to say that they are not read.
+_UNREADABLE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x04\x22\x4d\x18", "lz4"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\x1f\x9d", "Unix compress (.Z)"),
+)
+_UNREADABLE_SUFFIXES = (".lz4", ".br", ".7z", ".rar", ".z", ".snappy", ".lzo", ".sz")
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other Office 97 files)
+
+
+_KNOWN_MAGIC = (*(magic for magic, _ in _MAGIC), _ZSTD_MAGIC)
 
 
 def _head(path: str | os.PathLike[str]) -> bytes:
@@ -81,6 +92,18 @@ def compression(path: str | os.PathLike[str]) -> str | None:
         For a zip archive that is not an Excel workbook (unzip it first).
     """
     head = _head(path)
+    for magic, name in _UNREADABLE_MAGIC:
+        if head.startswith(magic):
+            raise DataFileError(
+                f"{os.fspath(path)} is {name}-compressed, which npskit does not read; "
+                "decompress it first (gzip, bz2, xz and zstd files are read as they are)"
+            )
+    suffix = os.path.splitext(os.fspath(path))[1]
+    if suffix.lower() in _UNREADABLE_SUFFIXES and not head.startswith(_KNOWN_MAGIC):
+        raise DataFileError(
+            f"{os.fspath(path)} ends in {suffix!r}, a compression npskit does not read; "
+            "decompress it first (gzip, bz2, xz and zstd files are read as they are)"
+        )
     if head.startswith(_ZIP_MAGIC):
         raise DataFileError(
             f"{os.fspath(path)} is a zip archive, which npskit does not read as it is; "
