@@ -12,7 +12,7 @@ from npskit._io.files import tally_file
 from npskit._io.source import DataFileError
 from npskit.typing import Alternative
 
-from .inputs import check_counts_options, resolve_inputs
+from .inputs import check_counts_options, resolve_inputs, stdin_copy
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -25,7 +25,6 @@ from .options import (
     resampling,
     score_column,
     source,
-    stdin_copy,
     terminal_safe,
 )
 from .periods import add_period_options, period_column, period_tallies

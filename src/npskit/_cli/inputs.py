@@ -12,6 +12,12 @@ per answer, so counts made in a warehouse are analysed as they are.
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -28,6 +34,8 @@ __all__ = [
     "check_counts_options",
     "counts_layout",
     "resolve_inputs",
+    "resolve_source",
+    "stdin_copy",
 ]
 
 STDIN_LABEL = "standard input"
@@ -112,6 +120,43 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         help="weighted counts: the sums of the squared weights, laid out as --weight-sum "
         "(default: unweighted)",
     )
+
+
+def resolve_source(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, *, example: tuple[Path, str]
+) -> tuple[Inputs, str]:
+    """FILE(s) or --example (``example``: its path and label), checked and expanded."""
+    given = args.file if isinstance(args.file, list) else [] if args.file is None else [args.file]
+    if args.example and given:
+        parser.error("give FILE or --example, not both")
+    check_counts_options(parser, args)
+    if args.example:
+        if getattr(args, "counts", False):
+            parser.error("--counts reads a counts table given as FILE, not --example")
+        return Inputs([str(example[0])], [example[0]]), example[1]
+    if not given:
+        parser.error("FILE is required (or --example for the bundled example survey)")
+    return resolve_inputs(parser, [str(item) for item in given], stdin_copy)
+
+
+def stdin_copy() -> Path:
+    """Standard input copied to a temporary file, removed at exit.
+
+    A file is read more than once (its header, its chunks, and again to find
+    the line of an error), which a pipe does not allow; the copy streams in
+    blocks, so memory does not grow with the input. Compressed input, Parquet
+    and Excel are recognised by their first bytes, as in a file.
+    """
+    handle, name = tempfile.mkstemp(prefix="npskit-stdin-", suffix=".csv")
+    atexit.register(_remove, name)
+    with os.fdopen(handle, "wb") as copy:
+        shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
+    return Path(name)
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):  # already gone
+        os.remove(name)
 
 
 def resolve_inputs(

@@ -14,18 +14,12 @@ Warnings the library emits while a subcommand runs are printed by
 from __future__ import annotations
 
 import argparse
-import atexit
-import contextlib
 import inspect
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Protocol, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
@@ -42,9 +36,8 @@ from .inputs import (
     STDIN_LABEL,
     Inputs,
     add_input_options,
-    check_counts_options,
     counts_layout,
-    resolve_inputs,
+    resolve_source,
 )
 
 __all__ = [
@@ -71,7 +64,6 @@ __all__ = [
     "resampling",
     "score_column",
     "source",
-    "stdin_copy",
     "terminal_safe",
 ]
 
@@ -331,37 +323,7 @@ def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[I
     FILE may be several files, folders of parts and glob patterns, and ``-``
     for standard input (see :mod:`npskit._cli.inputs`).
     """
-    given = args.file if isinstance(args.file, list) else [] if args.file is None else [args.file]
-    if args.example and given:
-        parser.error("give FILE or --example, not both")
-    check_counts_options(parser, args)
-    if args.example:
-        if getattr(args, "counts", False):
-            parser.error("--counts reads a counts table given as FILE, not --example")
-        return Inputs([str(example_path())], [example_path()]), EXAMPLE_LABEL
-    if not given:
-        parser.error("FILE is required (or --example for the bundled example survey)")
-    return resolve_inputs(parser, [str(item) for item in given], stdin_copy)
-
-
-def stdin_copy() -> Path:
-    """Standard input copied to a temporary file, removed at exit.
-
-    A file is read more than once (its header, its chunks, and again to find
-    the line of an error), which a pipe does not allow; the copy streams in
-    blocks, so memory does not grow with the input. Compressed input is
-    recognised as in a file.
-    """
-    handle, name = tempfile.mkstemp(prefix="npskit-stdin-", suffix=".csv")
-    atexit.register(_remove, name)
-    with os.fdopen(handle, "wb") as copy:
-        shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
-    return Path(name)
-
-
-def _remove(name: str) -> None:
-    with contextlib.suppress(OSError):  # already gone
-        os.remove(name)
+    return resolve_source(parser, args, example=(example_path(), EXAMPLE_LABEL))
 
 
 # C0 and C1 control characters but tab and newline: a terminal would run
