@@ -56,3 +56,11 @@ def top_driver(answers: list[int], ratings: npt.NDArray[np.float64]) -> tuple[st
 def topic_costs(answers: list[int], tags: list[str]) -> dict[str, float]:
     result: npskit.TopicImpact = npskit.topic_impact(answers, tags, shared="marginal")
     return {row.topic: row.impact for row in result}
+
+
+def read_exports(folder: str) -> float:
+    counted: npskit.Tally | npskit.GroupedTally = npskit.tally_file(
+        [folder, "extra.csv.gz"], "answer", by=("channel",), sheet="Answers"
+    )
+    total = counted if isinstance(counted, npskit.Tally) else counted.total
+    return total.nps
