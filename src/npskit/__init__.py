@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
+    from ._io.tally_file import tally_file
     from ._monitor.chart_results import ChartPoint, ControlChart, RunsSignal
     from ._monitor.control_chart import control_chart
     from ._monitor.rolling import rolling
@@ -159,6 +160,7 @@ _LAZY = {
     "suppress": "_fairness.suppression",
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
+    "tally_file": "_io.tally_file",
     "tally_frame": "_counting.frames",
     "target": "_monitor.target",
     "topic_impact": "_drivers.topics",
@@ -314,6 +316,7 @@ __all__ = [
     "suppress",
     "tally",
     "tally_by",
+    "tally_file",
     "tally_frame",
     "target",
     "topic_impact",

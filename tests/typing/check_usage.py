@@ -65,3 +65,11 @@ def trends_per_agent(answers: list[int], dates: list[str], agents: list[str]) ->
     monthly: npskit.Breakdown = npskit.breakdown(answers, [agents, dates], freq="month")
     first: npskit.Trend = per_agent.trends[0]
     return whole.linear_trend.slope + first.omnibus.statistic + counts.total.nps + len(monthly)
+
+
+def read_exports(folder: str) -> float:
+    counted: npskit.Tally | npskit.GroupedTally = npskit.tally_file(
+        [folder, "extra.csv.gz"], "answer", by=("channel",), sheet="Answers"
+    )
+    total = counted if isinstance(counted, npskit.Tally) else counted.total
+    return total.nps

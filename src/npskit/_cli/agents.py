@@ -31,6 +31,7 @@ from .options import (
     data_file,
     print_table,
     scale_of,
+    score_column,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -104,9 +105,7 @@ def run_agents(args: argparse.Namespace) -> int:
     """Run ``npskit agents`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
     path, label = source(parser, args)
-    score = "answer" if args.score is None and args.example else args.score
-    if score is None:
-        parser.error("--score COLUMN is required: name the column that holds the answers")
+    score = score_column(parser, args)
     unit = args.unit or ("agent" if args.example else None)
     if unit is None:
         parser.error("--unit COLUMN is required: name the agent (or team) column")

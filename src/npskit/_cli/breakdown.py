@@ -1,4 +1,4 @@
-"""The ``npskit breakdown`` subcommand: NPS per segment of a CSV or Parquet file.
+"""The ``npskit breakdown`` subcommand: NPS per segment of a data file (or of counts).
 
 The file is counted per segment by the file dispatcher
 (:func:`npskit._io.files.count_file`: chunk by chunk, the chunks' counts
@@ -34,6 +34,7 @@ from .options import (
     print_table,
     resampling,
     scale_of,
+    score_column,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -137,9 +138,7 @@ def run_breakdown(args: argparse.Namespace) -> int:
     """Run ``npskit breakdown`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
     path, label = source(parser, args)
-    score = "answer" if args.score is None and args.example else args.score
-    if score is None:
-        parser.error("--score COLUMN is required: name the column that holds the answers")
+    score = score_column(parser, args)
     by: list[str] | None = args.by
     if by is None:
         if not args.example:

@@ -10,6 +10,7 @@ file that holds it.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -22,7 +23,10 @@ __all__ = ["dated"]
 
 
 def dated(
-    grouped: GroupedTally, file: DataFile, column: str, args: argparse.Namespace
+    grouped: GroupedTally,
+    file: DataFile | Sequence[DataFile],
+    column: str,
+    args: argparse.Namespace,
 ) -> GroupedTally:
     """``grouped`` (keyed by the text of date column ``column``) keyed by ISO day instead."""
     try:
@@ -62,13 +66,15 @@ def dated(
     return GroupedTally.from_arrays(grouped.names, keys, counts, n_missing, responses, squared)
 
 
-def _where(file: DataFile, column: str, text: str) -> str:
+def _where(files: DataFile | Sequence[DataFile], column: str, text: str) -> str:
     """``"data.csv, line 17"`` for the first record whose ``column`` holds ``text``."""
-    if file.is_parquet:
-        return file.label
-    for chunk in csv_chunks(file, [column]):
-        found = np.flatnonzero(np.char.strip(chunk.columns[column]) == text)
-        if len(found):
-            (line,) = csv_lines(file, [chunk.start + int(found[0])])
-            return file.where(line)
-    return file.label  # pragma: no cover - the text came from the file
+    parts = [files] if isinstance(files, DataFile) else list(files)
+    for file in parts:
+        if file.kind != "csv" or file.counts is not None:
+            continue
+        for chunk in csv_chunks(file, [column]):
+            found = np.flatnonzero(np.char.strip(chunk.columns[column]) == text)
+            if len(found):
+                (line,) = csv_lines(file, [chunk.start + int(found[0])])
+                return file.where(line)
+    return parts[0].label if len(parts) == 1 else ", ".join(part.label for part in parts)

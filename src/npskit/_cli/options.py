@@ -309,7 +309,9 @@ def terminal_safe(text: str) -> str:
 
 
 def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
-    """--score, or 'answer' with --example."""
+    """--score, or 'answer' with --example, or 'counts' for a counts table without --score."""
+    if args.score is None and getattr(args, "counts", False):
+        return "counts"
     if args.score is None and not args.example:
         parser.error("--score COLUMN is required: name the column that holds the answers")
     return "answer" if args.score is None else str(args.score)

@@ -10,7 +10,6 @@ ever held in memory.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any, get_args
 
 from npskit._core.tally import Tally
@@ -20,6 +19,7 @@ from npskit._trend.calendar import merge_periods
 from npskit.typing import Frequency
 
 from .dates import dated
+from .inputs import Inputs
 from .options import add_date_options, data_file, scale_of
 
 __all__ = [
@@ -73,7 +73,7 @@ def period_column(
 
 
 def period_keys(
-    path: Path, label: str, score: str, column: str, args: argparse.Namespace
+    path: Inputs, label: str, score: str, column: str, args: argparse.Namespace
 ) -> tuple[list[Any], list[Tally]]:
     """Each distinct cell of ``column`` (None for a blank one) and its tally."""
     file = data_file(path, label, args)
@@ -86,7 +86,7 @@ def period_keys(
 
 
 def period_tallies(
-    path: Path,
+    path: Inputs,
     label: str,
     score: str,
     column: str,

@@ -11,20 +11,15 @@ parsed options into the :class:`~npskit._io.source.DataFile` the readers take.
 from __future__ import annotations
 
 import argparse
-import atexit
-import contextlib
-import os
 import re
-import shutil
-import sys
-import tempfile
-from pathlib import Path
 from typing import get_args
 
 from npskit._core.scale import Scale
 from npskit._io.examples import example_path
 from npskit._io.source import DataFile
 from npskit.typing import ScalePreset
+
+from .inputs import FILE_HELP, STDIN_LABEL, Inputs, add_input_options, counts_layout, resolve_source
 
 __all__ = [
     "EXAMPLE_LABEL",
@@ -57,15 +52,10 @@ def _header_rows(text: str) -> int:
 
 
 def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = True) -> None:
-    """FILE (unless the subcommand names its files itself), --example and --delimiter."""
+    """FILE (unless the subcommand names its files itself), --example, --delimiter, the
+    reading options of a CSV file, --sheet and the counts-table options."""
     if positional:
-        parser.add_argument(
-            "file",
-            nargs="?",
-            metavar="FILE",
-            help="CSV file (UTF-8 unless --encoding, a header line naming the columns) or "
-            "Parquet file (.parquet, needs pyarrow)",
-        )
+        parser.add_argument("file", nargs="*", metavar="FILE", help=FILE_HELP)
     parser.add_argument(
         "--example",
         action="store_true",
@@ -109,6 +99,7 @@ def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = Tr
         help="cell texts that mean missing, separated by commas, e.g. NA,N/A,-,-99 "
         "(default: only blank cells are missing)",
     )
+    add_input_options(parser)
 
 
 def add_scale_option(parser: argparse.ArgumentParser) -> None:
@@ -201,50 +192,35 @@ def scale_of(args: argparse.Namespace) -> Scale | None:
     return chosen
 
 
-def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Path, str]:
-    """The file to read and how to name it, from FILE or --example."""
-    if args.example and args.file is not None:
-        parser.error("give FILE or --example, not both")
-    if args.example:
-        return example_path(), EXAMPLE_LABEL
-    if args.file is None:
-        parser.error("FILE is required (or --example for the bundled example survey)")
-    if str(args.file) == "-":
-        return _stdin_copy(), STDIN_LABEL
-    return Path(args.file), str(args.file)
+def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Inputs, str]:
+    """The files to read and how to name them, from FILE(s) or --example.
 
-
-STDIN_LABEL = "standard input"
-
-
-def _stdin_copy() -> Path:
-    """Standard input copied to a temporary file, removed at exit.
-
-    A file is read more than once (its header, its chunks, and again to find
-    the line of an error), which a pipe does not allow; the copy streams in
-    blocks, so memory does not grow with the input. Compressed input is
-    recognised as in a file.
+    FILE may be several files, folders of parts and glob patterns, and ``-``
+    for standard input (see :mod:`npskit._cli.inputs`).
     """
-    handle, name = tempfile.mkstemp(prefix="npskit-stdin-", suffix=".csv")
-    atexit.register(_remove, name)
-    with os.fdopen(handle, "wb") as copy:
-        shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
-    return Path(name)
+    return resolve_source(parser, args, example=(example_path(), EXAMPLE_LABEL))
 
 
-def _remove(name: str) -> None:
-    with contextlib.suppress(OSError):  # already gone
-        os.remove(name)
+def data_file(inputs: Inputs, label: str, args: argparse.Namespace) -> list[DataFile]:
+    """The files to read (the parts of one data set), with the options of ``args``.
 
-
-def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
-    """The file to read, with the --delimiter, --encoding, ... of ``args``."""
-    return DataFile(
-        path,
-        delimiter=args.delimiter,
-        label=label,
-        encoding=args.encoding,
-        header_rows=args.header_rows,
-        decimal=args.decimal,
-        missing_values=args.missing_values,
-    )
+    One file is named ``label`` in messages; the parts of several, by their paths.
+    """
+    several = len(inputs.paths) > 1
+    files = [
+        DataFile(
+            path,
+            delimiter=args.delimiter,
+            label=str(path) if several else label,
+            encoding=args.encoding,
+            header_rows=args.header_rows,
+            decimal=args.decimal,
+            missing_values=args.missing_values,
+            sheet=getattr(args, "sheet", None),
+        )
+        for path in inputs.paths
+    ]
+    layout = counts_layout(args, files[0])
+    for file in files:
+        file.counts = layout
+    return files

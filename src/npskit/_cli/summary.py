@@ -44,9 +44,10 @@ def add_summary(commands: Any) -> None:
         help="counts, shares, missing answers and NPS of one column",
         description=(
             "Count detractors (0-6), passives (7-8) and promoters (9-10) in one column\n"
-            "of a CSV or Parquet file; report missing answers, the shares, and the NPS:\n"
-            "% promoters minus % detractors, in points from -100 to +100. The file is\n"
-            "read in chunks, so it may be larger than memory."
+            "of a CSV, Parquet or Excel file (or several, a folder of parts, a glob\n"
+            "pattern, standard input, or a counts table with --counts); report missing\n"
+            "answers, the shares, and the NPS: % promoters minus % detractors, in points\n"
+            "from -100 to +100. Files are read in chunks, so they may be larger than memory."
         ),
         epilog=(
             "examples:\n"
@@ -59,6 +60,9 @@ def add_summary(commands: Any) -> None:
             "--seed 1\n"
             "  npskit summary survey.tsv --score q1 --delimiter tab\n"
             "  npskit summary survey.parquet --score answer --format csv\n"
+            "  npskit summary 'exports/*.csv.gz' --score answer\n"
+            "  npskit summary survey.xlsx --sheet Answers --score answer\n"
+            "  npskit summary counts.csv --counts --format json\n"
             "  npskit summary --example --plot answers.png\n"
             "\n"
             "The interval is npskit.confidence_interval's: weighted answers use the\n"
@@ -109,12 +113,14 @@ def run_summary(args: argparse.Namespace) -> int:
         print(_summary_csv(result, interval, file=str(path), score=score, weight=weight), end="")
     else:
         text = _summary_text(result, label=label, score=score, weight=weight)
+        if args.counts and args.score is None:  # a counts table has no column of answers
+            text = text.replace(f"of column {score!r} in", "of the counts table", 1)
         print(terminal_safe(_with_interval(text, interval)))
     return 0
 
 
 def _plot_summary(
-    path: str, file: DataFile, score: str, weight: str | None, result: Tally, scale: Scale
+    path: str, file: list[DataFile], score: str, weight: str | None, result: Tally, scale: Scale
 ) -> None:
     counts = answer_histogram(file, score, weight=weight, scale=scale)
     save_plot(path, DISTRIBUTION_SIZE, lambda ax: draw_distribution(ax, counts, result, scale))

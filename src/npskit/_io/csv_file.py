@@ -19,7 +19,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import lzma
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -66,6 +68,16 @@ def csv_chunks(file: DataFile, names: Sequence[str]) -> Iterator[Chunk]:
             raise DataFileError(_decoding_problem(file)) from None
         except csv.Error as error:
             raise DataFileError(f"{file.where(reader.line_num)}: malformed CSV: {error}") from None
+        except DataFileError:
+            raise
+        except (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error) as error:
+            kind = file.compression
+            if kind is None:
+                raise
+            raise DataFileError(
+                f"{file.label} is {kind}-compressed but cannot be decompressed: {error}; "
+                "check that the file is complete"
+            ) from None
 
 
 def csv_header(file: DataFile) -> list[str] | None:
