@@ -203,10 +203,14 @@ def answer_histogram(
                 f"{part.label}: a chart of the answers needs one row per answer, not a "
                 "counts table; leave out --plot"
             )
-        reader: Callable[..., Iterator[tuple[Any, Any]]] = csv_answers
-        if part.kind != "csv":
-            reader = parquet_answers if part.kind == "parquet" else xlsx_answers
-        for scores, weights in reader(part, score, weight):
+        chunks: Iterator[tuple[Any, Any]]
+        if part.kind == "parquet":
+            chunks = parquet_answers(part, score, weight)
+        elif part.kind == "xlsx":
+            chunks = xlsx_answers(part, score, weight)
+        else:
+            chunks = csv_answers(part, score, weight, scale)
+        for scores, weights in chunks:
             present = ~np.isnan(scores) if scores.dtype.kind == "f" else np.ones(len(scores), bool)
             index = scores[present].astype(np.intp) - scale.low
             used = None if weights is None else weights[present]
