@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import npskit
 from npskit import InputWarning, Scale
 from npskit._io.dates import check_date_options, local_time_text, parse_date_text
 from npskit._io.files import count_file, tally_file
@@ -176,3 +177,37 @@ def test_offset_timestamps_in_memory_keep_the_local_day() -> None:
         )
     rows = series.to_dict()["rows"]
     assert [(row["period"], row["n"]) for row in rows] == [("2025-12", 1), ("2026-01", 2)]
+
+
+def test_public_tally_file_takes_the_reading_options(tmp_path: Path) -> None:
+    # An Excel-Europe export: cp1252, ';', CRLF, decimal-comma weights, a missing marker.
+    rows = [("9", "1,5"), ("3", "0,5"), ("-99", "2,0"), ("10", "1,0"), ("7", "2,5")]
+    # The column names, then a line of question texts (skipped), then the data.
+    text = "answer;poids\r\nRecommandé ?;Poids\r\n" + "".join(f"{a};{w}\r\n" for a, w in rows)
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("cp1252"))
+    result = npskit.tally_file(
+        path,
+        "answer",
+        weight="poids",
+        delimiter=";",
+        encoding="cp1252",
+        header_rows=2,
+        decimal=",",
+        missing_values=["-99"],
+    )
+    assert isinstance(result, npskit.Tally)
+    # Independent: promoters 9 and 10 weigh 1.5 + 1.0, the detractor 0.5, the passive 2.5.
+    assert (result.promoters, result.detractors, result.passives) == (2.5, 0.5, 2.5)
+    assert result.n_missing == 1
+
+
+def test_public_tally_file_warns_on_a_narrow_scale_and_takes_presets(tmp_path: Path) -> None:
+    path = tmp_path / "stars.csv"
+    path.write_text("stars\n1\n5\n4\n5\n2\n")
+    with pytest.warns(npskit.InputWarning, match="1-5"):
+        npskit.tally_file(path, "stars")
+    five = npskit.tally_file(path, "stars", scale="1-5")
+    assert (five.detractors, five.passives, five.promoters) == (2, 1, 2)
+    with pytest.raises(ValueError, match="preset"):
+        npskit.tally_file(path, "stars", scale="1-4")

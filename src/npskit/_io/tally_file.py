@@ -12,11 +12,11 @@ import os
 from collections.abc import Sequence
 
 from npskit._core.grouped import GroupedTally
-from npskit._core.scale import STANDARD_SCALE, Scale, scale_type_message
+from npskit._core.scale import Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
 from npskit._counting.keys import column_names
-from npskit.typing import NanPolicy
+from npskit.typing import NanPolicy, ScalePreset
 
 from .files import count_file
 from .parts import expand_paths
@@ -32,9 +32,13 @@ def tally_file(
     by: str | Sequence[str] = (),
     weight: str | None = None,
     nan_policy: NanPolicy = "omit",
-    scale: Scale = STANDARD_SCALE,
+    scale: Scale | ScalePreset | None = None,
     delimiter: str = ",",
     sheet: str | None = None,
+    encoding: str = "utf-8",
+    header_rows: int = 1,
+    decimal: str = ".",
+    missing_values: Sequence[str] = (),
 ) -> Tally | GroupedTally:
     """Count the answers in a data file (or several), in total or per group.
 
@@ -59,12 +63,28 @@ def tally_file(
         Column of survey weights.
     nan_policy : {"omit", "raise"}, default "omit"
         As for :func:`npskit.tally`.
-    scale : Scale, default the standard 0-10 scale
-        Scale of the answers.
+    scale : Scale or str, optional
+        Scale of the answers: a :class:`Scale`, or a preset name such as
+        ``"1-5"`` (see :meth:`Scale.preset`). By default the standard 0-10
+        scale, and then a column whose answers all lie in 1..7 (no answer can
+        be a promoter) raises an :class:`~npskit.InputWarning` naming the
+        presets that fit; ``scale=Scale()`` reads 0-10 without the check.
     delimiter : str, default ","
-        Field separator of CSV files.
+        Field separator of CSV files (``";"`` for Excel exports in countries
+        that write decimal commas).
     sheet : str, optional
         Worksheet of Excel files; by default the first.
+    encoding : str, default "utf-8"
+        Text encoding of CSV files (``"cp1252"`` for Excel's CSV on
+        Western-European Windows); a UTF-8 byte-order mark is skipped.
+    header_rows : int, default 1
+        Lines before the data in CSV files: the first names the columns, the
+        others are skipped (3 for a Qualtrics export, 2 for SurveyMonkey).
+    decimal : {".", ","}, default "."
+        Decimal mark of the weights in CSV files.
+    missing_values : sequence of str, default ()
+        Cell texts that mean a missing value besides a blank cell, such as
+        ``("NA", "N/A", "-", "-99")``.
 
     Returns
     -------
@@ -104,11 +124,39 @@ def tally_file(
     >>> by_channel = npskit.tally_file(npskit.example_path(), "answer", by="channel")
     >>> [key for key, _ in by_channel]
     [('chat',), ('email',), ('phone',)]
+
+    A Qualtrics export (three header lines) on a 1-5 question:
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "qualtrics.csv").write_text(
+    ...     "Q1,Q2\\n"
+    ...     "How likely...,Channel\\n"
+    ...     '{""ImportId"":""QID1""},{""ImportId"":""QID2""}\\n'
+    ...     "5,chat\\n4,chat\\n1,email\\nNA,email\\n"
+    ... )
+    >>> npskit.tally_file(
+    ...     folder / "qualtrics.csv", "Q1", scale="1-5", header_rows=3, missing_values=["NA"]
+    ... )
+    Tally(detractors=1, passives=1, promoters=1, n_missing=1)
     """
     check_choice("nan_policy", nan_policy, ("omit", "raise"))
-    if not isinstance(scale, Scale):
+    if isinstance(scale, str):
+        scale = Scale.preset(scale)
+    elif scale is not None and not isinstance(scale, Scale):
         raise TypeError(scale_type_message(scale))
     keys = column_names("by", by)
-    files = [DataFile(path, delimiter=delimiter, sheet=sheet) for path in expand_paths(source)]
+    files = [
+        DataFile(
+            path,
+            delimiter=delimiter,
+            sheet=sheet,
+            encoding=encoding,
+            header_rows=header_rows,
+            decimal=decimal,
+            missing_values=missing_values,
+        )
+        for path in expand_paths(source)
+    ]
     grouped = count_file(files, score, keys, weight=weight, nan_policy=nan_policy, scale=scale)
     return grouped if keys else grouped.total
