@@ -222,7 +222,9 @@ def counts_layout(args: argparse.Namespace, first: DataFile) -> CountsLayout | N
         )
     header = file_columns(first) or []
     missing = args.n_missing or (DEFAULT_N_MISSING if DEFAULT_N_MISSING in header else None)
-    points = [str(point) for point in range(11)]
+    chosen = getattr(args, "scale", None)  # --scale, when the subcommand has it
+    low, high = (0, 10) if chosen is None else (chosen.low, chosen.high)
+    points = [str(point) for point in range(low, high + 1)]
     if args.categories is not None or sums or all(name in header for name in DEFAULT_CATEGORIES):
         d, p, q = args.categories or DEFAULT_CATEGORIES
         return CountsLayout(
@@ -233,7 +235,8 @@ def counts_layout(args: argparse.Namespace, first: DataFile) -> CountsLayout | N
     shown = ", ".join(repr(name) for name in header[:20])
     raise DataFileError(
         f"{first.label}: --counts reads columns {', '.join(DEFAULT_CATEGORIES)}, or one "
-        f"column per answer 0 to 10, or with --score one row per answer and a count column; "
+        f"column per answer {low} to {high}, or with --score one row per answer and a count "
+        "column; "
         f"this file has neither (its columns: {shown}): name the columns with "
         "--categories D,P,Q, or --score ANSWER --count COUNT"
     )
