@@ -36,7 +36,6 @@ from .statistics import (
     RESAMPLING_INTERVAL,
     segment_rows,
     segment_statistics,
-    sort_rows,
     total_row,
 )
 
@@ -302,11 +301,17 @@ def breakdown(
         n_resamples=resamples,
     )
     fit = shrink(grouped, confidence_level=level) if shrinkage or order == "shrunk" else None
-    rows = segment_rows(grouped, columns, level=level, threshold=threshold, fit=fit)
-    if order is not None:
-        rows = sort_rows(rows, order, ascending)
+    rows = segment_rows(
+        grouped,
+        columns,
+        level=level,
+        threshold=threshold,
+        fit=fit,
+        order=order,
+        ascending=ascending,
+    )
     return Breakdown(
-        rows=tuple(rows),
+        rows=rows,
         names=grouped.names,
         total=total_row(
             grouped,

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._stats.normal import z_quantile
+from npskit._stats.roots import decreasing_roots
 from npskit._stats.tango import EDGE, score_statistic, tango_bounds, tango_bounds_array
 
 __all__ = [
@@ -33,7 +34,7 @@ Floats = npt.NDArray[np.float64]
 MAX_Z = 38.0
 """Largest |z| the MOVER inversion searches; beyond it the p-value underflows."""
 
-_THETA_STEPS = 56  # halvings of [0, pi/2]: below double precision (pi / 2^57 < 3e-17)
+_THETA_TOLERANCE = math.pi * 2.0**-57  # as 56 halvings of [0, pi/2]: below double precision
 
 
 def mover_limits(e0: Any, l0: Any, u0: Any, e1: Any, l1: Any, u1: Any) -> tuple[Any, Any]:
@@ -86,22 +87,22 @@ def mover_statistic(b: Floats, c: Floats) -> Floats:
     ``l1`` and ``u0`` Tango bounds solving ``Z1(l1) = z`` and ``Z0(u0) = -z``.
     It touches 0 where ``(e1 - l1, u0 - e0) = |e1 - e0| (cos t, sin t)`` for
     some angle ``t`` in ``[0, pi/2]`` with ``Z1(l1) + Z0(u0) = 0``; that sum
-    decreases in ``t``, so one bisection over ``t`` for all rows at once
-    finds it, and ``z = Z1(l1)``. A Tango bound stuck at -1 or 1 (a score
+    decreases in ``t``, so one root search over ``t`` for all rows at once
+    (the vectorised Illinois method of :mod:`npskit._stats.roots`, on
+    ``arctan Z1 - arctan(-Z0)``, finite where a side is infinite) finds it,
+    and ``z = Z1(l1)``. A Tango bound stuck at -1 or 1 (a score
     that never reaches ``z``) counts as an infinite ``Z``, which makes the
     root the larger of the two sides' ``z``. A negative difference is the
     positive one of the mirrored counts (promoters and detractors swapped).
     """
     angle = _Angle(b, c)
-    start = np.zeros(len(angle.centre))
-    stop = np.full(len(angle.centre), 0.5 * math.pi)
-    for _ in range(_THETA_STEPS):
-        middle = 0.5 * (start + stop)
-        z1, z0 = angle.sides(middle)
-        larger = z1 > z0  # Z1(l1) + Z0(u0) > 0: the angle is too small
-        start = np.where(larger, middle, start)
-        stop = np.where(larger, stop, middle)
-    return angle.statistic(0.5 * (start + stop))
+    low = np.zeros(len(angle.centre))
+    high = np.full(len(angle.centre), 0.5 * math.pi)
+    everything = np.arange(len(low))
+    gap_low, gap_high = angle.gap(low, everything), angle.gap(high, everything)
+    theta = decreasing_roots(angle.gap, low, high, gap_low, gap_high, xtol=_THETA_TOLERANCE)
+    theta = np.where(gap_low <= 0.0, 0.0, np.where(gap_high > 0.0, high, theta))
+    return angle.statistic(theta)
 
 
 def mover_statistic_one(c0: tuple[float, float, float], c1: tuple[float, float, float]) -> float:
@@ -118,8 +119,7 @@ def mover_statistic_one(c0: tuple[float, float, float], c1: tuple[float, float, 
         return 0.0
 
     def gap(theta: float) -> float:
-        z1, z0 = angle.sides(np.array([theta]))
-        return float(np.arctan(z1[0]) - np.arctan(z0[0]))
+        return float(angle.gap(np.array([theta]), slice(None))[0])
 
     low_end, high_end = 0.0, 0.5 * math.pi
     if gap(low_end) <= 0.0:
@@ -144,17 +144,28 @@ class _Angle:
         self.p1 = np.where(self.flip, c[:, 0], c[:, 2])
         self.e0 = (self.p0 - self.d0) / self.nb
         self.e1 = (self.p1 - self.d1) / self.nc
-        self.gap = np.abs(self.centre)
+        self.width = np.abs(self.centre)
 
-    def sides(self, theta: Floats) -> tuple[Floats, Floats]:
+    def sides(self, theta: Floats, rows: Any = slice(None)) -> tuple[Floats, Floats]:
         """``Z1(l1)`` and ``-Z0(u0)`` at angle ``theta`` (infinite past the edges)."""
-        lower1 = self.e1 - self.gap * np.cos(theta)
-        upper0 = self.e0 + self.gap * np.sin(theta)
+        width = self.width[rows]
+        lower1 = self.e1[rows] - width * np.cos(theta)
+        upper0 = self.e0[rows] + width * np.sin(theta)
         beyond1 = lower1 < -1.0 + EDGE
         beyond0 = upper0 > 1.0 - EDGE
-        z1 = score_statistic(self.p1, self.d1, self.nc, np.where(beyond1, -1.0 + EDGE, lower1))
-        z0 = -score_statistic(self.p0, self.d0, self.nb, np.where(beyond0, 1.0 - EDGE, upper0))
+        z1 = score_statistic(
+            self.p1[rows], self.d1[rows], self.nc[rows], np.where(beyond1, -1.0 + EDGE, lower1)
+        )
+        z0 = -score_statistic(
+            self.p0[rows], self.d0[rows], self.nb[rows], np.where(beyond0, 1.0 - EDGE, upper0)
+        )
         return np.where(beyond1, np.inf, z1), np.where(beyond0, np.inf, z0)
+
+    def gap(self, theta: Floats, rows: Any) -> Floats:
+        """``arctan Z1(l1) - arctan(-Z0(u0))``: decreasing in ``theta``, finite, 0 at the root."""
+        z1, z0 = self.sides(theta, rows)
+        result: Floats = np.arctan(z1) - np.arctan(z0)
+        return result
 
     def statistic(self, theta: Floats) -> Floats:
         """The signed statistic at the root angle ``theta``, capped at ``MAX_Z``."""
