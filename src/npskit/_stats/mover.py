@@ -34,6 +34,7 @@ Floats = npt.NDArray[np.float64]
 MAX_Z = 38.0
 """Largest |z| the MOVER inversion searches; beyond it the p-value underflows."""
 
+_GAP_NOISE = 1e-12  # the angle equation's rounding noise: its two sides cancel near the root
 _THETA_TOLERANCE = math.pi * 2.0**-57  # as 56 halvings of [0, pi/2]: below double precision
 
 
@@ -98,9 +99,27 @@ def mover_statistic(b: Floats, c: Floats) -> Floats:
     angle = _Angle(b, c)
     low = np.zeros(len(angle.centre))
     high = np.full(len(angle.centre), 0.5 * math.pi)
-    everything = np.arange(len(low))
-    gap_low, gap_high = angle.gap(low, everything), angle.gap(high, everything)
-    theta = decreasing_roots(angle.gap, low, high, gap_low, gap_high, xtol=_THETA_TOLERANCE)
+    gap_low, gap_high = angle.gap(low), angle.gap(high)
+    # First guess: with Wald bounds in place of Tango's the root angle is
+    # atan2(se0, se1), se the standard errors of the two NPS.
+    spreads = [
+        np.maximum((p + d) / n - e * e, 0.0) / n
+        for p, d, n, e in (
+            (angle.p0, angle.d0, angle.nb, angle.e0),
+            (angle.p1, angle.d1, angle.nc, angle.e1),
+        )
+    ]
+    theta = decreasing_roots(
+        _angle_gap,
+        low,
+        high,
+        gap_low,
+        gap_high,
+        xtol=_THETA_TOLERANCE,
+        ftol=_GAP_NOISE,
+        args=angle.args(),
+        guess=np.arctan2(np.sqrt(spreads[0]), np.sqrt(spreads[1])),
+    )
     theta = np.where(gap_low <= 0.0, 0.0, np.where(gap_high > 0.0, high, theta))
     return angle.statistic(theta)
 
@@ -119,7 +138,7 @@ def mover_statistic_one(c0: tuple[float, float, float], c1: tuple[float, float, 
         return 0.0
 
     def gap(theta: float) -> float:
-        return float(angle.gap(np.array([theta]), slice(None))[0])
+        return float(angle.gap(np.array([theta]))[0])
 
     low_end, high_end = 0.0, 0.5 * math.pi
     if gap(low_end) <= 0.0:
@@ -146,26 +165,17 @@ class _Angle:
         self.e1 = (self.p1 - self.d1) / self.nc
         self.width = np.abs(self.centre)
 
-    def sides(self, theta: Floats, rows: Any = slice(None)) -> tuple[Floats, Floats]:
-        """``Z1(l1)`` and ``-Z0(u0)`` at angle ``theta`` (infinite past the edges)."""
-        width = self.width[rows]
-        lower1 = self.e1[rows] - width * np.cos(theta)
-        upper0 = self.e0[rows] + width * np.sin(theta)
-        beyond1 = lower1 < -1.0 + EDGE
-        beyond0 = upper0 > 1.0 - EDGE
-        z1 = score_statistic(
-            self.p1[rows], self.d1[rows], self.nc[rows], np.where(beyond1, -1.0 + EDGE, lower1)
-        )
-        z0 = -score_statistic(
-            self.p0[rows], self.d0[rows], self.nb[rows], np.where(beyond0, 1.0 - EDGE, upper0)
-        )
-        return np.where(beyond1, np.inf, z1), np.where(beyond0, np.inf, z0)
+    def args(self) -> tuple[Floats, ...]:
+        """The per-row values :func:`_sides` and :func:`_angle_gap` take after the angle."""
+        return (self.e1, self.e0, self.width, self.p1, self.d1, self.nc, self.p0, self.d0, self.nb)
 
-    def gap(self, theta: Floats, rows: Any) -> Floats:
-        """``arctan Z1(l1) - arctan(-Z0(u0))``: decreasing in ``theta``, finite, 0 at the root."""
-        z1, z0 = self.sides(theta, rows)
-        result: Floats = np.arctan(z1) - np.arctan(z0)
-        return result
+    def sides(self, theta: Floats) -> tuple[Floats, Floats]:
+        """``Z1(l1)`` and ``-Z0(u0)`` at angle ``theta`` (infinite past the edges)."""
+        return _sides(theta, *self.args())
+
+    def gap(self, theta: Floats) -> Floats:
+        """``arctan Z1(l1) - arctan(-Z0(u0))`` (see :func:`_angle_gap`)."""
+        return _angle_gap(theta, *self.args())
 
     def statistic(self, theta: Floats) -> Floats:
         """The signed statistic at the root angle ``theta``, capped at ``MAX_Z``."""
@@ -174,3 +184,22 @@ class _Angle:
         signed = np.where(self.flip, -magnitude, magnitude)
         result: Floats = np.where(self.centre == 0.0, 0.0, signed)
         return result
+
+
+def _sides(theta: Floats, *values: Floats) -> tuple[Floats, Floats]:
+    """``Z1(l1)`` and ``-Z0(u0)`` at angle ``theta`` for rows given by :meth:`_Angle.args`."""
+    e1, e0, width, p1, d1, nc, p0, d0, nb = values
+    lower1 = e1 - width * np.cos(theta)
+    upper0 = e0 + width * np.sin(theta)
+    beyond1 = lower1 < -1.0 + EDGE
+    beyond0 = upper0 > 1.0 - EDGE
+    z1 = score_statistic(p1, d1, nc, np.where(beyond1, -1.0 + EDGE, lower1))
+    z0 = -score_statistic(p0, d0, nb, np.where(beyond0, 1.0 - EDGE, upper0))
+    return np.where(beyond1, np.inf, z1), np.where(beyond0, np.inf, z0)
+
+
+def _angle_gap(theta: Floats, *values: Floats) -> Floats:
+    """``arctan Z1(l1) - arctan(-Z0(u0))``: decreasing in ``theta``, finite, 0 at the root."""
+    z1, z0 = _sides(theta, *values)
+    result: Floats = np.arctan(z1) - np.arctan(z0)
+    return result

@@ -33,71 +33,101 @@ __all__ = ["decreasing_roots"]
 Floats = npt.NDArray[np.float64]
 Positions = npt.NDArray[np.intp]
 
+_EPS = 2.220446049250313e-16
 _ILLINOIS_STEPS = 24  # rows still open after this many steps bisect (none seen in tests)
 _MAX_STEPS = _ILLINOIS_STEPS + 60  # bisection reaches double precision in 56 halvings
 
 
 def decreasing_roots(
-    gap: Callable[[Floats, Positions], Floats],
+    gap: Callable[..., Floats],
     low: Floats,
     high: Floats,
     gap_low: Floats,
     gap_high: Floats,
     *,
     xtol: float,
+    ftol: float = 0.0,
+    args: tuple[Floats, ...] = (),
     guess: Floats | None = None,
 ) -> Floats:
     """For every row, the point where the decreasing ``gap`` falls from > 0 to <= 0.
 
-    ``gap(x, rows)`` evaluates the functions of the rows at the positions
-    ``rows`` at the points ``x``. Each row needs ``gap_low > 0 >= gap_high``
-    at its ends ``low < high`` (rows that do not are returned as the midpoint
-    of their ends: the caller settles them first). ``guess`` (optional) is
-    tried first where it lies inside the bracket. The result is within
-    ``xtol`` (absolute) or one double of the boundary.
+    ``gap(x, *row_args)`` evaluates the functions of some rows at the points
+    ``x``, given those rows of ``args`` (arrays with one value per row). Each
+    row needs ``gap_low > 0 >= gap_high`` at its ends ``low < high`` (rows
+    that do not are returned as the midpoint of their ends: the caller settles
+    them first). ``guess`` (optional) is tried first where it lies inside the
+    bracket. A row is settled when its bracket is narrower than ``xtol`` (or
+    than two doubles), or where
+    ``|gap| <= ftol``: the rounding noise of ``gap`` near its root, where the
+    sign of ``gap`` no longer tells which side the root is on.
     """
-    a, b = low.astype(np.float64), high.astype(np.float64)
-    fa, fb = gap_low.astype(np.float64), gap_high.astype(np.float64)
-    kept = np.zeros(len(a), dtype=np.int8)  # +1: ``a`` was moved last; -1: ``b``
-    last_x = np.full(len(a), np.nan)
-    settled = np.full(len(a), np.nan)
-    rows = np.flatnonzero((fa > 0.0) & ~(fb > 0.0) & _open(a, b, xtol))
+    result: Floats = 0.5 * (low + high)
+    rows = np.flatnonzero((gap_low > 0.0) & ~(gap_high > 0.0) & _open(low, high, xtol))
+    a, b, fa, fb = (np.asarray(v, dtype=np.float64)[rows] for v in (low, high, gap_low, gap_high))
+    tried = None if guess is None else guess[rows]
+    values = tuple(arg[rows] for arg in args)
+    rose = np.zeros(len(rows), dtype=bool)  # the last step moved ``a`` (else ``b``)
+    done = np.zeros(len(rows), dtype=bool)
     for count in range(_MAX_STEPS):
         if len(rows) == 0:
             break
-        ra, rb, rfa, rfb = a[rows], b[rows], fa[rows], fb[rows]
-        last = kept[rows]
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            x = (ra * rfb - rb * rfa) / (rfb - rfa)
         bisect = count >= _ILLINOIS_STEPS
-        # A point that rounds onto an end moves one double inside: if the root
-        # is there, the bracket closes.
-        x = np.where(x <= ra, np.nextafter(ra, rb), np.where(x >= rb, np.nextafter(rb, ra), x))
-        x = np.where(bisect | np.isnan(x), 0.5 * (ra + rb), x)
-        if count == 0 and guess is not None:
-            tried = guess[rows]
-            x = np.where((tried > ra) & (tried < rb), tried, x)
-        fx = gap(x, rows)
+        if bisect:
+            x = 0.5 * (a + b)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                x = (a * fb - b * fa) / (fb - fa)
+            if tried is not None and count == 0:
+                x = np.where((tried > a) & (tried < b), tried, x)
+            _keep_inside(x, a, b)
+        fx = gap(x, *values)
         above = fx > 0.0
-        # Illinois: an end kept twice in a row has its function value halved.
-        rfb = np.where(above & (last == 1), 0.5 * rfb, rfb)
-        rfa = np.where(~above & (last == -1), 0.5 * rfa, rfa)
-        na, nb = np.where(above, x, ra), np.where(above, rb, x)
-        a[rows], b[rows] = na, nb
-        fa[rows] = np.where(above, fx, rfa)
-        fb[rows] = np.where(above, rfb, fx)
-        kept[rows] = np.where(above, 1, -1)
-        # A step as small as the precision wanted: the iterate is the root (the
-        # function is only known to its rounding noise there).
-        previous = last_x[rows]
-        last_x[rows] = x
-        precision = 4.0 * np.maximum(xtol, np.spacing(np.abs(x)))
-        tiny = (not bisect) & (np.abs(x - previous) <= precision)
-        tiny |= fx == 0.0
-        settled[rows[tiny]] = x[tiny]
-        rows = rows[_open(na, nb, xtol) & ~tiny]
-    result: Floats = np.where(np.isnan(settled), 0.5 * (a + b), settled)
+        if count:
+            # Anderson-Bjorck: the function value at an end kept twice in a row
+            # is scaled by 1 - f(x) / f(moving end), or halved (Illinois) when
+            # that is not positive; the more the moving end stalls, the harder
+            # the pull.
+            for again, moving, kept in ((above & rose, fa, fb), (~above & ~rose, fb, fa)):
+                if again.any():
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        scale = 1.0 - fx[again] / moving[again]
+                    kept[again] *= np.where(scale > 0.0, scale, 0.5)
+        np.copyto(a, x, where=above)
+        np.copyto(fa, fx, where=above)
+        below = ~above
+        np.copyto(b, x, where=below)
+        np.copyto(fb, fx, where=below)
+        rose = above
+        # A value within the function's noise settles the row at ``x``; a
+        # bracket as narrow as the precision wanted at its midpoint.
+        tiny = np.abs(fx) <= ftol
+        leave = tiny
+        leave |= (b - a) <= xtol + _EPS * np.abs(a)
+        leave &= ~done
+        if leave.any():
+            result[rows[leave]] = np.where(tiny, x, 0.5 * (a + b))[leave]
+            done |= leave
+            if 8 * np.count_nonzero(done) >= len(done):  # compact once enough rows are done
+                keep = ~done
+                rows, a, b, fa, fb, rose, done = (v[keep] for v in (rows, a, b, fa, fb, rose, done))
+                values = tuple(v[keep] for v in values)
+    if len(rows):
+        open_rows = ~done
+        result[rows[open_rows]] = 0.5 * (a + b)[open_rows]
     return result
+
+
+def _keep_inside(x: Floats, a: Floats, b: Floats) -> None:
+    """Move points at or beyond an end one double inside it; NaN to the midpoint."""
+    outside = ~((x > a) & (x < b))
+    if outside.any():
+        ao, bo, xo = a[outside], b[outside], x[outside]
+        x[outside] = np.where(
+            xo <= ao,
+            np.nextafter(ao, bo),
+            np.where(xo >= bo, np.nextafter(bo, ao), 0.5 * (ao + bo)),
+        )
 
 
 def _open(a: Floats, b: Floats, xtol: float) -> npt.NDArray[np.bool_]:

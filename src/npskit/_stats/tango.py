@@ -37,6 +37,7 @@ EDGE = 1e-13
 """How far inside (-1, 1) the bound searches start: the statistic is 0/0 at the ends."""
 
 _EPS = 2.220446049250313e-16
+_GAP_NOISE = 1e-14  # rounding noise of arctan(Z - z) near the bound
 _TOLERANCE = 2.0**-55  # as 56 halvings of [-1, 1]: below double precision (2 / 2^56 < 3e-17)
 
 
@@ -126,11 +127,19 @@ def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Any, Any]:
         above = gap_high >= 0.0  # root at or above +1
 
         # arctan keeps the huge scores near the ends from stalling regula falsi.
-        def gap(x: Any, rows: Any, target: float = target) -> Any:
-            return np.arctan(score_statistic(p[rows], d[rows], n[rows], x) - target)
+        def gap(x: Any, p: Any, d: Any, n: Any, target: float = target) -> Any:
+            return np.arctan(score_statistic(p, d, n, x) - target)
 
         root = decreasing_roots(
-            gap, low, high, gap_low, gap_high, xtol=_TOLERANCE, guess=centre - target * spread
+            gap,
+            low,
+            high,
+            gap_low,
+            gap_high,
+            xtol=_TOLERANCE,
+            ftol=_GAP_NOISE,
+            args=(p, d, n),
+            guess=centre - target * spread,
         )
         bound = np.where(below, -1.0, np.where(above, 1.0, root))
         bounds.append(bound.reshape(shape))
