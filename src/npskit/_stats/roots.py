@@ -102,15 +102,14 @@ def decreasing_roots(
         # A value within the function's noise settles the row at ``x``; a
         # bracket as narrow as the precision wanted at its midpoint.
         tiny = np.abs(fx) <= ftol
-        leave = tiny
-        leave |= (b - a) <= xtol + _EPS * np.abs(a)
-        leave &= ~done
+        leave = (tiny | ((b - a) <= xtol + _EPS * np.abs(a))) & ~done
         if leave.any():
             result[rows[leave]] = np.where(tiny, x, 0.5 * (a + b))[leave]
             done |= leave
             if 8 * np.count_nonzero(done) >= len(done):  # compact once enough rows are done
                 keep = ~done
-                rows, a, b, fa, fb, rose, done = (v[keep] for v in (rows, a, b, fa, fb, rose, done))
+                rows, rose, done = rows[keep], rose[keep], done[keep]
+                a, b, fa, fb = a[keep], b[keep], fa[keep], fb[keep]
                 values = tuple(v[keep] for v in values)
     if len(rows):
         open_rows = ~done
