@@ -52,6 +52,9 @@ def factorize(column: Any, name: str) -> Factor:
     if kind == "pyarrow":
         if hasattr(column, "combine_chunks"):
             column = column.combine_chunks()
+        factor = _factorize_arrow_text(column)
+        if factor is not None:
+            return factor
         return _factorize_numpy(np.asarray(column.to_numpy(zero_copy_only=False)), name)
     if isinstance(column, np.ndarray):
         return _factorize_numpy(column, name)
@@ -142,6 +145,8 @@ def _factorize_polars(column: Any, name: str) -> Factor:
     dtype = column.dtype
     if dtype.is_numeric() and column.null_count() == 0:
         return _factorize_numpy(np.asarray(column.to_numpy()), name)
+    if isinstance(dtype, (pl.Categorical, pl.Enum)) or dtype == pl.String:
+        return _polars_physical(column, pl)
     present = column.drop_nulls().unique()
     if isinstance(dtype, pl.Enum):
         seen = set(present.to_list())
@@ -159,6 +164,59 @@ def _factorize_polars(column: Any, name: str) -> Factor:
     return Factor(
         np.asarray(codes.to_numpy(), dtype=np.intp), len(uniques), _from_list(uniques.to_list())
     )
+
+
+def _polars_physical(column: Any, pl: Any) -> Factor:
+    """Text, categorical and enum columns by polars' own codes (its physical integers).
+
+    Text is made categorical first: polars hashes it, on all cores. Codes
+    are then remapped so that code order is the documented order (enum
+    categories in their order, other text lexically), reading only the
+    distinct values.
+    """
+    is_enum = isinstance(column.dtype, pl.Enum)
+    if not is_enum and not isinstance(column.dtype, pl.Categorical):
+        column = column.cast(pl.Categorical)
+    present = column.drop_nulls().unique()
+    physical = present.to_physical().to_numpy().astype(np.int64)
+    labels = present.cast(pl.String).to_list()
+    if is_enum:
+        order = np.argsort(physical, kind="stable")
+    else:
+        order = np.array(sorted(range(len(labels)), key=labels.__getitem__), dtype=np.intp)
+    size = int(physical.max()) + 1 if len(physical) else 0
+    mapping = np.full(size + 1, -1, dtype=np.intp)  # the last slot is for nulls
+    mapping[physical[order]] = np.arange(len(order), dtype=np.intp)
+    raw = column.to_physical().fill_null(size).to_numpy()
+    return Factor(mapping[raw], len(order), _from_list([labels[i] for i in order.tolist()]))
+
+
+def _factorize_arrow_text(column: Any) -> Factor | None:
+    """A pyarrow text or dictionary array by its dictionary (None for other types).
+
+    Text is dictionary-encoded by pyarrow's own hash table; the few
+    dictionary values are then sorted (lexically) and the indices remapped.
+    """
+    import pyarrow as pa  # the caller passed a pyarrow object, so pyarrow is installed
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if not pa.types.is_dictionary(kind):
+        textual = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
+        if not any(test(kind) for test in textual):
+            return None
+        column = pc.dictionary_encode(column)
+    values = column.dictionary.to_pylist()
+    gone = [is_missing(value) for value in values]
+    present = [i for i, missing in enumerate(gone) if not missing]
+    try:
+        order = sorted(present, key=values.__getitem__)
+    except TypeError:  # values that cannot be compared keep dictionary order
+        order = present
+    mapping = np.full(len(values) + 1, -1, dtype=np.intp)  # the last slot is for nulls
+    mapping[np.array(order, dtype=np.intp)] = np.arange(len(order), dtype=np.intp)
+    indices = pc.fill_null(column.indices, len(values)).to_numpy(zero_copy_only=False)
+    return Factor(mapping[indices], len(order), _from_list([_plain(values[i]) for i in order]))
 
 
 def _plain(value: Any) -> Any:
