@@ -95,3 +95,20 @@ def test_tango_bounds_array_matches_the_scalar_brent_solution(
         ref_low, ref_high = tango_bounds(d, s, p, 0.025)
         assert lo == pytest.approx(ref_low, abs=1e-10)
         assert hi == pytest.approx(ref_high, abs=1e-10)
+
+
+def test_repeated_counts_are_solved_once_with_the_same_bounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from npskit._stats import tango
+
+    rng = np.random.default_rng(11)
+    counts = rng.integers(0, 6, size=(20_000, 3)).astype(np.float64)
+    counts = counts[counts.sum(axis=1) > 0]
+    d, s, p = counts[:, 0], counts[:, 1], counts[:, 2]
+    assert tango._repeated_counts(d, s, p) is not None
+    low, high = tango_bounds_array(d, s, p, 1.959963984540054)
+    monkeypatch.setattr(tango, "_DEDUPE_MIN", 10**9)
+    plain_low, plain_high = tango_bounds_array(d, s, p, 1.959963984540054)
+    assert np.array_equal(low, plain_low, equal_nan=True)
+    assert np.array_equal(high, plain_high, equal_nan=True)
