@@ -23,7 +23,7 @@ on the same array and in the same run:
   NaN above every number, so ``NaN >= 9`` is true and the NaN count is taken
   off the promoters).
 
-npskit counts arrays of at least 4 Mi answers in parts on all usable CPUs
+npskit counts arrays of at least 16 Mi answers in parts on all usable CPUs
 (``npskit._counting.parallel``); ``--threads 1`` times it single-threaded too
 (column ``npskit 1T``), the comparison behind "never slower than
 single-threaded".
