@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,6 +25,7 @@ def tiny_parts(cpus: int = 4) -> Iterator[None]:
         patch.setattr(parallel, "MIN_PARALLEL", 8)
         patch.setattr(parallel, "MIN_PART", 2)
         patch.setattr(parallel, "usable_cpus", lambda: cpus)
+        patch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
         yield
 
 
@@ -114,3 +116,14 @@ def test_parts_cover_the_array_once() -> None:
 
 def test_usable_cpus_is_positive() -> None:
     assert parallel.usable_cpus() >= 1
+    assert 1 <= parallel.idle_cpus() <= parallel.usable_cpus()
+
+
+def test_a_busy_machine_counts_in_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (7.5, 7.0, 6.0))
+    assert parallel.idle_cpus() == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.2, 7.0, 6.0))
+    assert parallel.idle_cpus() == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.1, 1.0, 1.0))  # this process alone
+    assert parallel.idle_cpus() == 2
