@@ -1,24 +1,27 @@
-"""Roots of many decreasing functions at once: a vectorised Illinois method.
+"""Roots of many decreasing functions at once: a vectorised Anderson-Björck search.
 
 The Tango score bounds and the MOVER test statistic solve one equation per
 segment. Bisection needs 56 evaluations of every equation to reach double
-precision; the Illinois variant of regula falsi (Dowell and Jarratt 1971)
-converges superlinearly and needs about ten. Every row keeps a bracket
-``[a, b]`` with ``g(a) > 0 >= g(b)``; a step tries the regula-falsi point,
-halving the function value kept at an end that was kept twice in a row (the
-Illinois rule), and bisects instead whenever the previous step did not halve
-the bracket, so no row ever needs more than about twice the steps of
-bisection. Rows leave the computation as soon as their bracket is as narrow
-as double precision allows, so later steps cost only the rows still open.
+precision; regula falsi with the Anderson-Björck modification converges
+superlinearly and needs about ten (fewer from a good first guess). Every row
+keeps a bracket ``[a, b]`` with ``g(a) > 0 >= g(b)``; a step takes the
+regula-falsi point and, when the same end has moved twice in a row, scales
+the function value kept at the other end by ``1 - g(x) / g(moving end)``
+(halves it, the Illinois rule, when that is not positive), so neither end
+stalls. Rows whose search is still open after ``_ILLINOIS_STEPS`` steps
+finish by bisection. Rows leave the computation as soon as they are settled,
+so later steps cost only the rows still open.
 
-It converges to the boundary of ``{g > 0}``, the same point bisection on the
-sign of ``g > 0`` converges to, with the same precision (brackets narrower
-than ``xtol`` or with no double strictly inside), and returns the midpoint of
-the last bracket, as bisection does.
+A row is settled when its bracket is as narrow as the precision asked for,
+or where ``|g|`` is within the function's rounding noise (``ftol``): there
+the sign of ``g`` no longer tells on which side the root lies, and bisection
+would wander inside the same noise band.
 
-Reference: Dowell, M., & Jarratt, P. (1971). A modified regula falsi method
-for computing the root of an equation. *BIT Numerical Mathematics*, 11(2),
-168-174. https://doi.org/10.1007/BF01934364
+References: Dowell, M., & Jarratt, P. (1971). A modified regula falsi method
+for computing the root of an equation. *BIT*, 11(2), 168-174.
+https://doi.org/10.1007/BF01934364 ; Anderson, N., & Björck, Å. (1973). A new
+high order method of regula falsi type for computing a root of an equation.
+*BIT*, 13(3), 253-264. https://doi.org/10.1007/BF01951936
 """
 
 from __future__ import annotations
