@@ -99,3 +99,24 @@ def test_large_random_text_keys_match_numpy_str_keys() -> None:
         grouped = npskit.tally_by(scores, column)
         assert grouped.keys == reference.keys
         assert np.array_equal(grouped.counts, reference.counts)
+
+
+def test_polars_text_grouped_by_polars_agrees_with_the_code_path() -> None:
+    rng = np.random.default_rng(8)
+    labels = np.array(["b", "a", "ç", "c", ""])
+    text = labels[rng.integers(0, len(labels), 5_000)].tolist()
+    for i in rng.integers(0, len(text), 40).tolist():
+        text[i] = None
+    scores = rng.integers(1, 8, len(text)).astype(np.float64)
+    scores[rng.random(len(text)) < 0.05] = np.nan
+    scale = npskit.Scale(low=1, high=7, detractor_max=3, promoter_min=6)
+    by_polars = npskit.tally_by(scores, pl.Series(text), scale=scale)
+    by_codes = npskit.tally_by(scores, np.array(text, dtype=object), scale=scale)
+    assert by_polars.keys == by_codes.keys
+    assert np.array_equal(by_polars.counts, by_codes.counts)
+    assert np.array_equal(by_polars.n_missing, by_codes.n_missing)
+    weighted = npskit.tally_by(scores, pl.Series(text), scale=scale, weights=np.ones(len(text)))
+    assert weighted.keys == by_codes.keys
+    assert np.allclose(weighted.counts, by_codes.counts)
+    with pytest.raises(ValueError, match="40 missing keys"):
+        npskit.tally_by(scores, pl.Series(text), scale=scale, missing_keys="raise")

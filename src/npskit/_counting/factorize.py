@@ -177,17 +177,24 @@ def _polars_physical(column: Any, pl: Any) -> Factor:
     is_enum = isinstance(column.dtype, pl.Enum)
     if not is_enum and not isinstance(column.dtype, pl.Categorical):
         column = column.cast(pl.Categorical)
-    present = column.drop_nulls().unique()
-    physical = present.to_physical().to_numpy().astype(np.int64)
-    labels = present.cast(pl.String).to_list()
-    if is_enum:
-        order = np.argsort(physical, kind="stable")
+    physical = column.to_physical()
+    top = int(physical.max() or 0) + 1 if len(physical) > physical.null_count() else 0
+    raw = (physical.fill_null(top) if physical.null_count() else physical).to_numpy()
+    present = np.flatnonzero(np.bincount(raw, minlength=top + 1)[:top])
+    # One row per present code, to read its text: the first rows usually hold
+    # every code; otherwise one scatter over all rows finds the rest.
+    row_of = np.full(top + 1, -1, dtype=np.intp)
+    head = raw[: 1 << 16]
+    row_of[head] = np.arange(len(head), dtype=np.intp)
+    if (row_of[present] < 0).any():
+        row_of[raw] = np.arange(len(raw), dtype=np.intp)
+    labels = column.gather(row_of[present]).cast(pl.String).to_list()
+    if is_enum:  # physical order is category order
+        order = np.arange(len(present), dtype=np.intp)
     else:
         order = np.array(sorted(range(len(labels)), key=labels.__getitem__), dtype=np.intp)
-    size = int(physical.max()) + 1 if len(physical) else 0
-    mapping = np.full(size + 1, -1, dtype=np.intp)  # the last slot is for nulls
-    mapping[physical[order]] = np.arange(len(order), dtype=np.intp)
-    raw = column.to_physical().fill_null(size).to_numpy()
+    mapping = np.full(top + 1, -1, dtype=np.intp)  # the last slot is for nulls
+    mapping[present[order]] = np.arange(len(order), dtype=np.intp)
     return Factor(mapping[raw], len(order), _from_list([labels[i] for i in order.tolist()]))
 
 

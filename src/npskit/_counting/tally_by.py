@@ -22,6 +22,7 @@ from npskit._core.validation import check_choice
 from npskit.typing import MissingKeys, NanPolicy
 
 from .alignment import check_same_index
+from .engine_groups import polars_text_counts
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
@@ -158,6 +159,16 @@ def tally_by(
     n = len(score_values)
     # Validation of answers and weights, by the same kernel as tally().
     tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
+    if len(columns) == 1 and weight_values is None:  # polars text: polars groups it
+        found = polars_text_counts(
+            columns[0], score_values, scale, raise_missing=missing_keys == "raise"
+        )
+        if found is not None:
+            found_keys, found_counts = found
+            squares = np.zeros((len(found_keys), 6))
+            return grouped_from_counts(
+                names, tuple(found_keys), found_counts, squares, weighted=False
+            )
     factors = []
     for name, column in zip(names, columns, strict=True):
         factor = factorize(column, name)
