@@ -48,11 +48,12 @@ def polars_text_counts(
         .lazy()
         .group_by("k")
         .agg(
+            n=pl.len().cast(pl.Int64),
             d=(c == 0).sum().cast(pl.Int64),
-            s=(c == 1).sum().cast(pl.Int64),
             p=(c == 2).sum().cast(pl.Int64),
             m=(c == 3).sum().cast(pl.Int64),
         )
+        .with_columns(s=pl.col("n") - pl.col("d") - pl.col("p") - pl.col("m"))
         .sort("k", nulls_last=True)
         .collect()
     )
