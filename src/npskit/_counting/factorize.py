@@ -12,6 +12,7 @@ Nothing loops over rows in Python.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -92,28 +93,32 @@ def _numeric_sequence(column: list[Any] | tuple[Any, ...]) -> npt.NDArray[Any] |
 def _python_factor(items: list[Any] | tuple[Any, ...]) -> Factor:
     """Factorise Python objects with a dict: Python's own hash table, at C speed.
 
-    ``dict.fromkeys`` finds the distinct keys in one pass; only those few are
-    then checked for being missing and sorted, and one more pass maps every row
-    to its code. Keys equal in Python are one key (``1``, ``1.0`` and ``True``
-    included). Distinct NaN objects are distinct dict keys, but all of them are
-    missing keys, so they still end up in one group.
+    One pass of ``dict.setdefault`` over the rows gives every row the first
+    row of its key (and the dict the distinct keys, in order of appearance);
+    only the distinct keys are then checked for being missing and sorted, and
+    the first rows are mapped to codes by one array look-up. Keys equal in
+    Python are one key (``1``, ``1.0`` and ``True`` included). Distinct NaN
+    objects are distinct dict keys, but all of them are missing keys, so they
+    still end up in one group.
     """
+    first: dict[Any, int] = {}
     try:
-        distinct = list(dict.fromkeys(items))
+        rows = np.fromiter(
+            map(first.setdefault, items, itertools.count()), dtype=np.intp, count=len(items)
+        )
     except TypeError as error:
         raise TypeError(f"keys must be hashable: {error}") from None
-    missing = [is_missing(value) for value in distinct]
-    present = [value for value, gone in zip(distinct, missing, strict=True) if not gone]
+    distinct = list(first)
+    starts = np.fromiter(first.values(), dtype=np.intp, count=len(distinct))
+    present = [i for i, value in enumerate(distinct) if not is_missing(value)]
     try:
-        ordered = sorted(present)
+        order = sorted(present, key=distinct.__getitem__)
     except TypeError:  # values that cannot be compared keep first-appearance order
-        ordered = present
-    index: dict[Any, int] = {value: code for code, value in enumerate(ordered)}
-    for value, gone in zip(distinct, missing, strict=True):
-        if gone:
-            index[value] = -1
-    codes = np.fromiter(map(index.__getitem__, items), dtype=np.intp, count=len(items))
-    return Factor(codes, len(ordered), _from_list([_plain(value) for value in ordered]))
+        order = present
+    mapping = np.full(len(items), -1, dtype=np.intp)
+    mapping[starts[order]] = np.arange(len(order), dtype=np.intp)
+    ordered = [_plain(distinct[i]) for i in order]
+    return Factor(mapping[rows], len(ordered), _from_list(ordered))
 
 
 def _factorize_pandas(column: Any, name: str) -> Factor:
