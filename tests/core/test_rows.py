@@ -65,3 +65,12 @@ def test_breakdown_rows_are_lazy_and_equal_to_built_rows() -> None:
     assert result[int(first.key[0])] == first
     nps = [row.nps for row in result.rows]
     assert nps == sorted(nps, reverse=True)
+
+
+def test_breakdown_results_copy_and_pickle_with_their_rows() -> None:
+    import copy
+    import pickle
+
+    result = npskit.breakdown([10, 9, 3, 8, 0, 10], ["a", "a", "b", "b", "c", "c"])
+    assert copy.deepcopy(result) == result
+    assert pickle.loads(pickle.dumps(result)) == result

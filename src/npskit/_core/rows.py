@@ -96,3 +96,14 @@ class LazyRows(Sequence[R]):
 
     def __repr__(self) -> str:
         return repr(self.materialise())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copied and pickled as the built rows (the builders are closures)."""
+        return (_built, (self.materialise(), self.keys))
+
+
+def _built(rows: tuple[R, ...], keys: Sequence[tuple[Any, ...]] | None) -> LazyRows[R]:
+    """A LazyRows whose rows are already built."""
+    made: LazyRows[R] = LazyRows(len(rows), rows.__getitem__, lambda: rows, keys=keys)
+    made.materialise()
+    return made
