@@ -23,6 +23,7 @@ from npskit._core.validation import check_choice
 from npskit.typing import Frequency, MissingKeys, NanPolicy
 
 from .alignment import check_same_index
+from .engine_groups import polars_text_counts
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
@@ -187,6 +188,16 @@ def tally_by(
     # Validation of answers and weights, by the same kernel as tally().
     tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
     periods = {} if freq is None else period_columns(freq, names, columns)
+    if len(columns) == 1 and weight_values is None and not periods:  # polars text: polars groups it
+        found = polars_text_counts(
+            columns[0], score_values, scale, raise_missing=missing_keys == "raise"
+        )
+        if found is not None:
+            found_keys, found_counts = found
+            squares = np.zeros((len(found_keys), 6))
+            return grouped_from_counts(
+                names, tuple(found_keys), found_counts, squares, weighted=False
+            )
     factors = []
     for position, (name, column) in enumerate(zip(names, columns, strict=True)):
         if position in periods:

@@ -38,7 +38,6 @@ from .statistics import (
     RESAMPLING_INTERVAL,
     segment_rows,
     segment_statistics,
-    sort_rows,
     total_row,
 )
 
@@ -211,11 +210,22 @@ def breakdown(
     as :func:`npskit.tally_by` names them. A key named like a row value
     (``n``, ``nps``, ...) becomes ``key_<name>`` in :meth:`BreakdownRow.to_dict`.
 
-    **Cost.** Counting is one vectorised pass (:func:`npskit.tally_by`); the
-    Wald-family intervals and the ``"wald"``, ``"adjusted-wald"`` and
-    ``"mover"`` comparisons are computed for all segments at once on their
-    counts, so 10^5 segments take about a second. Other methods run once per
-    segment.
+    **Cost.** Counting is one vectorised pass (:func:`npskit.tally_by`).
+    The Wald-family and ``"tango"`` intervals, the ``"wald"``,
+    ``"adjusted-wald"`` and ``"mover"`` comparisons, the multiplicity
+    adjustment, impact, flags and the shrinkage fit are computed for all
+    segments at once on their counts (Tango's bounds and the MOVER test
+    solve one equation per segment, all together, by a vectorised Illinois
+    root search, and segments sharing their counts are solved once). Rows
+    are built when first read, so 10^5 segments cost about what their
+    counting costs. Methods that cannot be vectorised run once per segment:
+    the resampling methods (``"bootstrap-percentile"`` and
+    ``"bootstrap-bca"`` intervals, ``"permutation"`` and
+    ``"bootstrap-percentile"`` comparisons: ``n_resamples`` draws per
+    segment, tens of milliseconds each at the default 10^4), and the
+    ``"exact"`` and ``"bayes"`` intervals and the ``"bayes"`` comparison (a
+    root search over tail sums or a numerical integration per segment, about
+    0.1 to 0.3 s each for segments of 100 answers); see benchmarks/README.md.
 
     References
     ----------
@@ -325,11 +335,17 @@ def breakdown(
         n_resamples=resamples,
     )
     fit = shrink(grouped, confidence_level=level) if shrinkage or order == "shrunk" else None
-    rows = segment_rows(grouped, columns, level=level, threshold=threshold, fit=fit)
-    if order is not None:
-        rows = sort_rows(rows, order, ascending)
+    rows = segment_rows(
+        grouped,
+        columns,
+        level=level,
+        threshold=threshold,
+        fit=fit,
+        order=order,
+        ascending=ascending,
+    )
     return Breakdown(
-        rows=tuple(rows),
+        rows=rows,
         names=grouped.names,
         total=total_row(
             grouped,

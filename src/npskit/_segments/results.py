@@ -178,8 +178,11 @@ class Breakdown(Table[BreakdownRow]):
 
     Attributes
     ----------
-    rows : tuple of BreakdownRow
-        One row per segment, in key order or as sorted.
+    rows : sequence of BreakdownRow
+        One row per segment, in key order or as sorted. An immutable
+        sequence that builds each row when it is first read (all of them
+        when iterated), so a breakdown of many segments costs its statistics,
+        not its row objects; it compares equal to the tuple of its rows.
     names : tuple of str
         Names of the key columns.
     total : BreakdownTotal
