@@ -12,7 +12,7 @@ from npskit._stats.hierarchical import TAU_PRIOR_SCALE, fit_hierarchical, nps_ob
 
 def _brute_force(
     y: np.ndarray, v: np.ndarray, segment: int, tail: float
-) -> tuple[float, float, float, float, float]:
+) -> tuple[float, float, float, float, float, float, float]:
     """Posterior of theta_segment, mu and tau by a dense grid over (mu, tau).
 
     Written independently of the kernel: no closed-form integration over mu.
@@ -47,7 +47,10 @@ def _brute_force(
     low = brentq(lambda q: cdf(q) - tail, -3.0, 3.0, xtol=1e-12)
     high = brentq(lambda q: cdf(q) - (1.0 - tail), -3.0, 3.0, xtol=1e-12)
     tau_mean = float(w @ np.sqrt(t2k))
-    return mean, low, high, float(w @ muk), tau_mean
+    marginal = weight.sum(axis=1)
+    tau_cdf = np.cumsum(marginal) - marginal / 2.0
+    tau_ends = np.interp([tail, 1.0 - tail], tau_cdf, tau)
+    return mean, low, high, float(w @ muk), tau_mean, float(tau_ends[0]), float(tau_ends[1])
 
 
 @pytest.mark.parametrize(
@@ -62,13 +65,15 @@ def test_posterior_matches_a_brute_force_double_integral(y: list[float], v: list
     ys, vs = np.array(y), np.array(v)
     fit = fit_hierarchical(ys, vs, tail=0.025)
     for segment in (0, len(ys) - 1):
-        mean, low, high, mu, tau = _brute_force(ys, vs, segment, 0.025)
+        mean, low, high, mu, tau, tau_low, tau_high = _brute_force(ys, vs, segment, 0.025)
         # 1e-4 on the share scale is 0.01 NPS points
         assert fit.mean[segment] == pytest.approx(mean, abs=1e-4)
         assert fit.low[segment] == pytest.approx(low, abs=1e-4)
         assert fit.high[segment] == pytest.approx(high, abs=1e-4)
     assert fit.mu == pytest.approx(mu, abs=1e-4)
     assert fit.tau_mean == pytest.approx(tau, abs=1e-3)
+    assert fit.tau_low == pytest.approx(tau_low, abs=1e-3)
+    assert fit.tau_high == pytest.approx(tau_high, abs=1e-3)
 
 
 def test_a_segment_without_answers_gets_the_predictive_law() -> None:

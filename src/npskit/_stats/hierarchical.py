@@ -146,7 +146,10 @@ def fit_hierarchical(
         low, high = float(edges[keep[0]]), float(edges[keep[-1] + 2])
     weights = np.exp(log_mass - log_mass.max())
     weights /= weights.sum()
-    tau_mean, tau_low, tau_high = _tau_summary(nodes, weights, low, high, tail)
+    tau_mean = float(weights @ nodes)
+    tau_low, tau_high = _tau_quantiles(
+        unit, np.exp(log_density - log_density.max()), low, high, tail
+    )
     keep = weights > _NEGLIGIBLE * weights.max()
     weights = weights[keep] / weights[keep].sum()
     nodes, mu_hat, v_mu = nodes[keep], mu_hat[keep], v_mu[keep]
@@ -183,19 +186,22 @@ def _log_posterior(
     return log_prior + log_like - 0.5 * np.log(total), mu_hat, 1.0 / total
 
 
-def _tau_summary(
-    nodes: Floats, weights: Floats, low: float, high: float, tail: float
-) -> tuple[float, float, float]:
-    """Posterior mean of ``tau`` and its equal-tailed interval from the quadrature.
+def _tau_quantiles(
+    unit: Floats, density: Floats, low: float, high: float, tail: float
+) -> tuple[float, float]:
+    """Equal-tailed interval of ``tau`` from its density at the Gauss-Legendre nodes.
 
-    The distribution function at each node is the weight below it plus half
-    its own, interpolated linearly between the range's ends.
+    The density is interpolated by the Legendre series through the nodes
+    (spectrally accurate for a smooth density), integrated exactly, and the
+    integral inverted on a fine grid.
     """
-    cdf = np.cumsum(weights) - weights / 2.0
-    points = np.concatenate(([low], nodes, [high]))
-    values = np.concatenate(([0.0], cdf, [1.0]))
-    ends = np.interp([tail, 1.0 - tail], values, points)
-    return float(weights @ nodes), float(ends[0]), float(ends[1])
+    series = np.polynomial.legendre.Legendre.fit(unit, density, len(unit) - 1, domain=[-1, 1])
+    grid = np.linspace(-1.0, 1.0, 4001)
+    cdf = np.maximum.accumulate(series.integ(lbnd=-1.0)(grid))
+    ends = np.interp([tail * cdf[-1], (1.0 - tail) * cdf[-1]], cdf, grid)
+    return float(low + (high - low) * (ends[0] + 1) / 2), float(
+        low + (high - low) * (ends[1] + 1) / 2
+    )
 
 
 def _mixture_quantiles(
