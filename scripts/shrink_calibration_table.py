@@ -26,8 +26,10 @@ a point interval when the fit pools fully. Its code is copied below from
 14 ms per segment, so it gets fewer replicates. "new" is ``npskit.shrink``.
 
 Writes docs/explanation/shrinkage-calibration-table.md (included by "Fair
-rankings and why the total moved"). Takes about ten minutes on a shared
-2-core machine. Run from the repository root:
+rankings and why the total moved"). Most of the time goes to the old model's
+intervals (about 14 ms per segment on a quiet core): about ten minutes quiet,
+about 40 minutes on a heavily loaded 2-core machine. Run from the repository
+root:
 
     python scripts/shrink_calibration_table.py
 """
