@@ -268,7 +268,7 @@ def shrink(
     own, keeps :math:`v_i` independent of :math:`y_i` (with its own shares a
     segment of three promoters would look precise and be shrunk too little
     [5]_); for a large segment far from the others it is conservative. The
-    model [1]_ [2]_ is
+    model of [1]_ and [2]_ is
 
     .. math::
 
