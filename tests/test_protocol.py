@@ -106,6 +106,7 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "BreakdownRow": lambda: _breakdown().rows[0],
     "BreakdownTotal": lambda: _breakdown().total,
     "Trend": _trend,
+    "SegmentTrends": lambda: npskit.trend(SCORES, MONTHS, freq="month", by=CHANNEL[: len(SCORES)]),
     "TrendRow": lambda: _trend().rows[-1],
     "OmnibusTest": lambda: _trend().omnibus,
     "LinearTrendTest": lambda: _trend().linear_trend,

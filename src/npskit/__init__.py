@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
     from ._io.examples import example_path, load_example
+    from ._io.tally_file import tally_file
     from ._monitor.chart_results import ChartPoint, ControlChart, RunsSignal
     from ._monitor.control_chart import control_chart
     from ._monitor.rolling import rolling
@@ -71,6 +72,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
     from ._stats.multiplicity import adjust_pvalues
     from ._trend.results import LinearTrendTest, OmnibusTest, Trend, TrendRow
+    from ._trend.segment_results import SegmentTrends
     from ._trend.trend import trend
 
 # Where each public name lives; the module is imported when the name is first
@@ -113,6 +115,7 @@ _LAZY = {
     "SampleSize": "_planning.sample_size",
     "SampleSizeComparison": "_planning.sample_size_compare",
     "Scale": "_core.scale",
+    "SegmentTrends": "_trend.segment_results",
     "Shares": "_core.tally",
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
@@ -157,6 +160,7 @@ _LAZY = {
     "suppress": "_fairness.suppression",
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
+    "tally_file": "_io.tally_file",
     "tally_frame": "_counting.frames",
     "target": "_monitor.target",
     "topic_impact": "_drivers.topics",
@@ -265,6 +269,7 @@ __all__ = [
     "SampleSizeComparison",
     "Scale",
     "ScoreTypeError",
+    "SegmentTrends",
     "Shares",
     "ShrinkageResult",
     "ShrunkSegment",
@@ -311,6 +316,7 @@ __all__ = [
     "suppress",
     "tally",
     "tally_by",
+    "tally_file",
     "tally_frame",
     "target",
     "topic_impact",

@@ -26,6 +26,7 @@ __all__ = [
     "PAdjustMethod",
     "PairedMethod",
     "PowerMethod",
+    "ScalePreset",
     "SortBy",
     "TopicRule",
 ]
@@ -125,4 +126,12 @@ TopicRule = Literal["shapley", "marginal"]
 ``"shapley"`` splits the impact of shared comments exactly among their topics
 (the shares add up to the impact of all topics together); ``"marginal"`` gives
 each topic the whole of every comment that mentions it (shares overlap).
+"""
+
+ScalePreset = Literal["0-10", "1-10", "1-7", "1-5", "1-3"]
+"""Names of the answer scales :meth:`npskit.Scale.preset` knows.
+
+``"0-10"`` is the standard scale; ``"1-10"`` keeps its cut points; ``"1-7"``
+and ``"1-5"`` rescale them; ``"1-3"`` is a column of NPS group codes
+(1 detractor, 2 passive, 3 promoter). See :meth:`npskit.Scale.preset`.
 """

@@ -56,3 +56,20 @@ def top_driver(answers: list[int], ratings: npt.NDArray[np.float64]) -> tuple[st
 def topic_costs(answers: list[int], tags: list[str]) -> dict[str, float]:
     result: npskit.TopicImpact = npskit.topic_impact(answers, tags, shared="marginal")
     return {row.topic: row.impact for row in result}
+
+
+def trends_per_agent(answers: list[int], dates: list[str], agents: list[str]) -> float:
+    whole: npskit.Trend = npskit.trend(answers, dates, freq="month")
+    per_agent: npskit.SegmentTrends = npskit.trend(answers, dates, freq="month", by=agents)
+    counts: npskit.GroupedTally = npskit.tally_by(answers, [agents, dates], freq={"key1": "week"})
+    monthly: npskit.Breakdown = npskit.breakdown(answers, [agents, dates], freq="month")
+    first: npskit.Trend = per_agent.trends[0]
+    return whole.linear_trend.slope + first.omnibus.statistic + counts.total.nps + len(monthly)
+
+
+def read_exports(folder: str) -> float:
+    counted: npskit.Tally | npskit.GroupedTally = npskit.tally_file(
+        [folder, "extra.csv.gz"], "answer", by=("channel",), sheet="Answers"
+    )
+    total = counted if isinstance(counted, npskit.Tally) else counted.total
+    return total.nps

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
@@ -17,11 +17,13 @@ from npskit._core.validation import (
     check_positive_int,
     check_rng,
 )
+from npskit._counting.periods import bucket_keys
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import (
     CompareMethod,
     CompareTo,
+    Frequency,
     IntervalMethod,
     MissingKeys,
     NanPolicy,
@@ -49,6 +51,7 @@ def breakdown(
     *,
     data: Any = None,
     weights: Any = None,
+    freq: Frequency | Mapping[str, Frequency] | None = None,
     confidence_level: float = 0.95,
     interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
     compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
@@ -83,6 +86,15 @@ def breakdown(
         Table to take named columns from.
     weights : array_like or str, optional
         Survey weights, one per answer, or a column name.
+    freq : {"day", "week", "month", "quarter", "year"} or mapping, optional
+        Bucket a date key into calendar periods: ``by=["agent", "date"]``
+        with ``freq="month"`` gives one segment per agent and month, the
+        month as a key column named ``"month"`` with labels such as
+        ``"2026-01"`` (see :func:`npskit.tally_by`). One frequency buckets
+        every key column of dates; a mapping such as ``{"date": "month"}``
+        names the columns (which may then hold ISO 8601 text, as the keys of
+        a GroupedTally counted from a CSV file do). With a GroupedTally it
+        applies to the key columns kept by ``by``.
     confidence_level : float, default 0.95
         Level of every interval. A segment is ``significant`` when its
         adjusted p-value is below ``1 - confidence_level``.
@@ -243,6 +255,14 @@ def breakdown(
     (-29.23, 40.0)
     >>> [r.key[0] for r in breakdown(scores, channel, sort="impact")]
     ['chat', 'email', 'phone']
+
+    NPS per agent and month, from a column of dates:
+
+    >>> import npskit
+    >>> data = npskit.load_example()
+    >>> monthly = breakdown("answer", ["agent", "date"], data=data, freq="month")
+    >>> monthly.names, monthly.rows[0].key, monthly.rows[0].n
+    (('agent', 'month'), ('A01', '2026-01'), 7)
     """
     level = check_confidence_level(confidence_level)
     chosen: IntervalMethod = check_choice(
@@ -269,6 +289,8 @@ def breakdown(
                 "data and weights must be None when scores is a GroupedTally (already counted)"
             )
         grouped = _keep_columns(scores, by)
+        if freq is not None:
+            grouped = bucket_keys(grouped, freq)
     else:
         if by is None:
             raise TypeError("by is required: the segment of each answer, or column names")
@@ -280,6 +302,7 @@ def breakdown(
             scale=scale,
             nan_policy=nan_policy,
             missing_keys=missing_keys,
+            freq=freq,
         )
     total = grouped.total
     if total.weight_sum <= 0:

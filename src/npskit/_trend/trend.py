@@ -9,7 +9,7 @@ its cost depends on the number of periods only.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, NamedTuple, get_args
+from typing import Any, overload
 
 import numpy as np
 
@@ -18,21 +18,66 @@ from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import (
-    check_choice,
-    check_confidence_level,
-    check_positive_int,
-    check_rng,
-)
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
 
 from .build import build_trend
-from .calendar import bucket, calendar, empty_tally, merge_periods, warn_if_dates
+from .calendar import (
+    bucket,
+    calendar,
+    check_lengths,
+    empty_tally,
+    merge_periods,
+    period_column,
+    warn_if_dates,
+)
+from .options import TrendOptions, check_options
 from .results import Trend
+from .segment_results import SegmentTrends
+from .segmented import Builder, answer_segments, grouped_segments
 
 __all__ = ["trend", "trend_from_tallies"]
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: None = None,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod = ...,
+    compare_method: CompareMethod = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+) -> Trend: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: Any,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod = ...,
+    compare_method: CompareMethod = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+) -> SegmentTrends: ...
 
 
 def trend(
@@ -41,6 +86,7 @@ def trend(
     *,
     period: str | None = None,
     freq: Frequency | None = None,
+    by: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
     interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
@@ -50,7 +96,7 @@ def trend(
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-) -> Trend:
+) -> Trend | SegmentTrends:
     """NPS per period, with the change from each period to the next and tests over the series.
 
     Parameters
@@ -77,6 +123,14 @@ def trend(
         Bucket dates into calendar periods. Weeks are ISO 8601 weeks, from
         Monday to Sunday, labelled ``"2026-W09"`` by ISO year and week;
         quarters start in January, April, July and October.
+    by : array_like, sequence of array_like, str or sequence of str, optional
+        One trend per segment: the segment of each answer (one key array, or
+        several for a cross of segments, as for :func:`npskit.tally_by`), or
+        with a GroupedTally the name(s) of its segment key columns. The
+        result is then a :class:`SegmentTrends`, whose trend of each segment
+        is the :class:`Trend` this function gives for that segment's answers
+        alone (its own first to last period). For the segments of each
+        period instead, use :func:`npskit.breakdown` with ``freq``.
     weights : array_like, optional
         Survey weights, as for :func:`npskit.tally`.
     confidence_level : float, default 0.95
@@ -96,16 +150,17 @@ def trend(
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Seed or generator for the resampling methods (bootstrap intervals,
         permutation and bootstrap comparisons). Each period draws from its
-        own independent stream spawned from it, so an integer seed gives the
-        same table run after run.
+        own independent stream spawned from it (with ``by``, each segment
+        from its own stream, spawned in segment order), so an integer seed
+        gives the same table run after run.
     n_resamples : int, default 10000
         Resamples of every resampling method.
 
     Returns
     -------
-    Trend
+    Trend or SegmentTrends
         One :class:`TrendRow` per period, plus ``Trend.omnibus`` and
-        ``Trend.linear_trend``.
+        ``Trend.linear_trend``; with ``by``, one such Trend per segment.
 
     Raises
     ------
@@ -194,8 +249,17 @@ def trend(
     (983, 18.2, '2026-04', -8.8)
     >>> t.omnibus.df, round(t.omnibus.statistic, 2), round(t.linear_trend.slope, 2)
     (5, 17.75, -1.92)
+
+    One trend per channel:
+
+    >>> per_channel = npskit.trend(data["answer"], data["date"], freq="month",
+    ...                            by=data["channel"])
+    >>> [key for key, _ in per_channel]
+    [('chat',), ('email',), ('phone',)]
+    >>> round(per_channel["phone"]["2026-05"].nps, 1)
+    39.0
     """
-    options = _check_options(
+    options = check_options(
         freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
     )
     if isinstance(scores, Tally):
@@ -209,7 +273,16 @@ def trend(
                 "periods and weights must be None when scores is a GroupedTally (already "
                 "counted); name its period column with period="
             )
-        return _from_tallies(*_period_column(scores, period), options)
+        if by is not None:
+            return grouped_segments(
+                scores,
+                period,
+                by,
+                freq=options.freq,
+                generator=options.generator,
+                build=_builder(options),
+            )
+        return _from_tallies(*period_column(scores, period), options)
     if period is not None:
         raise TypeError(
             "period names the period column of a GroupedTally; with answers, give the "
@@ -217,8 +290,20 @@ def trend(
         )
     if periods is None:
         raise TypeError("periods is required: the period of each answer")
-    _check_lengths(scores, periods)
+    check_lengths(scores, periods)
     freq = options.freq
+    if by is not None:
+        return answer_segments(
+            scores,
+            periods,
+            by,
+            weights=weights,
+            scale=scale,
+            nan_policy=nan_policy,
+            freq=freq,
+            generator=options.generator,
+            build=_builder(options),
+        )
     if freq is None:
         grouped = tally_by(scores, periods, weights=weights, scale=scale, nan_policy=nan_policy)
         warn_if_dates([key for (key,) in grouped.keys])
@@ -274,46 +359,13 @@ def trend_from_tallies(
     EmptyDataError
         If no answer has a period.
     """
-    options = _check_options(
+    options = check_options(
         freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
     )
     return _from_tallies(keys, tallies, options)
 
 
-class _Options(NamedTuple):
-    """The validated options of a trend."""
-
-    freq: Frequency | None
-    compare_method: CompareMethod
-    level: float
-    interval: IntervalMethod
-    adjust: PAdjustMethod
-    generator: np.random.Generator
-    n_resamples: int
-
-
-def _check_options(
-    freq: object,
-    compare_method: object,
-    confidence_level: object,
-    interval_method: object,
-    p_adjust: object,
-    rng: object,
-    n_resamples: object,
-) -> _Options:
-    """Every option of :func:`trend` and :func:`trend_from_tallies`, checked once."""
-    return _Options(
-        freq=None if freq is None else check_choice("freq", freq, get_args(Frequency)),
-        compare_method=check_choice("compare_method", compare_method, get_args(CompareMethod)),
-        level=check_confidence_level(confidence_level),
-        interval=check_choice("interval_method", interval_method, get_args(IntervalMethod)),
-        adjust=check_choice("p_adjust", p_adjust, get_args(PAdjustMethod)),
-        generator=check_rng(rng),
-        n_resamples=check_positive_int("n_resamples", n_resamples),
-    )
-
-
-def _from_tallies(keys: list[Any], tallies: list[Tally], options: _Options) -> Trend:
+def _from_tallies(keys: list[Any], tallies: list[Tally], options: TrendOptions) -> Trend:
     labels, starts, merged, n_missing_period = merge_periods(keys, tallies, options.freq)
     return _build(labels, starts, merged, n_missing_period, options)
 
@@ -323,7 +375,7 @@ def _build(
     starts: list[_dt.date | None],
     tallies: list[Tally],
     n_missing_period: int,
-    options: _Options,
+    options: TrendOptions,
 ) -> Trend:
     if not any(t.n for t in tallies):
         raise EmptyDataError(
@@ -344,35 +396,15 @@ def _build(
     )
 
 
-def _check_lengths(scores: Any, periods: Any) -> None:
-    try:
-        n_scores, n_periods = len(scores), len(periods)
-    except TypeError:
-        return  # tally_by and the bucketing raise their own errors for these
-    if n_scores != n_periods:
-        raise ValueError(
-            f"periods must give one period per answer: got {n_scores} answers and "
-            f"{n_periods} periods"
-        )
+def _builder(options: TrendOptions) -> Builder:
+    def build(
+        labels: list[Any],
+        starts: list[_dt.date | None],
+        tallies: list[Tally],
+        n_missing_period: int,
+        generator: np.random.Generator,
+    ) -> Trend:
+        chosen = options._replace(generator=generator)
+        return _build(labels, starts, tallies, n_missing_period, chosen)
 
-
-def _period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any], list[Tally]]:
-    """Each period's value and tally, summed over the other key columns."""
-    if period is None:
-        if len(grouped.names) != 1:
-            raise TypeError(
-                f"period must name the period column of a GroupedTally with several key "
-                f"columns, got none; its key columns are {grouped.names!r}"
-            )
-        position = 0
-    elif period not in grouped.names:
-        raise ValueError(
-            f"period must be a key column of the GroupedTally, got {period!r}; its key "
-            f"columns are {grouped.names!r}"
-        )
-    else:
-        others = [name for name in grouped.names if name != period]
-        if others:
-            grouped = grouped.sum_over(*others)
-        position = 0
-    return [key[position] for key in grouped.keys], list(grouped.tallies)
+    return build
