@@ -52,7 +52,7 @@ def add_breakdown(commands: Any) -> None:
             "interval, the difference from the rest of the answers with a p-value\n"
             "adjusted for the number of segments (Holm by default), the segment's impact\n"
             "on the total, and flags for small segments. With --rank shrunk, segments are\n"
-            "ranked by an empirical-Bayes shrunk NPS that is fair to small segments.\n"
+            "ranked by a Bayesian shrunk NPS that is fair to small segments.\n"
             "Blank key cells form their own segment, shown as (missing). The file is read\n"
             "in chunks."
         ),
@@ -105,7 +105,7 @@ def add_breakdown(commands: Any) -> None:
         "--rank",
         choices=("shrunk",),
         default=None,
-        help="add the empirical-Bayes shrunk NPS and rank by it (unless --sort says "
+        help="add the Bayesian shrunk NPS and rank by it (unless --sort says "
         "otherwise) (default: no shrinkage)",
     )
     parser.add_argument(

@@ -74,7 +74,7 @@ def plot_forest(
         defaults.
     estimate : {"raw", "shrunk"}, default "raw"
         Draw each segment's own NPS and confidence interval, or its
-        empirical-Bayes shrunk NPS and credible interval (needs a breakdown
+        Bayesian shrunk NPS and credible interval (needs a breakdown
         made with ``shrinkage=True``).
     ax : matplotlib.axes.Axes, optional
         Where to draw. By default a new figure is made with

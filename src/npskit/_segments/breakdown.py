@@ -114,7 +114,7 @@ def breakdown(
         Segments whose effective number of answers is below it are flagged
         ``small``; 0 flags none.
     shrinkage : bool, default False
-        Add each segment's empirical-Bayes shrunk NPS and credible interval
+        Add each segment's shrunk NPS and credible interval
         (:func:`npskit.shrink`); needs two segments with answers.
         ``sort="shrunk"`` turns it on.
     sort : {"nps", "n", "impact", "lower", "shrunk"} or None, default None
@@ -201,8 +201,8 @@ def breakdown(
     **Small segments.** ``small`` flags segments below ``min_n`` effective
     answers (Kish's :math:`n_\\mathrm{eff} = (\\sum w)^2 / \\sum w^2` when
     weighted); their NPS is noisy and their raw rank unreliable. Use
-    ``shrinkage=True`` and ``sort="shrunk"`` to rank them fairly (Minka's
-    Dirichlet-multinomial fit, see :func:`npskit.shrink`).
+    ``shrinkage=True`` and ``sort="shrunk"`` to rank them fairly (a normal
+    hierarchical model, see :func:`npskit.shrink`).
 
     **Key column names.** Rows put each key value under its column's name
     (``names``): a ``data=`` column name, a pandas or polars series name, or
@@ -239,8 +239,8 @@ def breakdown(
     .. [3] Zou, G. Y., & Donner, A. (2008). Construction of confidence limits
        about effect measures: a general approach. *Statistics in Medicine*,
        27(10), 1693-1702. https://doi.org/10.1002/sim.2907
-    .. [4] Minka, T. P. (2000). Estimating a Dirichlet distribution.
-       https://tminka.github.io/papers/dirichlet/minka-dirichlet.pdf
+    .. [4] Gelman, A., et al. (2013). *Bayesian Data Analysis*, 3rd ed.,
+       section 5.4. CRC Press. http://www.stat.columbia.edu/~gelman/book/
 
     Examples
     --------
