@@ -90,6 +90,7 @@ def _topics() -> Any:
 
 SAMPLES: dict[str, Callable[[], Any]] = {
     "Tally": lambda: npskit.tally(SCORES),
+    "Histogram": lambda: npskit.histogram(SCORES),
     "Shares": lambda: BASE.shares,
     "GroupedTally": lambda: npskit.tally_by(SCORES, CHANNEL[: len(SCORES)]),
     "Interval": lambda: npskit.confidence_interval(BASE).confidence_interval,
@@ -135,7 +136,7 @@ SAMPLES: dict[str, Callable[[], Any]] = {
 }
 """One instance of every public result class, made through the public API."""
 
-NOT_RESULTS = {"Scale", "Category"}
+NOT_RESULTS = {"Scale", "Category", "Metric"}
 """Public classes that are options or vocabulary, not results."""
 
 TABLES = {

@@ -31,11 +31,14 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._compare.comparison import Comparison
     from ._compare.paired_results import MarginalHomogeneityTest, PairedComparison
     from ._core.grouped import GroupedTally
+    from ._core.histogram import Histogram
     from ._core.interval import Interval
+    from ._core.metric import CES, CES_EASY, CSAT, NPS, Metric
     from ._core.scale import STANDARD_SCALE, Category, Scale
     from ._core.tally import Shares, Tally
     from ._counting.counts_table import from_counts_table
     from ._counting.frames import tally_frame
+    from ._counting.histogram import histogram
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
     from ._drivers.drivers import drivers, drivers_from_correlation
@@ -94,6 +97,13 @@ _LAZY = {
     "Funnel": "_fairness.funnel_results",
     "FunnelPoint": "_fairness.funnel_results",
     "GroupedTally": "_core.grouped",
+    "Histogram": "_core.histogram",
+    "Metric": "_core.metric",
+    "NPS": "_core.metric",
+    "CSAT": "_core.metric",
+    "CES": "_core.metric",
+    "CES_EASY": "_core.metric",
+    "histogram": "_counting.histogram",
     "Hierarchy": "_fairness.hierarchy",
     "HierarchyRow": "_fairness.hierarchy",
     "Interval": "_core.interval",
@@ -219,6 +229,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CES",
+    "CES_EASY",
+    "CSAT",
+    "NPS",
     "STANDARD_SCALE",
     "Breakdown",
     "BreakdownRow",
@@ -242,6 +256,7 @@ __all__ = [
     "GroupedTally",
     "Hierarchy",
     "HierarchyRow",
+    "Histogram",
     "InputWarning",
     "Interval",
     "InvalidScoresError",
@@ -249,6 +264,7 @@ __all__ = [
     "LinearTrendTest",
     "MarginOfError",
     "MarginalHomogeneityTest",
+    "Metric",
     "MissingAnswersError",
     "NpsTestResult",
     "NpskitError",
@@ -290,6 +306,7 @@ __all__ = [
     "from_counts_table",
     "funnel",
     "hierarchy",
+    "histogram",
     "load_example",
     "margin_of_error",
     "nps",
