@@ -159,7 +159,7 @@ class Histogram:
     @property
     def weight_sum(self) -> int | float:
         """Sum of the counts: the sum of weights when weighted, else ``n``."""
-        return math.fsum(self.counts) if self.is_weighted else sum(self.counts)  # type: ignore[arg-type]
+        return math.fsum(self.counts) if self.is_weighted else sum(self.counts)
 
     @property
     def effective_n(self) -> float:
