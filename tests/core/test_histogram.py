@@ -13,7 +13,8 @@ from npskit import CES, EmptyDataError, Histogram, Scale, Tally, histogram, tall
 
 def test_unweighted_counts_stay_integers() -> None:
     h = Histogram(counts=[1, 2, 3], low=1)
-    assert h.counts == (1, 2, 3) and all(type(c) is int for c in h.counts)
+    assert h.counts == (1, 2, 3)
+    assert all(type(c) is int for c in h.counts)
     assert (h.n, h.weight_sum, h.effective_n, h.high) == (6, 6, 6.0, 3)
 
 

@@ -17,7 +17,8 @@ def test_presets_are_what_the_issue_defines() -> None:
     assert (CSAT.kind, CSAT.low, CSAT.high, CSAT.box) == ("share", 1, 5, (4, 5))
     assert (CES.kind, CES.low, CES.high) == ("mean", 1, 7)
     assert (CES_EASY.kind, CES_EASY.box) == ("share", (5, 7))
-    assert NPS.kind == "net" and NPS.scale == npskit.STANDARD_SCALE
+    assert NPS.kind == "net"
+    assert NPS.scale == npskit.STANDARD_SCALE
     assert set(METRICS) == set(MetricName.__args__)  # type: ignore[attr-defined]
 
 
@@ -30,9 +31,12 @@ def test_scores_per_kind() -> None:
 
 
 def test_bounds_and_factor() -> None:
-    assert NPS.bounds == (-100.0, 100.0) and NPS.factor == 100.0
-    assert CSAT.bounds == (0.0, 100.0) and CSAT.factor == 100.0
-    assert CES.bounds == (1.0, 7.0) and CES.factor == 1.0
+    assert NPS.bounds == (-100.0, 100.0)
+    assert NPS.factor == 100.0
+    assert CSAT.bounds == (0.0, 100.0)
+    assert CSAT.factor == 100.0
+    assert CES.bounds == (1.0, 7.0)
+    assert CES.factor == 1.0
 
 
 @pytest.mark.parametrize(
@@ -82,6 +86,6 @@ def test_histogram_score_matches_a_hand_count() -> None:
     h = Histogram(counts=[5, 5, 10, 40, 40], low=1)
     assert h.score(CSAT) == 80.0
     assert h.mean == pytest.approx((5 + 10 + 30 + 160 + 200) / 100)
-    with pytest.raises(ValueError, match="1..5"):
+    with pytest.raises(ValueError, match=r"1\.\.5"):
         h.score(CES)
     np.testing.assert_array_equal(h.values(), [1, 2, 3, 4, 5])

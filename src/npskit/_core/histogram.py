@@ -64,10 +64,10 @@ class Histogram:
     Histogram(counts=(6, 5, 10, 40, 40), low=1, n_missing=2)
     """
 
-    counts: tuple[int | float, ...]
+    counts: Sequence[int | float]
     low: int = 0
     n_missing: int = 0
-    squared_weights: tuple[float, ...] | None = None
+    squared_weights: Sequence[float] | None = None
     responses: int | None = None
 
     def __post_init__(self) -> None:
@@ -220,7 +220,7 @@ class Histogram:
                 f"{scale.low}..{scale.high}"
             )
         codes = scale.categories()
-        groups = [np.flatnonzero(codes == code) for code in (-1, 0, 1)]
+        groups = [np.flatnonzero(codes == code).tolist() for code in (-1, 0, 1)]
         if self.squared_weights is None:
             whole = [sum(int(self.counts[k]) for k in idx) for idx in groups]
             return Tally(
@@ -269,7 +269,7 @@ class Histogram:
             responses=self.n + other.n,
         )
 
-    def _squares(self) -> tuple[float, ...]:
+    def _squares(self) -> Sequence[float]:
         # An unweighted answer has weight 1, so its squared weight is 1 too.
         if self.squared_weights is None:
             return tuple(float(c) for c in self.counts)
