@@ -15,13 +15,15 @@ of the scores, unclipped. With ``n`` answers, mean ``m`` and sample variance
   ``mu (1 - mu)`` (Bhatia and Davis 2000, doi:10.1080/00029890.2000.12005203),
   with equality for answers only at the two ends (a proportion). The
   interval is Wilson's score interval for a proportion ``m_u`` observed on
-  the *effective* sample size ``n* = n m_u (1 - m_u) / v`` (``v`` the
-  variance of ``u`` with divisor ``n``): the variance ratio acts as the
-  design effect of Korn and Graubard's (1998) effective-sample-size Wilson
-  interval (*Survey Methodology* 24(2), 193-201). So it reproduces Wilson's
-  interval exactly on a two-point scale, stays within the scale, and is
-  asymmetric near an end, where the t interval spills over; its variance
-  is estimated, like the t interval's, so it is not exact.
+  the *effective* sample size ``n* = n m_u (1 - m_u) / s_u^2`` (``s_u^2``
+  the sample variance of ``u``), with Student's ``t_{n-1}`` quantile in
+  place of the normal one since the variance is estimated: the variance
+  ratio acts as the design effect of Korn and Graubard's (1998)
+  effective-sample-size Wilson interval (*Survey Methodology* 24(2),
+  193-201). It stays within the scale and is asymmetric near an end, where
+  the t interval spills over; away from the ends it is close to the t
+  interval. A sample with every answer at one end is treated as a
+  proportion of 0 or 1 on ``n - 1`` answers.
 - ``bootstrap_t_bounds``: the studentised (bootstrap-t) interval of Efron
   and Tibshirani (1993, *An Introduction to the Bootstrap*, ch. 12): the
   counts are resampled from the multinomial of the observed shares and the
@@ -34,8 +36,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-
-from .normal import z_quantile
 
 __all__ = [
     "Moments",
@@ -118,36 +118,44 @@ def _t_tail(t: Floats, df: Floats, alternative: str, stdtr: Any) -> Floats:
 
 
 def scaled_wilson_bounds(counts: Any, scores: Any, alpha: float) -> tuple[Floats, Floats]:
-    """Wilson bounds on the rescaled mean with effective n ``n m(1 - m) / v`` (module notes).
+    """Wilson bounds on the rescaled mean at effective n ``n m(1 - m) / s^2`` (module notes).
+
+    The critical value is Student's ``t_{n-1}`` quantile, as the variance is
+    estimated; rows of at most one answer get the whole scale.
 
     Examples
     --------
-    On a two-point scale it is Wilson's interval (8 of 10 at the top):
+    Answers 4, 5, 5, 3 on 1-5: near the top the interval is asymmetric and
+    stays below 5, where the t interval reaches 5.77.
 
-    >>> low, high = scaled_wilson_bounds([[2, 8]], [0, 1], 0.025)
-    >>> round(float(low[0]), 6), round(float(high[0]), 6)
-    (0.490162, 0.943318)
+    >>> low, high = scaled_wilson_bounds([[0, 0, 1, 1, 2]], [1, 2, 3, 4, 5], 0.025)
+    >>> round(float(low[0]), 4), round(float(high[0]), 4)
+    (2.391, 4.8896)
     """
+    from scipy.special import stdtrit
+
     c = np.atleast_2d(np.asarray(counts, dtype=np.float64))
     x = np.asarray(scores, dtype=np.float64)
     lowest, span = x[0], x[-1] - x[0]
-    u = (x - lowest) / span
-    n = c.sum(axis=1)
-    safe = np.where(n > 0, n, 1.0)
-    m = (c @ u) / safe
-    v = np.sum(c * (u[None, :] - m[:, None]) ** 2, axis=1) / safe
+    n, mean, variance = moments(c, (x - lowest) / span)
+    usable = n > 1
+    m = np.where(usable, mean, 0.5)
     bernoulli = m * (1 - m)
+    s2 = np.where(usable, variance, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # all answers at one end: the Bernoulli case, n* = n
-        ratio = np.where(bernoulli > 0, v / np.where(bernoulli > 0, bernoulli, 1.0), 1.0)
+        # answers all at one end: the Bernoulli case, ratio n / (n - 1)
+        ratio = np.where(bernoulli > 0, s2 / np.where(bernoulli > 0, bernoulli, 1.0), 1.0)
         n_star = np.where(ratio > 0, n / np.where(ratio > 0, ratio, 1.0), np.inf)
-    z = z_quantile(alpha)
+        n_star = np.where(bernoulli > 0, n_star, np.maximum(n - 1, 1.0))
+    z = stdtrit(np.where(usable, n - 1, 1.0), 1.0 - alpha)
     finite = np.isfinite(n_star)
     ns = np.where(finite, n_star, 1.0)
     centre = m * ns + z * z / 2
-    half = z * np.sqrt(np.maximum(m * (1 - m) * ns, 0.0) + z * z / 4)
+    half = z * np.sqrt(np.maximum(bernoulli * ns, 0.0) + z * z / 4)
     low = np.where(finite, (centre - half) / (ns + z * z), m)
     high = np.where(finite, (centre + half) / (ns + z * z), m)
+    low = np.where(usable, low, 0.0)
+    high = np.where(usable, high, 1.0)
     return lowest + span * low, lowest + span * high
 
 
