@@ -49,8 +49,11 @@ def test_share_intervals_match_statsmodels(method: str, level: float, x: int, n:
     if method == "jeffreys":  # Brown, Cai & DasGupta's end rule, which statsmodels leaves out
         low, high = (0.0 if x == 0 else low), (1.0 if x == n else high)
     ci = confidence_interval(
-        _csat(x, n), metric="csat", interval_method=method, confidence_level=level
-    )  # type: ignore[arg-type]
+        _csat(x, n),
+        metric="csat",
+        interval_method=method,  # type: ignore[arg-type]
+        confidence_level=level,
+    )
     assert ci.estimate == pytest.approx(100 * x / n, abs=1e-12)
     assert ci.low / 100 == pytest.approx(float(low), abs=1e-9)
     assert ci.high / 100 == pytest.approx(float(high), abs=1e-9)

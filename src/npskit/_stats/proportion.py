@@ -117,7 +117,7 @@ def binomial_pvalue(x: Any, n: Any, value: Any, alternative: str) -> tuple[Float
     from scipy.special import bdtr, bdtrc
 
     xs, ns = _arrays(x, n)
-    k, m = np.rint(xs), np.rint(ns)
+    k, m = np.rint(xs).astype(np.int64), np.rint(ns).astype(np.int64)
     p0 = np.asarray(value, dtype=np.float64)
     below = bdtr(k, m, p0)  # P(X <= k)
     above = np.where(k > 0, bdtrc(k - 1, m, p0), 1.0)  # P(X >= k)
