@@ -91,6 +91,7 @@ def _topics() -> Any:
 SAMPLES: dict[str, Callable[[], Any]] = {
     "Tally": lambda: npskit.tally(SCORES),
     "Histogram": lambda: npskit.histogram(SCORES),
+    "GroupedHistogram": lambda: npskit.histogram_by(SCORES, CHANNEL[: len(SCORES)]),
     "Shares": lambda: BASE.shares,
     "GroupedTally": lambda: npskit.tally_by(SCORES, CHANNEL[: len(SCORES)]),
     "Interval": lambda: npskit.confidence_interval(BASE).confidence_interval,
@@ -141,6 +142,7 @@ NOT_RESULTS = {"Scale", "Category", "Metric"}
 
 TABLES = {
     "GroupedTally",
+    "GroupedHistogram",
     "Breakdown",
     "Trend",
     "Decomposition",
@@ -206,7 +208,7 @@ def test_tables_share_the_display_base(name: str) -> None:
     assert len(table.to_polars()) == len(records)
 
 
-@pytest.mark.parametrize("name", sorted(TABLES - {"GroupedTally"}))
+@pytest.mark.parametrize("name", sorted(TABLES - {"GroupedTally", "GroupedHistogram"}))
 def test_tables_look_rows_up_by_key(name: str) -> None:
     table = SAMPLES[name]()
     row = table.rows[0]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._compare.comparison import Comparison
     from ._compare.paired_results import MarginalHomogeneityTest, PairedComparison
     from ._core.grouped import GroupedTally
+    from ._core.grouped_histogram import GroupedHistogram
     from ._core.histogram import Histogram
     from ._core.interval import Interval
     from ._core.metric import CES, CES_EASY, CSAT, NPS, Metric
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._counting.counts_table import from_counts_table
     from ._counting.frames import tally_frame
     from ._counting.histogram import histogram
+    from ._counting.histogram_by import histogram_by
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
     from ._drivers.drivers import drivers, drivers_from_correlation
@@ -97,6 +99,7 @@ _LAZY = {
     "Funnel": "_fairness.funnel_results",
     "FunnelPoint": "_fairness.funnel_results",
     "GroupedTally": "_core.grouped",
+    "GroupedHistogram": "_core.grouped_histogram",
     "Histogram": "_core.histogram",
     "Metric": "_core.metric",
     "NPS": "_core.metric",
@@ -104,6 +107,7 @@ _LAZY = {
     "CES": "_core.metric",
     "CES_EASY": "_core.metric",
     "histogram": "_counting.histogram",
+    "histogram_by": "_counting.histogram_by",
     "Hierarchy": "_fairness.hierarchy",
     "HierarchyRow": "_fairness.hierarchy",
     "Interval": "_core.interval",
@@ -253,6 +257,7 @@ __all__ = [
     "EmptyDataError",
     "Funnel",
     "FunnelPoint",
+    "GroupedHistogram",
     "GroupedTally",
     "Hierarchy",
     "HierarchyRow",
@@ -307,6 +312,7 @@ __all__ = [
     "funnel",
     "hierarchy",
     "histogram",
+    "histogram_by",
     "load_example",
     "margin_of_error",
     "nps",
