@@ -91,6 +91,9 @@ def _topics() -> Any:
 SAMPLES: dict[str, Callable[[], Any]] = {
     "Tally": lambda: npskit.tally(SCORES),
     "Histogram": lambda: npskit.histogram(SCORES),
+    "PairedMetricComparison": lambda: npskit.compare(
+        [1, 5, 4, 4, 2], [2, 5, 5, 3, 4], paired=True, metric="csat"
+    ),
     "Shares": lambda: BASE.shares,
     "GroupedTally": lambda: npskit.tally_by(SCORES, CHANNEL[: len(SCORES)]),
     "Interval": lambda: npskit.confidence_interval(BASE).confidence_interval,
