@@ -92,6 +92,9 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "Tally": lambda: npskit.tally(SCORES),
     "Histogram": lambda: npskit.histogram(SCORES),
     "GroupedHistogram": lambda: npskit.histogram_by(SCORES, CHANNEL[: len(SCORES)]),
+    "PairedMetricComparison": lambda: npskit.compare(
+        [1, 5, 4, 4, 2], [2, 5, 5, 3, 4], paired=True, metric="csat"
+    ),
     "Shares": lambda: BASE.shares,
     "GroupedTally": lambda: npskit.tally_by(SCORES, CHANNEL[: len(SCORES)]),
     "Interval": lambda: npskit.confidence_interval(BASE).confidence_interval,
@@ -271,12 +274,21 @@ def test_every_resampling_function_takes_rng() -> None:
 
 def test_defaults_are_named_once() -> None:
     hints = typing.get_args(npskit.typing.IntervalMethod)
+    # A function that takes metric= defaults to None: the metric kind's default (issue 17).
     defaults = {
         name: signature.parameters["interval_method"].default
         for name, signature in public_functions()
-        if "interval_method" in signature.parameters and name != "nps_test"
+        if "interval_method" in signature.parameters
+        and name != "nps_test"
+        and "metric" not in signature.parameters
     }
     assert len(set(defaults.values())) == 1, defaults
+    by_metric = {
+        name: signature.parameters["interval_method"].default
+        for name, signature in public_functions()
+        if "interval_method" in signature.parameters and "metric" in signature.parameters
+    }
+    assert set(by_metric.values()) <= {None}, by_metric
     assert set(defaults.values()) <= set(hints)
     compare_defaults = {
         name: signature.parameters["compare_method"].default

@@ -29,6 +29,7 @@ from ._core.warnings import (
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._compare.compare import compare
     from ._compare.comparison import Comparison
+    from ._compare.metric_paired import PairedMetricComparison
     from ._compare.paired_results import MarginalHomogeneityTest, PairedComparison
     from ._core.grouped import GroupedTally
     from ._core.grouped_histogram import GroupedHistogram
@@ -88,6 +89,7 @@ _LAZY = {
     "CaseMixRow": "_fairness.case_mix_results",
     "Category": "_core.scale",
     "Comparison": "_compare.comparison",
+    "PairedMetricComparison": "_compare.metric_paired",
     "ChartPoint": "_monitor.chart_results",
     "ConfidenceInterval": "_intervals.confidence_interval",
     "ControlChart": "_monitor.chart_results",
@@ -276,6 +278,7 @@ __all__ = [
     "NpskitWarning",
     "OmnibusTest",
     "PairedComparison",
+    "PairedMetricComparison",
     "Power",
     "Publication",
     "PublishedCell",

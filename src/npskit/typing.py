@@ -19,7 +19,9 @@ __all__ = [
     "Frequency",
     "ImportanceMethod",
     "IntervalMethod",
+    "MeanCompareMethod",
     "MeanIntervalMethod",
+    "MeanPairedMethod",
     "MetricKind",
     "MetricName",
     "MissingKeys",
@@ -29,7 +31,9 @@ __all__ = [
     "PAdjustMethod",
     "PairedMethod",
     "PowerMethod",
+    "ShareCompareMethod",
     "ShareIntervalMethod",
+    "SharePairedMethod",
     "SortBy",
     "TopicRule",
 ]
@@ -57,6 +61,18 @@ ShareIntervalMethod = Literal["wilson", "agresti-coull", "jeffreys", "clopper-pe
 
 MeanIntervalMethod = Literal["t", "bootstrap-t", "scaled-wilson"]
 """A confidence interval method for a mean metric (CES mean, star average)."""
+
+ShareCompareMethod = Literal["newcombe", "agresti-caffo"]
+"""A method comparing a share metric between two independent samples."""
+
+MeanCompareMethod = Literal["welch"]
+"""A method comparing a mean metric between two independent samples."""
+
+SharePairedMethod = Literal["tango"]
+"""A method comparing a share metric between two answers of the same respondents."""
+
+MeanPairedMethod = Literal["t"]
+"""A method comparing a mean metric between two answers of the same respondents."""
 
 Alternative = Literal["two-sided", "less", "greater"]
 """The alternative hypothesis of a test, and the side of its interval.

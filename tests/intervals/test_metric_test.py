@@ -48,7 +48,7 @@ def test_exact_test_matches_scipy_binomtest(x: int, n: int, value: float) -> Non
         want = stats.binomtest(x, n, value, alternative=side).pvalue
         got = nps_test(
             h, metric="csat", value=100 * value, alternative=side, interval_method="clopper-pearson"
-        )  # type: ignore[arg-type]
+        )
         assert got.pvalue == pytest.approx(float(want), abs=1e-12)
     low = stats.binomtest(x, n, value, alternative="less").pvalue
     high = stats.binomtest(x, n, value, alternative="greater").pvalue
@@ -68,7 +68,7 @@ def test_size_of_the_share_tests_by_exact_enumeration(n: int, p0: float) -> None
                 Histogram(counts=[n - x, 0, 0, 0, x], low=1),
                 metric="csat",
                 value=100 * p0,
-                interval_method=method,  # type: ignore[arg-type]
+                interval_method=method,
             ).pvalue
             < 0.05
             for x in range(n + 1)
