@@ -91,6 +91,9 @@ def _topics() -> Any:
 SAMPLES: dict[str, Callable[[], Any]] = {
     "Tally": lambda: npskit.tally(SCORES),
     "Histogram": lambda: npskit.histogram(SCORES),
+    "MetricBreakdown": lambda: npskit.breakdown(
+        [1, 5, 4, 4, 2, 5, 3, 4], list("aabbabba"), metric="csat"
+    ),
     "GroupedHistogram": lambda: npskit.histogram_by(SCORES, CHANNEL[: len(SCORES)]),
     "PairedMetricComparison": lambda: npskit.compare(
         [1, 5, 4, 4, 2], [2, 5, 5, 3, 4], paired=True, metric="csat"
@@ -146,6 +149,7 @@ NOT_RESULTS = {"Scale", "Category", "Metric"}
 TABLES = {
     "GroupedTally",
     "GroupedHistogram",
+    "MetricBreakdown",
     "Breakdown",
     "Trend",
     "Decomposition",

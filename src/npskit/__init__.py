@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._plots.monitoring import plot_control_chart, plot_rolling
     from ._segments.breakdown import breakdown
     from ._segments.decompose import Decomposition, DecompositionRow, decompose
+    from ._segments.metric_results import MetricBreakdown, MetricBreakdownRow, MetricBreakdownTotal
     from ._segments.results import Breakdown, BreakdownRow, BreakdownTotal
     from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
     from ._stats.multiplicity import adjust_pvalues
@@ -104,6 +105,9 @@ _LAZY = {
     "GroupedHistogram": "_core.grouped_histogram",
     "Histogram": "_core.histogram",
     "Metric": "_core.metric",
+    "MetricBreakdown": "_segments.metric_results",
+    "MetricBreakdownRow": "_segments.metric_results",
+    "MetricBreakdownTotal": "_segments.metric_results",
     "NPS": "_core.metric",
     "CSAT": "_core.metric",
     "CES": "_core.metric",
@@ -272,6 +276,9 @@ __all__ = [
     "MarginOfError",
     "MarginalHomogeneityTest",
     "Metric",
+    "MetricBreakdown",
+    "MetricBreakdownRow",
+    "MetricBreakdownTotal",
     "MissingAnswersError",
     "NpsTestResult",
     "NpskitError",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, get_args
+from typing import Any, Literal, get_args, overload
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
+from npskit._core.grouped_histogram import GroupedHistogram
+from npskit._core.metric import Metric, as_metric
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import (
@@ -23,12 +25,19 @@ from npskit.typing import (
     CompareMethod,
     CompareTo,
     IntervalMethod,
+    MeanCompareMethod,
+    MeanIntervalMethod,
+    MetricName,
     MissingKeys,
     NanPolicy,
     PAdjustMethod,
+    ShareCompareMethod,
+    ShareIntervalMethod,
     SortBy,
 )
 
+from .metric_breakdown import breakdown_metric
+from .metric_results import MetricBreakdown
 from .results import Breakdown
 from .shrinkage import shrink
 from .statistics import (
@@ -43,6 +52,7 @@ from .statistics import (
 __all__ = ["breakdown"]
 
 
+@overload
 def breakdown(
     scores: Any,
     by: Any = None,
@@ -50,8 +60,8 @@ def breakdown(
     data: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
     compare_to: CompareTo = "rest",
     p_adjust: PAdjustMethod = "holm",
     min_n: int = 30,
@@ -63,7 +73,82 @@ def breakdown(
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-) -> Breakdown:
+    metric: Literal["nps"] = "nps",
+) -> Breakdown: ...
+
+
+@overload
+def breakdown(
+    scores: Any,
+    by: Any = None,
+    *,
+    data: Any = None,
+    weights: Any = None,
+    confidence_level: float = 0.95,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
+    compare_to: CompareTo = "rest",
+    p_adjust: PAdjustMethod = "holm",
+    min_n: int = 30,
+    shrinkage: bool = False,
+    sort: SortBy | None = None,
+    ascending: bool = False,
+    missing_keys: MissingKeys = "group",
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    rng: Any = None,
+    n_resamples: int = 10_000,
+    metric: Literal["csat", "ces", "ces-easy"],
+) -> MetricBreakdown: ...
+
+
+@overload
+def breakdown(
+    scores: Any,
+    by: Any = None,
+    *,
+    data: Any = None,
+    weights: Any = None,
+    confidence_level: float = 0.95,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
+    compare_to: CompareTo = "rest",
+    p_adjust: PAdjustMethod = "holm",
+    min_n: int = 30,
+    shrinkage: bool = False,
+    sort: SortBy | None = None,
+    ascending: bool = False,
+    missing_keys: MissingKeys = "group",
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    rng: Any = None,
+    n_resamples: int = 10_000,
+    metric: Metric,
+) -> Breakdown | MetricBreakdown: ...
+
+
+def breakdown(
+    scores: Any,
+    by: Any = None,
+    *,
+    data: Any = None,
+    weights: Any = None,
+    confidence_level: float = 0.95,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
+    compare_to: CompareTo = "rest",
+    p_adjust: PAdjustMethod = "holm",
+    min_n: int = 30,
+    shrinkage: bool = False,
+    sort: SortBy | None = None,
+    ascending: bool = False,
+    missing_keys: MissingKeys = "group",
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    rng: Any = None,
+    n_resamples: int = 10_000,
+    metric: Metric | MetricName = "nps",
+) -> Breakdown | MetricBreakdown:
     """NPS per segment, each compared with the rest, with multiplicity control.
 
     Parameters
@@ -244,6 +329,20 @@ def breakdown(
     >>> [r.key[0] for r in breakdown(scores, channel, sort="impact")]
     ['chat', 'email', 'phone']
     """
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.kind != "net":
+        return breakdown_metric(
+            scores, by, chosen_metric, data=data, weights=weights,
+            confidence_level=confidence_level, interval_method=interval_method,
+            compare_method=compare_method, compare_to=compare_to, p_adjust=p_adjust,
+            min_n=min_n, shrinkage=shrinkage, sort=sort, ascending=ascending,
+            missing_keys=missing_keys, nan_policy=nan_policy, rng=rng, n_resamples=n_resamples,
+        )  # fmt: skip
+    scale = chosen_metric.counting_scale
+    if isinstance(scores, GroupedHistogram):
+        scores = scores.to_grouped_tally(scale)
+    interval_method = DEFAULT_INTERVAL_METHOD if interval_method is None else interval_method
+    compare_method = DEFAULT_COMPARE_METHOD if compare_method is None else compare_method
     level = check_confidence_level(confidence_level)
     chosen: IntervalMethod = check_choice(
         "interval_method", interval_method, get_args(IntervalMethod)
