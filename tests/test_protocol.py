@@ -94,6 +94,9 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "MetricBreakdown": lambda: npskit.breakdown(
         [1, 5, 4, 4, 2, 5, 3, 4], list("aabbabba"), metric="csat"
     ),
+    "MetricTrend": lambda: npskit.trend(
+        [1, 5, 4, 4, 2, 5, 3, 4], [1, 1, 1, 2, 2, 2, 3, 3], metric="ces"
+    ),
     "GroupedHistogram": lambda: npskit.histogram_by(SCORES, CHANNEL[: len(SCORES)]),
     "PairedMetricComparison": lambda: npskit.compare(
         [1, 5, 4, 4, 2], [2, 5, 5, 3, 4], paired=True, metric="csat"
@@ -150,6 +153,7 @@ TABLES = {
     "GroupedTally",
     "GroupedHistogram",
     "MetricBreakdown",
+    "MetricTrend",
     "Breakdown",
     "Trend",
     "Decomposition",

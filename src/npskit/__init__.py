@@ -77,6 +77,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._segments.results import Breakdown, BreakdownRow, BreakdownTotal
     from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
     from ._stats.multiplicity import adjust_pvalues
+    from ._trend.metric_results import MetricTrend, MetricTrendRow
     from ._trend.results import LinearTrendTest, OmnibusTest, Trend, TrendRow
     from ._trend.trend import trend
 
@@ -108,6 +109,8 @@ _LAZY = {
     "MetricBreakdown": "_segments.metric_results",
     "MetricBreakdownRow": "_segments.metric_results",
     "MetricBreakdownTotal": "_segments.metric_results",
+    "MetricTrend": "_trend.metric_results",
+    "MetricTrendRow": "_trend.metric_results",
     "NPS": "_core.metric",
     "CSAT": "_core.metric",
     "CES": "_core.metric",
@@ -279,6 +282,8 @@ __all__ = [
     "MetricBreakdown",
     "MetricBreakdownRow",
     "MetricBreakdownTotal",
+    "MetricTrend",
+    "MetricTrendRow",
     "MissingAnswersError",
     "NpsTestResult",
     "NpskitError",

@@ -145,7 +145,7 @@ def test_intervals_lie_on_the_range_and_contain_the_estimate(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", npskit.NpskitWarning)
         result = breakdown(
-            [s for s, _ in rows], [k for _, k in rows], metric=name, confidence_level=level
+            [s for s, _ in rows], [k for _, k in rows], metric=chosen, confidence_level=level
         )
     for row in [*result, result.total]:
         assert low_bound <= row.low <= row.estimate <= row.high <= high_bound

@@ -16,7 +16,8 @@ from typing import Any, get_args
 import numpy as np
 import numpy.typing as npt
 
-from npskit._compare.metric_methods import COMPARE_METHODS_BY_KIND, check_metric_compare_method
+from npskit._compare.metric_arrays import metric_difference_arrays
+from npskit._compare.metric_methods import check_metric_compare_method
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
 from npskit._core.grouped_histogram import GroupedHistogram
@@ -32,10 +33,8 @@ from npskit._core.validation import (
 from npskit._counting.histogram_by import histogram_by
 from npskit._intervals.metric_arrays import metric_effective_counts, metric_interval_arrays
 from npskit._intervals.metric_methods import check_metric_interval_method
-from npskit._stats.consistency import consistent_pvalue, contain_estimate
 from npskit._stats.effective import kish_effective_counts
 from npskit._stats.multiplicity import adjust_pvalues
-from npskit._stats.normal import tail_probability
 from npskit.typing import CompareTo, MissingKeys, NanPolicy, PAdjustMethod, SortBy
 
 from .metric_results import (
@@ -113,23 +112,14 @@ def metric_segment_statistics(
             rest_responses[both],
             metric,
         )
-        kernel = COMPARE_METHODS_BY_KIND[metric.kind][compare_method].kernel
-        alpha = tail_probability(level, "two-sided")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            outcome = kernel(rest_eff, seg_eff, scores, alpha, "two-sided")
-        lowest, highest = metric.bounds
-        limit = (highest - lowest) / factor  # the largest possible difference, score units
-        lo = np.asarray(outcome.low, dtype=np.float64)
-        hi = np.asarray(outcome.high, dtype=np.float64)
-        undefined = np.isnan(lo) | np.isnan(hi)  # a mean with fewer than two answers a side
-        lo = np.clip(np.where(undefined, -limit, lo), -limit, limit)
-        hi = np.clip(np.where(undefined, limit, hi), -limit, limit)
-        lo, hi = contain_estimate(factor * lo, factor * hi, difference[both])
-        d_low[both], d_high[both] = lo, hi
-        statistic = np.asarray(outcome.statistic, dtype=np.float64)
-        p = np.asarray(outcome.pvalue, dtype=np.float64)
-        p = np.where(np.isnan(p), 1.0, p)
-        pvalue[both] = consistent_pvalue(p, difference[both], statistic, "two-sided")
+        d_low[both], d_high[both], pvalue[both] = metric_difference_arrays(
+            rest_eff,
+            seg_eff,
+            difference[both],
+            metric,
+            compare_method=compare_method,
+            confidence_level=level,
+        )
     weight = n / total_n
     if against == "total":
         shrink_by = 1.0 - weight

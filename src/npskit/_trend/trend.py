@@ -9,13 +9,15 @@ its cost depends on the number of periods only.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple, get_args, overload
 
 import numpy as np
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
+from npskit._core.grouped_histogram import GroupedHistogram
+from npskit._core.metric import Metric, as_metric
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import (
@@ -26,13 +28,88 @@ from npskit._core.validation import (
 )
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
-from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
+from npskit.typing import (
+    CompareMethod,
+    Frequency,
+    IntervalMethod,
+    MeanCompareMethod,
+    MeanIntervalMethod,
+    MetricName,
+    NanPolicy,
+    PAdjustMethod,
+    ShareCompareMethod,
+    ShareIntervalMethod,
+)
 
 from .build import build_trend
 from .calendar import bucket, calendar, empty_tally, merge_periods, warn_if_dates
+from .metric_results import MetricTrend
+from .metric_trend import trend_metric
+from .period_inputs import check_lengths as _check_lengths
+from .period_inputs import period_column as _period_column
 from .results import Trend
 
 __all__ = ["trend", "trend_from_tallies"]
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = None,
+    *,
+    period: str | None = None,
+    freq: Frequency | None = None,
+    weights: Any = None,
+    confidence_level: float = 0.95,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
+    p_adjust: PAdjustMethod = "holm",
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    rng: Any = None,
+    n_resamples: int = 10_000,
+    metric: Literal["nps"] = "nps",
+) -> Trend: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = None,
+    *,
+    period: str | None = None,
+    freq: Frequency | None = None,
+    weights: Any = None,
+    confidence_level: float = 0.95,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
+    p_adjust: PAdjustMethod = "holm",
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    rng: Any = None,
+    n_resamples: int = 10_000,
+    metric: Literal["csat", "ces", "ces-easy"],
+) -> MetricTrend: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = None,
+    *,
+    period: str | None = None,
+    freq: Frequency | None = None,
+    weights: Any = None,
+    confidence_level: float = 0.95,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
+    p_adjust: PAdjustMethod = "holm",
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    rng: Any = None,
+    n_resamples: int = 10_000,
+    metric: Metric,
+) -> Trend | MetricTrend: ...
 
 
 def trend(
@@ -43,14 +120,15 @@ def trend(
     freq: Frequency | None = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
     p_adjust: PAdjustMethod = "holm",
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-) -> Trend:
+    metric: Metric | MetricName = "nps",
+) -> Trend | MetricTrend:
     """NPS per period, with the change from each period to the next and tests over the series.
 
     Parameters
@@ -195,6 +273,19 @@ def trend(
     >>> t.omnibus.df, round(t.omnibus.statistic, 2), round(t.linear_trend.slope, 2)
     (5, 17.75, -1.92)
     """
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.kind != "net":
+        return trend_metric(
+            scores, periods, chosen_metric, period=period, freq=freq, weights=weights,
+            confidence_level=confidence_level, interval_method=interval_method,
+            compare_method=compare_method, p_adjust=p_adjust, nan_policy=nan_policy,
+            rng=rng, n_resamples=n_resamples,
+        )  # fmt: skip
+    scale = chosen_metric.counting_scale
+    if isinstance(scores, GroupedHistogram):
+        scores = scores.to_grouped_tally(scale)
+    interval_method = DEFAULT_INTERVAL_METHOD if interval_method is None else interval_method
+    compare_method = DEFAULT_COMPARE_METHOD if compare_method is None else compare_method
     options = _check_options(
         freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
     )
@@ -342,37 +433,3 @@ def _build(
         generator=options.generator,
         n_resamples=options.n_resamples,
     )
-
-
-def _check_lengths(scores: Any, periods: Any) -> None:
-    try:
-        n_scores, n_periods = len(scores), len(periods)
-    except TypeError:
-        return  # tally_by and the bucketing raise their own errors for these
-    if n_scores != n_periods:
-        raise ValueError(
-            f"periods must give one period per answer: got {n_scores} answers and "
-            f"{n_periods} periods"
-        )
-
-
-def _period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any], list[Tally]]:
-    """Each period's value and tally, summed over the other key columns."""
-    if period is None:
-        if len(grouped.names) != 1:
-            raise TypeError(
-                f"period must name the period column of a GroupedTally with several key "
-                f"columns, got none; its key columns are {grouped.names!r}"
-            )
-        position = 0
-    elif period not in grouped.names:
-        raise ValueError(
-            f"period must be a key column of the GroupedTally, got {period!r}; its key "
-            f"columns are {grouped.names!r}"
-        )
-    else:
-        others = [name for name in grouped.names if name != period]
-        if others:
-            grouped = grouped.sum_over(*others)
-        position = 0
-    return [key[position] for key in grouped.keys], list(grouped.tallies)
