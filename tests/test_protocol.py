@@ -97,6 +97,9 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "MetricTrend": lambda: npskit.trend(
         [1, 5, 4, 4, 2, 5, 3, 4], [1, 1, 1, 2, 2, 2, 3, 3], metric="ces"
     ),
+    "Scorecard": lambda: npskit.scorecard(
+        {"nps": [10, 9, 3, 7], "csat": [5, 4, 2, 5], "ces": [7, 6, 2, 5]}
+    ),
     "GroupedHistogram": lambda: npskit.histogram_by(SCORES, CHANNEL[: len(SCORES)]),
     "PairedMetricComparison": lambda: npskit.compare(
         [1, 5, 4, 4, 2], [2, 5, 5, 3, 4], paired=True, metric="csat"
@@ -154,6 +157,7 @@ TABLES = {
     "GroupedHistogram",
     "MetricBreakdown",
     "MetricTrend",
+    "Scorecard",
     "Breakdown",
     "Trend",
     "Decomposition",

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._fairness.suppression import Publication, PublishedCell, suppress
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
+    from ._intervals.scorecard import Scorecard, ScorecardRow, scorecard
     from ._io.examples import example_path, load_example
     from ._monitor.chart_results import ChartPoint, ControlChart, RunsSignal
     from ._monitor.control_chart import control_chart
@@ -136,6 +137,8 @@ _LAZY = {
     "SampleSize": "_planning.sample_size",
     "SampleSizeComparison": "_planning.sample_size_compare",
     "Scale": "_core.scale",
+    "Scorecard": "_intervals.scorecard",
+    "ScorecardRow": "_intervals.scorecard",
     "Shares": "_core.tally",
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
@@ -175,6 +178,7 @@ _LAZY = {
     "power": "_planning.power",
     "sample_size": "_planning.sample_size",
     "sample_size_compare": "_planning.sample_size_compare",
+    "scorecard": "_intervals.scorecard",
     "rolling": "_monitor.rolling",
     "shrink": "_segments.shrinkage",
     "suppress": "_fairness.suppression",
@@ -301,6 +305,8 @@ __all__ = [
     "SampleSizeComparison",
     "Scale",
     "ScoreTypeError",
+    "Scorecard",
+    "ScorecardRow",
     "Shares",
     "ShrinkageResult",
     "ShrunkSegment",
@@ -345,6 +351,7 @@ __all__ = [
     "rolling",
     "sample_size",
     "sample_size_compare",
+    "scorecard",
     "shrink",
     "suppress",
     "tally",
