@@ -63,7 +63,11 @@ def test_share_intervals_match_statsmodels(method: str, level: float, x: int, n:
 def test_one_sided_share_bound_is_the_two_sided_bound_at_twice_the_tail(level: float) -> None:
     two = statsmodels_proportion.proportion_confint(7, 20, 2 * (1 - level), "wilson")
     ci = confidence_interval(
-        _csat(7, 20), metric="csat", alternative="greater", confidence_level=level
+        _csat(7, 20),
+        metric="csat",
+        interval_method="wilson",
+        alternative="greater",
+        confidence_level=level,
     )
     assert ci.low / 100 == pytest.approx(float(two[0]), abs=1e-9)
     assert ci.high == 100.0
@@ -150,6 +154,11 @@ def test_nps_through_a_histogram_is_the_nps_of_the_tally() -> None:
     assert (a.estimate, a.low, a.high) == (b.estimate, b.low, b.high)
     assert b.metric == NPS
     assert b.to_dict()["metric"] == "nps"
+
+
+def test_defaults_are_the_ones_chosen_by_coverage() -> None:
+    assert confidence_interval([1, 5], metric="csat").interval_method == "agresti-coull"
+    assert confidence_interval([1, 5], metric="ces").interval_method == "scaled-wilson"
 
 
 def test_display_and_json_name_the_metric() -> None:

@@ -152,6 +152,14 @@ def compare(
         Dirichlet concentration per category for ``"bayes"`` (None means
         0.5, Jeffreys'; 1 is uniform). Giving it with any other method,
         paired ones included, raises ValueError instead of being ignored.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        The metric to compare (:class:`npskit.Metric`); samples are answers
+        on its scale or :class:`npskit.Histogram` objects. A share is
+        compared by ``"newcombe"`` (default, Newcombe's hybrid score
+        interval and its inversion) or ``"agresti-caffo"``, a mean by
+        ``"welch"``; paired, a share by ``"tango"`` (McNemar's test at no
+        change) and a mean by ``"t"`` (paired t), returning a
+        :class:`npskit.PairedMetricComparison`. See "CSAT and CES" in the docs.
 
     Returns
     -------

@@ -156,9 +156,10 @@ def confidence_interval(
         Answers (anything :func:`npskit.tally` accepts) or a tally.
     confidence_level : float, default 0.95
         Strictly between 0 and 1.
-    interval_method : str, default "adjusted-wald"
-        One of ``"adjusted-wald"``, ``"tango"``, ``"agresti-min"``,
-        ``"bonett-price"``, ``"wald"``, ``"exact"``, ``"bayes"``,
+    interval_method : str, optional
+        For the NPS (default ``"adjusted-wald"``) one of ``"adjusted-wald"``,
+        ``"tango"``, ``"agresti-min"``, ``"bonett-price"``, ``"wald"``,
+        ``"exact"``, ``"bayes"``,
         ``"bootstrap-percentile"``, ``"bootstrap-bca"`` (see Notes).
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         ``"greater"`` gives ``[low, 100]`` with ``low`` a one-sided lower
@@ -177,6 +178,14 @@ def confidence_interval(
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Seed or generator for the bootstrap; an int gives the same interval
         run after run.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        The metric (:class:`npskit.Metric`). Other than the NPS, ``data`` is
+        answers on the metric's scale or a :class:`npskit.Histogram`, the
+        default ``interval_method`` is the kind's (``"agresti-coull"`` for a
+        share, also ``"wilson"``, ``"jeffreys"``, ``"clopper-pearson"``;
+        ``"scaled-wilson"`` for a mean, also ``"t"``, ``"bootstrap-t"``) and
+        the interval is in percent (share) or on the scale (mean); see "CSAT
+        and CES" in the docs.
 
     Returns
     -------

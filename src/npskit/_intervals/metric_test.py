@@ -24,7 +24,7 @@ from npskit.typing import Alternative, NanPolicy
 from .methods import check_population
 from .metric_arrays import metric_effective_counts
 from .metric_interval import as_histogram
-from .metric_methods import DEFAULT_INTERVAL_METHOD_BY_KIND, INTERVAL_METHODS_BY_KIND
+from .metric_methods import DEFAULT_TEST_METHOD_BY_KIND, INTERVAL_METHODS_BY_KIND
 
 __all__ = ["MetricTest", "metric_test"]
 
@@ -63,7 +63,7 @@ def metric_test(
 ) -> MetricTest:
     """Test ``metric == value`` (reported units) for one sample; options validated here."""
     side = check_choice("alternative", alternative, get_args(Alternative))
-    default = DEFAULT_INTERVAL_METHOD_BY_KIND[metric.kind]
+    default = DEFAULT_TEST_METHOD_BY_KIND[metric.kind]
     chosen = check_choice(
         "interval_method",
         default if interval_method is None else interval_method,

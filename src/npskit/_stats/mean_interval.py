@@ -42,7 +42,9 @@ __all__ = [
     "bootstrap_t_bounds",
     "moments",
     "scaled_wilson_bounds",
+    "scaled_wilson_from_moments",
     "t_bounds",
+    "t_bounds_from_moments",
     "t_pvalue",
 ]
 
@@ -81,17 +83,24 @@ def t_bounds(counts: Any, scores: Any, alpha: float) -> tuple[Floats, Floats]:
     >>> round(float(low[0]), 6), round(float(high[0]), 6)
     (2.72652, 5.77348)
     """
+    x = np.asarray(scores, dtype=np.float64)
+    return t_bounds_from_moments(moments(counts, x), float(x[0]), float(x[-1]), alpha)
+
+
+def t_bounds_from_moments(
+    stats: Moments, lowest: float, highest: float, alpha: float
+) -> tuple[Floats, Floats]:
+    """:func:`t_bounds` from ``(n, mean, variance)`` arrays (its sufficient statistic)."""
     from scipy.special import stdtrit
 
-    n, mean, variance = moments(counts, scores)
-    x = np.asarray(scores, dtype=np.float64)
+    n, mean, variance = (np.asarray(v, dtype=np.float64) for v in stats)
     usable = n > 1
     df = np.where(usable, n - 1, 1.0)
     half = stdtrit(df, 1.0 - alpha) * np.sqrt(
         np.where(usable, variance, 0.0) / np.where(usable, n, 1.0)
     )
-    low = np.where(usable, mean - half, x[0])
-    high = np.where(usable, mean + half, x[-1])
+    low = np.where(usable, mean - half, lowest)
+    high = np.where(usable, mean + half, highest)
     return low, high
 
 
@@ -132,14 +141,22 @@ def scaled_wilson_bounds(counts: Any, scores: Any, alpha: float) -> tuple[Floats
     >>> round(float(low[0]), 4), round(float(high[0]), 4)
     (2.391, 4.8896)
     """
+    x = np.asarray(scores, dtype=np.float64)
+    return scaled_wilson_from_moments(moments(counts, x), float(x[0]), float(x[-1]), alpha)
+
+
+def scaled_wilson_from_moments(
+    stats: Moments, lowest: float, highest: float, alpha: float
+) -> tuple[Floats, Floats]:
+    """:func:`scaled_wilson_bounds` from ``(n, mean, variance)`` arrays on ``lowest..highest``."""
     from scipy.special import stdtrit
 
-    c = np.atleast_2d(np.asarray(counts, dtype=np.float64))
-    x = np.asarray(scores, dtype=np.float64)
-    lowest, span = x[0], x[-1] - x[0]
-    n, mean, variance = moments(c, (x - lowest) / span)
+    n = np.asarray(stats.n, dtype=np.float64)
+    span = highest - lowest
+    mean = (np.asarray(stats.mean, dtype=np.float64) - lowest) / span
+    variance = np.asarray(stats.variance, dtype=np.float64) / span**2
     usable = n > 1
-    m = np.where(usable, mean, 0.5)
+    m = np.where(usable, np.clip(mean, 0.0, 1.0), 0.5)
     bernoulli = m * (1 - m)
     s2 = np.where(usable, variance, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):

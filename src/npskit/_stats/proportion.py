@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .normal import z_quantile
+from .normal import normal_pvalue, z_quantile
 
 __all__ = [
     "agresti_coull_bounds",
@@ -99,8 +99,6 @@ def score_pvalue(x: Any, n: Any, value: Any, alternative: str) -> tuple[Floats, 
 
     ``z = (x - n p0) / sqrt(n p0 (1 - p0))``; ``value`` strictly inside (0, 1).
     """
-    from .normal import normal_pvalue
-
     xs, ns = _arrays(x, n)
     p0 = np.asarray(value, dtype=np.float64)
     z = (xs - ns * p0) / np.sqrt(ns * p0 * (1 - p0))
