@@ -31,7 +31,7 @@ CES = RNG.integers(1, 8, 400)
 
 
 def test_csat_rows_match_statsmodels() -> None:
-    result = breakdown(CSAT, KEYS, metric="csat")
+    result = breakdown(CSAT, KEYS, metric="csat", interval_method="wilson")
     assert isinstance(result, MetricBreakdown)
     keys = sorted(set(KEYS))
     pvalues = []
@@ -60,7 +60,7 @@ def test_csat_rows_match_statsmodels() -> None:
 
 
 def test_ces_rows_match_scipy() -> None:
-    result = breakdown(CES, KEYS, metric="ces")
+    result = breakdown(CES, KEYS, metric="ces", interval_method="t")
     assert isinstance(result, MetricBreakdown)
     for key in sorted(set(KEYS)):
         inside = np.array([k == key for k in KEYS])
@@ -74,6 +74,15 @@ def test_ces_rows_match_scipy() -> None:
         ci = welch.confidence_interval(0.95)
         assert (row.difference_low, row.difference_high) == pytest.approx((ci.low, ci.high))
         assert row.pvalue == pytest.approx(welch.pvalue)
+
+
+def test_default_share_interval_is_agresti_coull() -> None:
+    result = breakdown(CSAT, KEYS, metric="csat")
+    assert result.interval_method == "agresti-coull"
+    inside = np.array([k == "a" for k in KEYS])
+    hits, n = int((CSAT[inside] >= 4).sum()), int(inside.sum())
+    low, high = proportion_confint(hits, n, alpha=0.05, method="agresti_coull")
+    assert (result["a"].low, result["a"].high) == pytest.approx((100 * low, 100 * high))
 
 
 def test_compare_to_total_scales_by_the_rest_share() -> None:
@@ -110,7 +119,7 @@ def test_nps_path_is_the_nps_breakdown() -> None:
 
 def test_str_names_the_metric() -> None:
     text = str(breakdown(CSAT, KEYS, metric="csat"))
-    assert text.splitlines()[1].startswith("CSAT by key: 4 segments; wilson intervals")
+    assert text.splitlines()[1].startswith("CSAT by key: 4 segments; agresti-coull intervals")
     assert "newcombe" in text
     assert "CES" in str(breakdown(CES, KEYS, metric="ces"))
 

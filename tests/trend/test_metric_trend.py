@@ -26,7 +26,7 @@ CES = RNG.integers(1, 8, 500)
 
 
 def test_csat_periods_and_changes_match_statsmodels() -> None:
-    result = trend(CSAT, PERIOD, metric="csat")
+    result = trend(CSAT, PERIOD, metric="csat", interval_method="wilson")
     assert isinstance(result, MetricTrend)
     rows = list(result)
     for i, row in enumerate(rows):

@@ -136,7 +136,7 @@ def metric_interval_method(args: argparse.Namespace, parser: argparse.ArgumentPa
         if value is not None and value not in (_NPS_DEFAULTS.get(flag),):
             parser.error(
                 f"{flag} {value} is an NPS method; CSAT and CES use their kind's default "
-                "(Wilson and Newcombe for shares, t and Welch for means)"
+                "(see npskit.confidence_interval and npskit.compare with metric=)"
             )
 
 

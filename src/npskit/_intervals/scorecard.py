@@ -159,7 +159,7 @@ def scorecard(
 
     Each metric is :func:`npskit.confidence_interval` of its own column of
     answers with ``metric=`` that metric (so its default interval method:
-    adjusted Wald for NPS, Wilson for shares, t for means), over the same
+    adjusted Wald for NPS, Agresti-Coull for shares, scaled Wilson for means), over the same
     rows and the same weights.
 
     Parameters
@@ -200,8 +200,8 @@ def scorecard(
     3 metrics of the same answers
     metric  column     n  value          95% CI      range  method
     NPS     answer  5824  +24.9  [+22.8, +27.0]  -100..100  adjusted-wald
-    CSAT    csat    5765  80.9%  [79.8%, 81.9%]     0..100  wilson
-    CES     ces     5748   5.21    [5.17, 5.24]       1..7  t
+    CSAT    csat    5765  80.9%  [79.8%, 81.9%]     0..100  agresti-coull
+    CES     ces     5748   5.21    [5.17, 5.24]       1..7  scaled-wilson
     (NPS in points, shares in percent, means in scale units; rounded)
     >>> round(card["csat"].estimate, 2)
     80.87
