@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._counting.frames import tally_frame
     from ._counting.histogram import histogram
     from ._counting.histogram_by import histogram_by
+    from ._counting.histogram_frame import histogram_frame
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
     from ._drivers.drivers import drivers, drivers_from_correlation
@@ -118,6 +119,7 @@ _LAZY = {
     "CES_EASY": "_core.metric",
     "histogram": "_counting.histogram",
     "histogram_by": "_counting.histogram_by",
+    "histogram_frame": "_counting.histogram_frame",
     "Hierarchy": "_fairness.hierarchy",
     "HierarchyRow": "_fairness.hierarchy",
     "Interval": "_core.interval",
@@ -334,6 +336,7 @@ __all__ = [
     "hierarchy",
     "histogram",
     "histogram_by",
+    "histogram_frame",
     "load_example",
     "margin_of_error",
     "nps",
