@@ -118,3 +118,15 @@ def test_errors_are_one_line() -> None:
     method = run("breakdown", "--example", "--metric", "csat", "--interval-method", "tango")
     assert method.returncode == 2
     assert "NPS method" in method.stderr
+
+
+@pytest.mark.parametrize("metric", ["csat", "ces", "ces-easy"])
+def test_sample_size_matches_the_library(metric: str) -> None:
+    margin = "3" if metric != "ces" else "0.1"
+    out = run("sample-size", "--margin", margin, "--metric", metric, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    plan = npskit.sample_size(float(margin), metric=metric)  # type: ignore[call-overload]
+    payload = json.loads(out.stdout)
+    assert (payload["n"], payload["metric"]) == (plan.n, metric)
+    nps = run("sample-size", "--margin", "3", "--metric", "nps")
+    assert nps.stdout == run("sample-size", "--margin", "3").stdout

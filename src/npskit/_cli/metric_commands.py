@@ -12,15 +12,23 @@ from dataclasses import replace
 from typing import Any
 
 from npskit._core.metric import Metric
+from npskit._counting.histogram import histogram
 from npskit._intervals.scorecard import scorecard
+from npskit._io.examples import load_example
 from npskit._io.source import DataFileError
+from npskit._planning.sample_size import sample_size
 from npskit._segments.breakdown import breakdown
 from npskit._trend.trend import trend
 
 from .metrics import EXAMPLE_COLUMNS, metric_columns, metric_interval_method
-from .options import data_file, print_table, resampling, source
+from .options import data_file, print_table, resampling, source, terminal_safe
 
-__all__ = ["run_metric_breakdown", "run_metric_summary", "run_metric_trend"]
+__all__ = [
+    "run_metric_breakdown",
+    "run_metric_sample_size",
+    "run_metric_summary",
+    "run_metric_trend",
+]
 
 
 def _scores(
@@ -162,3 +170,29 @@ def _named(result: Any, by: list[str]) -> Any:
     """The breakdown with the --by column names in place of key0, key1, ..."""
     rows = tuple(replace(row, key_names=tuple(by)) for row in result.rows)
     return replace(result, rows=rows, names=tuple(by))
+
+
+def run_metric_sample_size(args: argparse.Namespace, metric: Metric) -> int:
+    """``npskit sample-size --metric csat|ces|ces-easy``: the margin is in the metric's units."""
+    parser: argparse.ArgumentParser = args.parser
+    metric_interval_method(args, parser)
+    if args.expected is not None:
+        parser.error("--expected gives NPS shares; with --metric use --example or the worst case")
+    expected = None
+    if args.example:
+        expected = histogram(load_example()[EXAMPLE_COLUMNS[metric.name]], metric=metric)
+    try:
+        plan = sample_size(
+            args.margin,
+            expected=expected,
+            metric=metric,
+            confidence_level=args.confidence_level,
+            population=args.population,
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    if args.format == "json":
+        print(json.dumps({"command": "sample-size", **plan.to_dict()}, indent=2))
+    else:
+        print(terminal_safe(str(plan)))
+    return 0
