@@ -162,3 +162,21 @@ def test_intervals_lie_on_the_range_and_contain_the_estimate(
     for row in result:
         if not math.isnan(row.difference):
             assert -span <= row.difference_low <= row.difference <= row.difference_high <= span
+
+
+@pytest.mark.parametrize(("metric", "values"), [("csat", CSAT), ("ces", CES)])
+def test_weighted_vs_rest_equals_compare_one_segment_at_a_time(
+    metric: str, values: np.ndarray
+) -> None:
+    """The vectorised vs-rest comparison equals npskit.compare run per segment."""
+    weights = np.random.default_rng(8).uniform(0.5, 2.0, 400)
+    result = breakdown(values, KEYS, metric=metric, weights=weights)  # type: ignore[call-overload]
+    for key in sorted(set(KEYS)):
+        inside = np.array([k == key for k in KEYS])
+        rest = npskit.histogram(values[~inside], metric=metric, weights=weights[~inside])
+        mine = npskit.histogram(values[inside], metric=metric, weights=weights[inside])
+        single = npskit.compare(rest, mine, metric=metric)
+        row = result[key]
+        assert row.difference == pytest.approx(single.difference)
+        assert (row.difference_low, row.difference_high) == pytest.approx((single.low, single.high))
+        assert row.pvalue == pytest.approx(single.pvalue)
