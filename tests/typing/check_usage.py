@@ -73,3 +73,22 @@ def read_exports(folder: str) -> float:
     )
     total = counted if isinstance(counted, npskit.Tally) else counted.total
     return total.nps
+
+
+def metric_verbs(answers: list[int], keys: list[str], months: list[str]) -> float:
+    """Issue 17: the NPS keeps its result types; CSAT and CES get the metric ones."""
+    nps_table: npskit.Breakdown = npskit.breakdown(answers, keys)
+    csat_table: npskit.MetricBreakdown = npskit.breakdown(answers, keys, metric="csat")
+    nps_series: npskit.Trend = npskit.trend(answers, months)
+    ces_series: npskit.MetricTrend = npskit.trend(answers, months, metric="ces")
+    counts: npskit.GroupedHistogram = npskit.histogram_by(answers, keys, metric="ces")
+    card: npskit.Scorecard = npskit.scorecard({"csat": answers}, metrics=["csat"])
+    first: npskit.MetricBreakdownRow = csat_table.rows[0]
+    return (
+        nps_table.total.nps
+        + first.estimate
+        + len(nps_series)
+        + len(ces_series)
+        + len(counts)
+        + card["csat"].estimate
+    )

@@ -19,6 +19,8 @@ from npskit._plots.style import FOREST_WIDTH, SHARES_WIDTH, forest_height, share
 from npskit._segments.breakdown import breakdown
 from npskit.typing import Frequency, SortBy
 
+from .metric_commands import run_metric_breakdown
+from .metrics import add_metric_options, is_nps_only, metrics_of
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -131,12 +133,16 @@ def add_breakdown(commands: Any) -> None:
         "their category shares)",
         kinds=("forest", "shares"),
     )
+    add_metric_options(parser)
     parser.set_defaults(handler=run_breakdown, parser=parser)
 
 
 def run_breakdown(args: argparse.Namespace) -> int:
     """Run ``npskit breakdown`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
+    (metric,) = metrics_of(parser, args)
+    if not is_nps_only([metric]):
+        return run_metric_breakdown(args, metric, args.by or (["channel"] if args.example else []))
     path, label = source(parser, args)
     score = score_column(parser, args)
     by: list[str] | None = args.by

@@ -16,6 +16,8 @@ from npskit._io.source import DataFile, DataFileError
 from npskit._plots.answers import draw_distribution
 from npskit._plots.style import DISTRIBUTION_SIZE
 
+from .metric_commands import run_metric_summary
+from .metrics import add_metric_options, is_nps_only, metrics_of
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -64,6 +66,8 @@ def add_summary(commands: Any) -> None:
             "  npskit summary survey.xlsx --sheet Answers --score answer\n"
             "  npskit summary counts.csv --counts --format json\n"
             "  npskit summary --example --plot answers.png\n"
+            "  npskit summary --example --metric nps,csat,ces\n"
+            "  npskit summary survey.csv --metric csat --score q_sat --top-box 4\n"
             "\n"
             "The interval is npskit.confidence_interval's: weighted answers use the\n"
             "weighted shares with Kish's effective n. The bootstrap methods draw fresh\n"
@@ -77,12 +81,16 @@ def add_summary(commands: Any) -> None:
     add_resampling_options(parser)
     add_format_option(parser, ("text", "json", "markdown", "csv"))
     add_plot_option(parser, "the answers 0..10 by category (bar chart)")
+    add_metric_options(parser, several=True)
     parser.set_defaults(handler=run_summary, parser=parser)
 
 
 def run_summary(args: argparse.Namespace) -> int:
     """Run ``npskit summary`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
+    metrics = metrics_of(parser, args)
+    if not is_nps_only(metrics):
+        return run_metric_summary(args, metrics)
     path, label = source(parser, args)
     score = score_column(parser, args)
     weight: str | None = args.weight

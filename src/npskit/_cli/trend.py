@@ -11,6 +11,8 @@ from npskit._plots.estimates import plot_trend
 from npskit._plots.style import TREND_SIZE
 from npskit._trend.trend import trend, trend_from_tallies
 
+from .metric_commands import run_metric_trend
+from .metrics import add_metric_options, is_nps_only, metrics_of
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -71,12 +73,16 @@ def add_trend(commands: Any) -> None:
     add_resampling_options(parser)
     add_format_option(parser, ("text", "json", "markdown", "csv"))
     add_plot_option(parser, "the NPS per period with its interval band and significant changes")
+    add_metric_options(parser)
     parser.set_defaults(handler=run_trend, parser=parser)
 
 
 def run_trend(args: argparse.Namespace) -> int:
     """Run ``npskit trend`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
+    (metric,) = metrics_of(parser, args)
+    if not is_nps_only([metric]):
+        return run_metric_trend(args, metric, *period_column(parser, args))
     path, label = source(parser, args)
     score = score_column(parser, args)
     column, freq = period_column(parser, args)

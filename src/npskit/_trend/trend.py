@@ -9,33 +9,44 @@ its cost depends on the number of periods only.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, overload
-
-import numpy as np
+from typing import Any, Literal, overload
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
-from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
+from npskit._core.grouped_histogram import GroupedHistogram
+from npskit._core.metric import Metric, as_metric
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
-from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
+from npskit.typing import (
+    CompareMethod,
+    Frequency,
+    IntervalMethod,
+    MeanCompareMethod,
+    MeanIntervalMethod,
+    MetricName,
+    NanPolicy,
+    PAdjustMethod,
+    ShareCompareMethod,
+    ShareIntervalMethod,
+)
 
-from .build import build_trend
+from .assemble import build_from, build_trend_of, builder, trend_from_tallies
 from .calendar import (
     bucket,
     calendar,
     check_lengths,
     empty_tally,
-    merge_periods,
     period_column,
     warn_if_dates,
 )
-from .options import TrendOptions, check_options
+from .metric_results import MetricTrend
+from .metric_trend import trend_metric
+from .options import check_options
 from .results import Trend
 from .segment_results import SegmentTrends
-from .segmented import Builder, answer_segments, grouped_segments
+from .segmented import answer_segments, grouped_segments
 
 __all__ = ["trend", "trend_from_tallies"]
 
@@ -50,13 +61,14 @@ def trend(
     by: None = None,
     weights: Any = ...,
     confidence_level: float = ...,
-    interval_method: IntervalMethod = ...,
-    compare_method: CompareMethod = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
     p_adjust: PAdjustMethod = ...,
     scale: Scale = ...,
     nan_policy: NanPolicy = ...,
     rng: Any = ...,
     n_resamples: int = ...,
+    metric: Literal["nps"] = "nps",
 ) -> Trend: ...
 
 
@@ -70,14 +82,57 @@ def trend(
     by: Any,
     weights: Any = ...,
     confidence_level: float = ...,
-    interval_method: IntervalMethod = ...,
-    compare_method: CompareMethod = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
     p_adjust: PAdjustMethod = ...,
     scale: Scale = ...,
     nan_policy: NanPolicy = ...,
     rng: Any = ...,
     n_resamples: int = ...,
+    metric: Literal["nps"] = "nps",
 ) -> SegmentTrends: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: None = None,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Literal["csat", "ces", "ces-easy"],
+) -> MetricTrend: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: Any = ...,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Metric | MetricName = ...,
+) -> Trend | SegmentTrends | MetricTrend: ...
 
 
 def trend(
@@ -89,15 +144,16 @@ def trend(
     by: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
     p_adjust: PAdjustMethod = "holm",
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-) -> Trend | SegmentTrends:
-    """NPS per period, with the change from each period to the next and tests over the series.
+    metric: Metric | MetricName = "nps",
+) -> Trend | SegmentTrends | MetricTrend:
+    """NPS (or CSAT, CES) per period, with each change from the previous period and series tests.
 
     Parameters
     ----------
@@ -136,12 +192,15 @@ def trend(
     confidence_level : float, default 0.95
         Level of every interval, and ``1 - confidence_level`` is the level at
         which an adjusted p-value flags a change as significant.
-    interval_method : str, default "adjusted-wald"
+    interval_method : str, optional
         Method of each period's interval (see
-        :func:`npskit.confidence_interval`).
-    compare_method : str, default "mover"
+        :func:`npskit.confidence_interval`); by default the metric's:
+        ``"adjusted-wald"`` for NPS, ``"agresti-coull"`` for a share,
+        ``"scaled-wilson"`` for a mean.
+    compare_method : str, optional
         Method of the comparison between consecutive periods (see
-        :func:`npskit.compare`).
+        :func:`npskit.compare`); by default ``"mover"`` for NPS,
+        ``"newcombe"`` for a share, ``"welch"`` for a mean.
     p_adjust : {"holm", "benjamini-hochberg", "bonferroni", "none"}, default "holm"
         Multiplicity adjustment over the changes of the table (see
         :func:`npskit.adjust_pvalues`).
@@ -155,12 +214,18 @@ def trend(
         gives the same table run after run.
     n_resamples : int, default 10000
         Resamples of every resampling method.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        What to follow (see :class:`npskit.Metric`). For CSAT and CES the
+        result is a :class:`MetricTrend`: each period's estimate and interval,
+        the changes (Newcombe for a share, Welch for a mean), Cochran's Q and a
+        linear trend on the metric's scores; ``by`` is for NPS only.
 
     Returns
     -------
-    Trend or SegmentTrends
+    Trend, SegmentTrends or MetricTrend
         One :class:`TrendRow` per period, plus ``Trend.omnibus`` and
-        ``Trend.linear_trend``; with ``by``, one such Trend per segment.
+        ``Trend.linear_trend``; with ``by``, one such Trend per segment; for
+        CSAT and CES, a :class:`MetricTrend`.
 
     Raises
     ------
@@ -259,8 +324,30 @@ def trend(
     >>> round(per_channel["phone"]["2026-05"].nps, 1)
     39.0
     """
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.kind != "net":
+        if by is not None:
+            raise TypeError(
+                f"by= gives one NPS trend per segment; for {chosen_metric.label}, call trend "
+                "on each segment's answers, or use breakdown(metric=..., freq=...)"
+            )
+        return trend_metric(
+            scores, periods, chosen_metric, period=period, freq=freq, weights=weights,
+            confidence_level=confidence_level, interval_method=interval_method,
+            compare_method=compare_method, p_adjust=p_adjust, nan_policy=nan_policy,
+            rng=rng, n_resamples=n_resamples,
+        )  # fmt: skip
+    scale = chosen_metric.counting_scale
+    if isinstance(scores, GroupedHistogram):
+        scores = scores.to_grouped_tally(scale)
     options = check_options(
-        freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
+        freq,
+        DEFAULT_COMPARE_METHOD if compare_method is None else compare_method,
+        confidence_level,
+        DEFAULT_INTERVAL_METHOD if interval_method is None else interval_method,
+        p_adjust,
+        rng,
+        n_resamples,
     )
     if isinstance(scores, Tally):
         raise TypeError(
@@ -280,9 +367,9 @@ def trend(
                 by,
                 freq=options.freq,
                 generator=options.generator,
-                build=_builder(options),
+                build=builder(options),
             )
-        return _from_tallies(*period_column(scores, period), options)
+        return build_from(*period_column(scores, period), options)
     if period is not None:
         raise TypeError(
             "period names the period column of a GroupedTally; with answers, give the "
@@ -302,7 +389,7 @@ def trend(
             nan_policy=nan_policy,
             freq=freq,
             generator=options.generator,
-            build=_builder(options),
+            build=builder(options),
         )
     if freq is None:
         grouped = tally_by(scores, periods, weights=weights, scale=scale, nan_policy=nan_policy)
@@ -330,81 +417,4 @@ def trend(
                 n_missing_period = part.n + part.n_missing
             else:
                 tallies[key] = part
-    return _build(labels, starts, tallies, n_missing_period, options)
-
-
-def trend_from_tallies(
-    keys: list[Any],
-    tallies: list[Tally],
-    *,
-    freq: Frequency | None = None,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
-    confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
-    p_adjust: PAdjustMethod = "holm",
-    rng: Any = None,
-    n_resamples: int = 10_000,
-) -> Trend:
-    """:func:`trend` from tallies already counted per distinct period key.
-
-    For the command line, which counts a CSV file chunk by chunk. ``None``
-    or ``""`` is a missing period; tallies of equal keys add up. With
-    ``freq`` the keys are dates (ISO 8601 text or date objects) and the
-    tallies of keys in the same calendar period add up.
-
-    Raises
-    ------
-    ValueError
-        If ``freq`` is given and a key is not a date (the message quotes it).
-    EmptyDataError
-        If no answer has a period.
-    """
-    options = check_options(
-        freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
-    )
-    return _from_tallies(keys, tallies, options)
-
-
-def _from_tallies(keys: list[Any], tallies: list[Tally], options: TrendOptions) -> Trend:
-    labels, starts, merged, n_missing_period = merge_periods(keys, tallies, options.freq)
-    return _build(labels, starts, merged, n_missing_period, options)
-
-
-def _build(
-    labels: list[Any],
-    starts: list[_dt.date | None],
-    tallies: list[Tally],
-    n_missing_period: int,
-    options: TrendOptions,
-) -> Trend:
-    if not any(t.n for t in tallies):
-        raise EmptyDataError(
-            "no answer has both a value and a period, so there is no trend to compute"
-        )
-    return build_trend(
-        labels,
-        starts,
-        tallies,
-        freq=options.freq,
-        compare_method=options.compare_method,
-        level=options.level,
-        interval=options.interval,
-        adjust=options.adjust,
-        n_missing_period=n_missing_period,
-        generator=options.generator,
-        n_resamples=options.n_resamples,
-    )
-
-
-def _builder(options: TrendOptions) -> Builder:
-    def build(
-        labels: list[Any],
-        starts: list[_dt.date | None],
-        tallies: list[Tally],
-        n_missing_period: int,
-        generator: np.random.Generator,
-    ) -> Trend:
-        chosen = options._replace(generator=generator)
-        return _build(labels, starts, tallies, n_missing_period, chosen)
-
-    return build
+    return build_trend_of(labels, starts, tallies, n_missing_period, options)
