@@ -67,6 +67,19 @@ own generator ``default_rng([SEED, 1])``, so the columns above are unchanged):
   ``app issue`` (6% of comments whatever the answer: a topic with no impact
   by design). Topics co-occur: a comment may carry several tags.
 
+CSAT and CES columns (issue 17, drawn last from their own generator
+``default_rng([SEED, 3])``, so every column above keeps its bytes):
+
+- ``csat`` (1..5, "how satisfied were you", top box 4-5) and ``ces`` (1..7,
+  "how easy was it to get your issue handled", 7 = very easy), each about 4%
+  blank. Each is drawn given the answer, like the ratings: a latent value
+  ``loading * a + noise`` (``a`` the standardised answer; loadings csat 0.75,
+  ces 0.55, and the CES noise shares the ``ease_rating`` friction through a
+  second latent draw of its own), cut at fixed thresholds. So CSAT follows the
+  NPS closely (phone highest, email lowest, the May dip in billing), CES more
+  loosely; about four answers in five are satisfied (CSAT near 81%) and the
+  mean CES near 5.2.
+
 The seed was picked among the first dozen as one whose realised effects sit
 close to the design (sampling noise moves a monthly NPS by about 3 points).
 """
@@ -151,6 +164,12 @@ RATING_CUTS = np.array([-1.3, -0.5, 0.3, 1.0])  # latent cut points of ratings 1
 RESOLVED_CUT = -0.52  # about 70% of latent values are above it
 RATING_BLANK_SHARE = 0.05
 COMMENT_SHARE = 0.5
+METRIC_BLOCK = 3  # issue 17: CSAT and CES
+METRIC_HEADER = ("csat", "ces")
+METRIC_LOADINGS = {"csat": 0.75, "ces": 0.55}
+CSAT_CUTS = np.array([-1.9, -1.25, -0.65, 0.45])  # latent cut points of CSAT 1..5
+CES_CUTS = np.array([-2.2, -1.6, -1.05, -0.45, 0.2, 0.95])  # latent cut points of CES 1..7
+METRIC_BLANK_SHARE = 0.04
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = REPOSITORY / "src" / "npskit" / "data" / "contact_center.csv"
 
@@ -321,16 +340,40 @@ def driver_columns(rng: np.random.Generator, rows: list[list[str]]) -> list[list
     return out
 
 
+def metric_columns(rng: np.random.Generator, rows: list[list[str]]) -> list[list[str]]:
+    """CSAT (1..5) and CES (1..7) per row, given the answer (see the module docstring)."""
+    n = len(rows)
+    answer = np.array([float(r[4]) if r[4] else np.nan for r in rows])
+    neutral = 3.0 + 4.0 * rng.random(n)  # stands in for a blank answer
+    a = (np.where(np.isnan(answer), neutral, answer) - 7.2) / 2.8
+    latent = {
+        name: loading * a + normalish(rng, n) * math.sqrt(1.0 - loading * loading)
+        for name, loading in METRIC_LOADINGS.items()
+    }
+    csat = 1 + np.sum(latent["csat"][:, None] > CSAT_CUTS, axis=1)
+    ces = 1 + np.sum(latent["ces"][:, None] > CES_CUTS, axis=1)
+    blank = {name: rng.random(n) < METRIC_BLANK_SHARE for name in METRIC_LOADINGS}
+    return [
+        [
+            "" if blank["csat"][i] else str(int(csat[i])),
+            "" if blank["ces"][i] else str(int(ces[i])),
+        ]
+        for i in range(n)
+    ]
+
+
 def write(path: Path) -> None:
     """Generate the data set and write it to ``path`` as UTF-8 CSV."""
     rows = build_rows(np.random.default_rng(SEED))
     extra = driver_columns(np.random.default_rng([SEED, BLOCK]), rows)
     # Driver columns go before call_reason (the last column): every block is its own stream.
     rows = [row[:6] + more + row[6:] for row, more in zip(rows, extra, strict=True)]
+    metrics = metric_columns(np.random.default_rng([SEED, METRIC_BLOCK]), rows)
+    rows = [row + more for row, more in zip(rows, metrics, strict=True)]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(HEADER[:6] + DRIVER_HEADER + HEADER[6:])
+        writer.writerow(HEADER[:6] + DRIVER_HEADER + HEADER[6:] + METRIC_HEADER)
         writer.writerows(rows)
 
 

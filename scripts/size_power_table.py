@@ -21,9 +21,12 @@ numerical integration, Jeffreys prior, rejecting when the 95% credible
 interval excludes 0). Their Monte Carlo standard error is in the CSV and
 beside each simulated figure in the table.
 
-At n = 10, where enumeration is affordable, "bootstrap-percentile" and "bayes"
-are computed EXACTLY too (``EXACT_AT``): every pair of the 66 x 66 outcomes is
-tested once, and the rejections summed with their probabilities. Bayes: the
+At n = 10, where enumeration is affordable, "bootstrap-percentile", "bayes" and
+"permutation" are computed EXACTLY too, and "permutation" at n = 20 as well
+(``EXACT_AT``): every pair of the 66 x 66 (231 x 231) outcomes is tested once,
+and the rejections summed with their probabilities. Permutation: the kernel
+enumerates every split of the pooled answers at these sizes, so its p-value is
+exact and each pair has one answer. Bayes: the
 posterior probability P(current > baseline) by numerical integration, as
 ``npskit.compare`` computes it. Bootstrap: the ideal percentile bootstrap
 (infinitely many resamples), whose distribution of the resampled difference
@@ -53,6 +56,7 @@ import numpy as np
 
 from npskit._compare.methods import COMPARE_METHODS, CompareOptions
 from npskit._planning.power import exact_rejection, shifted_shares
+from npskit._stats.permutation import EXACT_TABLES
 
 SIZES = (10, 20, 50, 200)
 LEVEL = 0.95
@@ -66,7 +70,7 @@ ALTERNATIVES = (
 EXACT_METHODS = ("wald", "adjusted-wald", "mover")
 SIMULATED_METHODS = ("permutation", "bootstrap-percentile", "bayes")
 SIMULATIONS = 1000
-EXACT_AT = {10: ("bootstrap-percentile", "bayes")}
+EXACT_AT = {10: ("bootstrap-percentile", "bayes", "permutation"), 20: ("permutation",)}
 RESAMPLES = 2000
 SEED = 20260601
 OUT = Path(__file__).resolve().parent.parent / "docs" / "explanation"
@@ -163,6 +167,23 @@ def exact_reject_matrix(method: str, n: int) -> Any:
                 at_most = diff[: 2 * n + 1].sum()
                 at_least = diff[2 * n :].sum()
                 reject[i, j] = min(1.0, 2.0 * min(at_most, at_least)) < 1.0 - LEVEL
+        return reject
+    if method == "permutation":
+        # Below EXACT_TABLES splits the kernel enumerates every split: its p-value is
+        # exact and does not use the generator, so each pair is tested once.
+        assert (n + 1) * (n + 2) // 2 <= EXACT_TABLES
+        rng = np.random.default_rng(0)
+        reject = np.zeros((k, k), dtype=bool)
+        for i in range(k):
+            for j in range(k):
+                out = COMPARE_METHODS["permutation"].kernel(
+                    tuple(counts[i]),
+                    tuple(counts[j]),
+                    (1.0 - LEVEL) / 2.0,
+                    "two-sided",
+                    CompareOptions(n_resamples=RESAMPLES, rng=rng),
+                )
+                reject[i, j] = out.pvalue < 1.0 - LEVEL
         return reject
     from npskit._stats.bayes_difference import difference_cdf, posterior
 
@@ -261,8 +282,9 @@ def markdown(rows: list[dict[str, Any]]) -> str:
         "maximum type I error over the four null configurations (same true shares in "
         "both periods). Power: mean rejection rate over the two baselines for a true "
         "change of 10 and of 20 points. Exact enumeration for wald, adjusted-wald and "
-        "mover at every n, and for bootstrap-percentile (the ideal bootstrap, infinitely "
-        "many resamples) and bayes at n = 10; seeded simulation "
+        "mover at every n, for bootstrap-percentile (the ideal bootstrap, infinitely "
+        "many resamples), bayes and permutation at n = 10 and for permutation at "
+        "n = 20 (its p-value enumerates every split); seeded simulation "
         f"({SIMULATIONS} pairs of samples per configuration) otherwise, marked * with "
         "its Monte Carlo standard error after ±. Produced by "
         "`scripts/size_power_table.py`; rounded to 3 decimals.",

@@ -90,6 +90,20 @@ def _topics() -> Any:
 
 SAMPLES: dict[str, Callable[[], Any]] = {
     "Tally": lambda: npskit.tally(SCORES),
+    "Histogram": lambda: npskit.histogram(SCORES),
+    "MetricBreakdown": lambda: npskit.breakdown(
+        [1, 5, 4, 4, 2, 5, 3, 4], list("aabbabba"), metric="csat"
+    ),
+    "MetricTrend": lambda: npskit.trend(
+        [1, 5, 4, 4, 2, 5, 3, 4], [1, 1, 1, 2, 2, 2, 3, 3], metric="ces"
+    ),
+    "Scorecard": lambda: npskit.scorecard(
+        {"nps": [10, 9, 3, 7], "csat": [5, 4, 2, 5], "ces": [7, 6, 2, 5]}
+    ),
+    "GroupedHistogram": lambda: npskit.histogram_by(SCORES, CHANNEL[: len(SCORES)]),
+    "PairedMetricComparison": lambda: npskit.compare(
+        [1, 5, 4, 4, 2], [2, 5, 5, 3, 4], paired=True, metric="csat"
+    ),
     "Shares": lambda: BASE.shares,
     "GroupedTally": lambda: npskit.tally_by(SCORES, CHANNEL[: len(SCORES)]),
     "Interval": lambda: npskit.confidence_interval(BASE).confidence_interval,
@@ -106,7 +120,12 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "BreakdownRow": lambda: _breakdown().rows[0],
     "BreakdownTotal": lambda: _breakdown().total,
     "Trend": _trend,
+    "SegmentTrends": lambda: npskit.trend(SCORES, MONTHS, freq="month", by=CHANNEL[: len(SCORES)]),
     "TrendRow": lambda: _trend().rows[-1],
+    "MetricBreakdownRow": lambda: SAMPLES["MetricBreakdown"]().rows[0],
+    "MetricBreakdownTotal": lambda: SAMPLES["MetricBreakdown"]().total,
+    "MetricTrendRow": lambda: SAMPLES["MetricTrend"]().rows[-1],
+    "ScorecardRow": lambda: SAMPLES["Scorecard"]().rows[0],
     "OmnibusTest": lambda: _trend().omnibus,
     "LinearTrendTest": lambda: _trend().linear_trend,
     "Decomposition": _decomposition,
@@ -135,11 +154,15 @@ SAMPLES: dict[str, Callable[[], Any]] = {
 }
 """One instance of every public result class, made through the public API."""
 
-NOT_RESULTS = {"Scale", "Category"}
+NOT_RESULTS = {"Scale", "Category", "Metric"}
 """Public classes that are options or vocabulary, not results."""
 
 TABLES = {
     "GroupedTally",
+    "GroupedHistogram",
+    "MetricBreakdown",
+    "MetricTrend",
+    "Scorecard",
     "Breakdown",
     "Trend",
     "Decomposition",
@@ -205,7 +228,7 @@ def test_tables_share_the_display_base(name: str) -> None:
     assert len(table.to_polars()) == len(records)
 
 
-@pytest.mark.parametrize("name", sorted(TABLES - {"GroupedTally"}))
+@pytest.mark.parametrize("name", sorted(TABLES - {"GroupedTally", "GroupedHistogram"}))
 def test_tables_look_rows_up_by_key(name: str) -> None:
     table = SAMPLES[name]()
     row = table.rows[0]
@@ -268,12 +291,21 @@ def test_every_resampling_function_takes_rng() -> None:
 
 def test_defaults_are_named_once() -> None:
     hints = typing.get_args(npskit.typing.IntervalMethod)
+    # A function that takes metric= defaults to None: the metric kind's default (issue 17).
     defaults = {
         name: signature.parameters["interval_method"].default
         for name, signature in public_functions()
-        if "interval_method" in signature.parameters and name != "nps_test"
+        if "interval_method" in signature.parameters
+        and name != "nps_test"
+        and "metric" not in signature.parameters
     }
     assert len(set(defaults.values())) == 1, defaults
+    by_metric = {
+        name: signature.parameters["interval_method"].default
+        for name, signature in public_functions()
+        if "interval_method" in signature.parameters and "metric" in signature.parameters
+    }
+    assert set(by_metric.values()) <= {None}, by_metric
     assert set(defaults.values()) <= set(hints)
     compare_defaults = {
         name: signature.parameters["compare_method"].default

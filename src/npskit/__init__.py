@@ -29,13 +29,20 @@ from ._core.warnings import (
 if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._compare.compare import compare
     from ._compare.comparison import Comparison
+    from ._compare.metric_paired import PairedMetricComparison
     from ._compare.paired_results import MarginalHomogeneityTest, PairedComparison
     from ._core.grouped import GroupedTally
+    from ._core.grouped_histogram import GroupedHistogram
+    from ._core.histogram import Histogram
     from ._core.interval import Interval
+    from ._core.metric import CES, CES_EASY, CSAT, NPS, Metric
     from ._core.scale import STANDARD_SCALE, Category, Scale
     from ._core.tally import Shares, Tally
     from ._counting.counts_table import from_counts_table
     from ._counting.frames import tally_frame
+    from ._counting.histogram import histogram
+    from ._counting.histogram_by import histogram_by
+    from ._counting.histogram_frame import histogram_frame
     from ._counting.tally import classify, nps, tally
     from ._counting.tally_by import tally_by
     from ._drivers.drivers import drivers, drivers_from_correlation
@@ -50,7 +57,9 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._fairness.suppression import Publication, PublishedCell, suppress
     from ._intervals.confidence_interval import ConfidenceInterval, confidence_interval
     from ._intervals.nps_test import NpsTestResult, nps_test
+    from ._intervals.scorecard import Scorecard, ScorecardRow, scorecard
     from ._io.examples import example_path, load_example
+    from ._io.tally_file import tally_file
     from ._monitor.chart_results import ChartPoint, ControlChart, RunsSignal
     from ._monitor.control_chart import control_chart
     from ._monitor.rolling import rolling
@@ -67,10 +76,13 @@ if TYPE_CHECKING:  # the names below are loaded on first use, see __getattr__
     from ._plots.monitoring import plot_control_chart, plot_rolling
     from ._segments.breakdown import breakdown
     from ._segments.decompose import Decomposition, DecompositionRow, decompose
+    from ._segments.metric_results import MetricBreakdown, MetricBreakdownRow, MetricBreakdownTotal
     from ._segments.results import Breakdown, BreakdownRow, BreakdownTotal
     from ._segments.shrinkage import ShrinkageResult, ShrunkSegment, shrink
     from ._stats.multiplicity import adjust_pvalues
+    from ._trend.metric_results import MetricTrend, MetricTrendRow
     from ._trend.results import LinearTrendTest, OmnibusTest, Trend, TrendRow
+    from ._trend.segment_results import SegmentTrends
     from ._trend.trend import trend
 
 # Where each public name lives; the module is imported when the name is first
@@ -83,6 +95,7 @@ _LAZY = {
     "CaseMixRow": "_fairness.case_mix_results",
     "Category": "_core.scale",
     "Comparison": "_compare.comparison",
+    "PairedMetricComparison": "_compare.metric_paired",
     "ChartPoint": "_monitor.chart_results",
     "ConfidenceInterval": "_intervals.confidence_interval",
     "ControlChart": "_monitor.chart_results",
@@ -94,6 +107,21 @@ _LAZY = {
     "Funnel": "_fairness.funnel_results",
     "FunnelPoint": "_fairness.funnel_results",
     "GroupedTally": "_core.grouped",
+    "GroupedHistogram": "_core.grouped_histogram",
+    "Histogram": "_core.histogram",
+    "Metric": "_core.metric",
+    "MetricBreakdown": "_segments.metric_results",
+    "MetricBreakdownRow": "_segments.metric_results",
+    "MetricBreakdownTotal": "_segments.metric_results",
+    "MetricTrend": "_trend.metric_results",
+    "MetricTrendRow": "_trend.metric_results",
+    "NPS": "_core.metric",
+    "CSAT": "_core.metric",
+    "CES": "_core.metric",
+    "CES_EASY": "_core.metric",
+    "histogram": "_counting.histogram",
+    "histogram_by": "_counting.histogram_by",
+    "histogram_frame": "_counting.histogram_frame",
     "Hierarchy": "_fairness.hierarchy",
     "HierarchyRow": "_fairness.hierarchy",
     "Interval": "_core.interval",
@@ -113,6 +141,9 @@ _LAZY = {
     "SampleSize": "_planning.sample_size",
     "SampleSizeComparison": "_planning.sample_size_compare",
     "Scale": "_core.scale",
+    "Scorecard": "_intervals.scorecard",
+    "ScorecardRow": "_intervals.scorecard",
+    "SegmentTrends": "_trend.segment_results",
     "Shares": "_core.tally",
     "ShrinkageResult": "_segments.shrinkage",
     "ShrunkSegment": "_segments.shrinkage",
@@ -152,11 +183,13 @@ _LAZY = {
     "power": "_planning.power",
     "sample_size": "_planning.sample_size",
     "sample_size_compare": "_planning.sample_size_compare",
+    "scorecard": "_intervals.scorecard",
     "rolling": "_monitor.rolling",
     "shrink": "_segments.shrinkage",
     "suppress": "_fairness.suppression",
     "tally": "_counting.tally",
     "tally_by": "_counting.tally_by",
+    "tally_file": "_io.tally_file",
     "tally_frame": "_counting.frames",
     "target": "_monitor.target",
     "topic_impact": "_drivers.topics",
@@ -219,6 +252,10 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CES",
+    "CES_EASY",
+    "CSAT",
+    "NPS",
     "STANDARD_SCALE",
     "Breakdown",
     "BreakdownRow",
@@ -239,9 +276,11 @@ __all__ = [
     "EmptyDataError",
     "Funnel",
     "FunnelPoint",
+    "GroupedHistogram",
     "GroupedTally",
     "Hierarchy",
     "HierarchyRow",
+    "Histogram",
     "InputWarning",
     "Interval",
     "InvalidScoresError",
@@ -249,12 +288,19 @@ __all__ = [
     "LinearTrendTest",
     "MarginOfError",
     "MarginalHomogeneityTest",
+    "Metric",
+    "MetricBreakdown",
+    "MetricBreakdownRow",
+    "MetricBreakdownTotal",
+    "MetricTrend",
+    "MetricTrendRow",
     "MissingAnswersError",
     "NpsTestResult",
     "NpskitError",
     "NpskitWarning",
     "OmnibusTest",
     "PairedComparison",
+    "PairedMetricComparison",
     "Power",
     "Publication",
     "PublishedCell",
@@ -265,6 +311,9 @@ __all__ = [
     "SampleSizeComparison",
     "Scale",
     "ScoreTypeError",
+    "Scorecard",
+    "ScorecardRow",
+    "SegmentTrends",
     "Shares",
     "ShrinkageResult",
     "ShrunkSegment",
@@ -290,6 +339,9 @@ __all__ = [
     "from_counts_table",
     "funnel",
     "hierarchy",
+    "histogram",
+    "histogram_by",
+    "histogram_frame",
     "load_example",
     "margin_of_error",
     "nps",
@@ -307,10 +359,12 @@ __all__ = [
     "rolling",
     "sample_size",
     "sample_size_compare",
+    "scorecard",
     "shrink",
     "suppress",
     "tally",
     "tally_by",
+    "tally_file",
     "tally_frame",
     "target",
     "topic_impact",

@@ -19,6 +19,11 @@ __all__ = [
     "Frequency",
     "ImportanceMethod",
     "IntervalMethod",
+    "MeanCompareMethod",
+    "MeanIntervalMethod",
+    "MeanPairedMethod",
+    "MetricKind",
+    "MetricName",
     "MissingKeys",
     "NanPolicy",
     "NpsTestMethod",
@@ -26,6 +31,10 @@ __all__ = [
     "PAdjustMethod",
     "PairedMethod",
     "PowerMethod",
+    "ScalePreset",
+    "ShareCompareMethod",
+    "ShareIntervalMethod",
+    "SharePairedMethod",
     "SortBy",
     "TopicRule",
 ]
@@ -36,6 +45,35 @@ NanPolicy = Literal["omit", "raise"]
 ``"omit"`` leaves them out and counts them in ``Tally.n_missing``;
 ``"raise"`` raises :class:`npskit.MissingAnswersError`.
 """
+
+MetricKind = Literal["net", "share", "mean"]
+"""How a metric scores answers (see :class:`npskit.Metric`).
+
+``"net"``: the NPS, promoters' share minus detractors' share; ``"share"``: the
+share of answers in a box (CSAT top-2-box, CES share of easy); ``"mean"``: the
+mean answer of a bounded scale (CES mean, a star average).
+"""
+
+MetricName = Literal["nps", "csat", "ces", "ces-easy"]
+"""The name of a preset metric: ``npskit.NPS``, ``CSAT``, ``CES``, ``CES_EASY``."""
+
+ShareIntervalMethod = Literal["wilson", "agresti-coull", "jeffreys", "clopper-pearson"]
+"""A confidence interval method for a share metric (CSAT top-box, CES share of easy)."""
+
+MeanIntervalMethod = Literal["t", "bootstrap-t", "scaled-wilson"]
+"""A confidence interval method for a mean metric (CES mean, star average)."""
+
+ShareCompareMethod = Literal["newcombe", "agresti-caffo"]
+"""A method comparing a share metric between two independent samples."""
+
+MeanCompareMethod = Literal["welch"]
+"""A method comparing a mean metric between two independent samples."""
+
+SharePairedMethod = Literal["tango"]
+"""A method comparing a share metric between two answers of the same respondents."""
+
+MeanPairedMethod = Literal["t"]
+"""A method comparing a mean metric between two answers of the same respondents."""
 
 Alternative = Literal["two-sided", "less", "greater"]
 """The alternative hypothesis of a test, and the side of its interval.
@@ -125,4 +163,12 @@ TopicRule = Literal["shapley", "marginal"]
 ``"shapley"`` splits the impact of shared comments exactly among their topics
 (the shares add up to the impact of all topics together); ``"marginal"`` gives
 each topic the whole of every comment that mentions it (shares overlap).
+"""
+
+ScalePreset = Literal["0-10", "1-10", "1-7", "1-5", "1-3"]
+"""Names of the answer scales :meth:`npskit.Scale.preset` knows.
+
+``"0-10"`` is the standard scale; ``"1-10"`` keeps its cut points; ``"1-7"``
+and ``"1-5"`` rescale them; ``"1-3"`` is a column of NPS group codes
+(1 detractor, 2 passive, 3 promoter). See :meth:`npskit.Scale.preset`.
 """

@@ -195,7 +195,7 @@ def test_formats_and_options(capsys: pytest.CaptureFixture[str]) -> None:
     shrunk = [r["shrunk_nps"] for r in payload["rows"]]
     assert shrunk == sorted(shrunk, reverse=True)
     assert all(r["small"] == (r["n"] < 50) for r in payload["rows"])
-    assert payload["shrinkage"]["method"] == "marginal-likelihood"
+    assert payload["shrinkage"]["method"] == "hierarchical-normal"
     assert main(["breakdown", "--example", "--by", "agent", "--rank", "shrunk"]) == 0
     text = capsys.readouterr().out
     assert "sorted by shrunk" in text

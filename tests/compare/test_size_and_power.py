@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
 
-from npskit import Tally, compare, power, sample_size_compare
+from npskit import DegenerateSampleWarning, Tally, compare, power, sample_size_compare
 from npskit._planning.power import exact_rejection, rejection_matrix
 from npskit._stats.trinomial import shifted_shares, trinomial_outcomes
 
@@ -150,3 +151,44 @@ def test_power_argument_errors() -> None:
         power((0.2, 0.3, 0.5), difference=5, n_baseline=10, compare_method="bayes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="non-zero"):
         sample_size_compare(0)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_unequal_sizes_power_is_compare_with_its_estimate_rule(alternative: str) -> None:
+    # Unequal sizes are where the adjusted difference can lean against the raw one;
+    # compare() then widens the interval to the estimate, and power must follow it.
+    # One promoter against 30 (difference 0): adjusted Wald alone says "greater".
+    method = "adjusted-wald"
+    n0, n1, s0, s1 = 1, 30, (0.1, 0.1, 0.8), (0.05, 0.05, 0.9)
+
+    def outcomes(n: int) -> list[tuple[int, int, int]]:
+        return [(d, n - d - p, p) for d in range(n + 1) for p in range(n + 1 - d)]
+
+    def pmf(c: tuple[int, int, int], s: tuple[float, float, float]) -> float:
+        coef = math.factorial(sum(c)) / math.prod(math.factorial(k) for k in c)
+        return coef * math.prod(q**k for q, k in zip(s, c, strict=True))
+
+    total = 0.0
+    for c0, c1 in itertools.product(outcomes(n0), outcomes(n1)):
+        t0 = Tally(detractors=c0[0], passives=c0[1], promoters=c0[2])
+        t1 = Tally(detractors=c1[0], passives=c1[1], promoters=c1[2])
+        with warnings.catch_warnings():
+            # Wald's interval is zero-wide when both periods are all promoters.
+            warnings.simplefilter("ignore", DegenerateSampleWarning)
+            result = compare(
+                t0,
+                t1,
+                compare_method=method,  # type: ignore[arg-type]
+                alternative=alternative,  # type: ignore[arg-type]
+            )
+        if result.pvalue < 0.05:
+            total += pmf(c0, s0) * pmf(c1, s1)
+    planned = power(
+        s0,
+        s1,
+        n_baseline=n0,
+        n_current=n1,
+        compare_method=method,  # type: ignore[arg-type]
+        alternative=alternative,  # type: ignore[arg-type]
+    )
+    assert planned.power == pytest.approx(total, abs=1e-12)

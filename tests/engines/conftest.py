@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 Columns = dict[str, list[Any]]
-Types = dict[str, str]  # column name -> "str", "int" or "float"
+Types = dict[str, str]  # column name -> "str", "int", "float", "date" or "datetime"
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,13 @@ class Engine:
 def polars_engine() -> Engine:
     pl = pytest.importorskip("polars", reason="polars is not installed")
     pytest.importorskip("narwhals", reason="narwhals is not installed")
-    kinds = {"str": pl.String, "int": pl.Int64, "float": pl.Float64}
+    kinds = {
+        "str": pl.String,
+        "int": pl.Int64,
+        "float": pl.Float64,
+        "date": pl.Date,
+        "datetime": pl.Datetime("us"),
+    }
 
     def make(columns: Columns, types: Types) -> Any:
         return pl.LazyFrame(columns, schema={name: kinds[types[name]] for name in columns})
@@ -54,7 +60,13 @@ def duckdb_engine() -> Iterator[Engine]:
     pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed")
     pytest.importorskip("narwhals", reason="narwhals is not installed")
     connection = duckdb.connect()
-    kinds = {"str": pa.string(), "int": pa.int64(), "float": pa.float64()}
+    kinds = {
+        "str": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("us"),
+    }
     keep: list[Any] = []  # the arrow tables the relations read from
 
     def make(columns: Columns, types: Types) -> Any:
@@ -83,7 +95,13 @@ def dask_engine() -> Iterator[Engine]:
             processes=False,
         )
         client = distributed.Client(cluster)
-    kinds = {"str": object, "int": "Int64", "float": "float64"}
+    kinds = {
+        "str": object,
+        "int": "Int64",
+        "float": "float64",
+        "date": "datetime64[ns]",
+        "datetime": "datetime64[ns]",
+    }
 
     def make(columns: Columns, types: Types) -> Any:
         frame = pd.DataFrame({n: pd.Series(v, dtype=kinds[types[n]]) for n, v in columns.items()})
@@ -125,7 +143,13 @@ def spark_engine() -> Iterator[Engine]:
             .getOrCreate()
         )
         spark.sparkContext.setLogLevel("ERROR")
-    kinds = {"str": "string", "int": "bigint", "float": "double"}
+    kinds = {
+        "str": "string",
+        "int": "bigint",
+        "float": "double",
+        "date": "date",
+        "datetime": "timestamp",
+    }
 
     def make(columns: Columns, types: Types) -> Any:
         schema = ", ".join(f"`{n}` {kinds[types[n]]}" for n in columns)

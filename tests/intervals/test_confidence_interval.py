@@ -25,6 +25,7 @@ from npskit import (
     Tally,
     confidence_interval,
 )
+from npskit._intervals.metric_methods import DEFAULT_INTERVAL_METHOD_BY_KIND
 from npskit.typing import IntervalMethod
 
 ALL_METHODS: tuple[IntervalMethod, ...] = (
@@ -77,8 +78,10 @@ def test_adjusted_wald_presets_add_pseudo_counts(
 
 def test_default_method_is_adjusted_wald_everywhere() -> None:
     assert npskit.confidence_interval(T).interval_method == "adjusted-wald"
+    # None is "the metric's default" (issue 17); for the NPS that stays adjusted Wald.
     default = inspect.signature(confidence_interval).parameters["interval_method"].default
-    assert default == "adjusted-wald"
+    assert default is None
+    assert DEFAULT_INTERVAL_METHOD_BY_KIND["net"] == "adjusted-wald"
 
 
 def _tango_mpmath(b: int, c: int, n: int, z: float) -> tuple[float, float]:

@@ -31,10 +31,22 @@ def test_tests_and_plans_come_from_the_registry() -> None:
     assert set(PLANNING_METHODS) == set(INTERVAL_METHODS) - random
 
 
+_FIRST_ARGUMENT = {
+    "confidence_interval": ([10, 9, 0, 7],),
+    "margin_of_error": (100,),
+    "sample_size": (5.0,),
+}
+
+
 def test_the_default_is_named_once_and_used_by_every_signature() -> None:
     for function in (npskit.confidence_interval, npskit.margin_of_error, npskit.sample_size):
         default = inspect.signature(function).parameters["interval_method"].default
-        assert default == DEFAULT_INTERVAL_METHOD
+        # None means the metric's default (issue 17), which for the NPS is this one.
+        assert default in {DEFAULT_INTERVAL_METHOD, None}
+        if default is None:
+            assert function(*_FIRST_ARGUMENT[function.__name__]).interval_method == (
+                DEFAULT_INTERVAL_METHOD
+            )
 
 
 @pytest.mark.parametrize("name", [n for n, e in INTERVAL_METHODS.items() if e.bounds_array])

@@ -35,6 +35,8 @@ HEADER = [
     "ease_rating",
     "topics",
     "call_reason",
+    "csat",
+    "ces",
 ]
 TOPICS = {"long wait", "not resolved", "billing error", "helpful agent", "app issue"}
 
@@ -237,3 +239,26 @@ def test_designed_driver_order(rows: list[dict[str, str]]) -> None:
         for name in ("resolved", "wait_rating", "ease_rating", "courtesy_rating")
     }
     assert r["resolved"] > r["wait_rating"] > r["ease_rating"] > r["courtesy_rating"] > 0.1
+
+
+def test_csat_and_ces_follow_the_answer(rows: list[dict[str, str]]) -> None:
+    """Issue 17: CSAT 1..5 and CES 1..7, about 4% blank, higher for promoters than detractors."""
+    for column, high in (("csat", 5), ("ces", 7)):
+        cells = [row[column] for row in rows]
+        assert {cell for cell in cells if cell} == {str(v) for v in range(1, high + 1)}
+        assert 0.02 < sum(cell == "" for cell in cells) / len(cells) < 0.06
+        by_group: dict[bool, list[int]] = {True: [], False: []}
+        for row in rows:
+            if (
+                row[column]
+                and row["answer"]
+                and (int(row["answer"]) >= 9 or int(row["answer"]) <= 6)
+            ):
+                by_group[int(row["answer"]) >= 9].append(int(row[column]))
+        promoters, detractors = by_group[True], by_group[False]
+        assert sum(promoters) / len(promoters) > sum(detractors) / len(detractors) + 0.5
+    data = npskit.load_example()
+    assert data["csat"].dtype.kind == "f"
+    assert int(sum(1 for row in rows if row["csat"] == "")) == int(
+        sum(data["csat"] != data["csat"])
+    )

@@ -16,7 +16,7 @@ import npskit
 
 SRC = Path(npskit.__file__).parent
 PACKAGES = ("_counting", "_io", "_cli")
-LAZY = {"pandas", "polars", "pyarrow", "narwhals", "matplotlib"}
+LAZY = {"pandas", "polars", "pyarrow", "narwhals", "matplotlib", "openpyxl"}
 MODULES = sorted(path for package in PACKAGES for path in (SRC / package).glob("*.py"))
 
 

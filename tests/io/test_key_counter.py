@@ -96,7 +96,9 @@ def tiny_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_multi_part_parquet_matches_plain_python(tmp_path: Path, keys: list[str]) -> None:
     parts = [_rows(n, seed) for seed, n in enumerate([60, 1, 37])]
     paths = [_write(tmp_path / f"part-{i}.parquet", rows) for i, rows in enumerate(parts)]
-    merged = merge_chunks(count_file(DataFile(path), "answer", keys) for path in paths)
+    merged = merge_chunks(
+        count_file(DataFile(path), "answer", keys, scale=STANDARD_SCALE) for path in paths
+    )
     assert merged is not None
     expected = _plain_counts([row for rows in parts for row in rows], keys)
     if not keys:
@@ -109,7 +111,7 @@ def test_multi_part_parquet_matches_plain_python(tmp_path: Path, keys: list[str]
 def test_weighted_parquet_matches_plain_python(tmp_path: Path) -> None:
     rows = _rows(80, 7)
     path = _write(tmp_path / "survey.parquet", rows)
-    grouped = count_file(DataFile(path), "answer", ["team"], weight="weight")
+    grouped = count_file(DataFile(path), "answer", ["team"], weight="weight", scale=STANDARD_SCALE)
     expected = _plain_counts(rows, ["team"], "weight")
     got = _as_plain(grouped)
     assert got.keys() == expected.keys()

@@ -56,3 +56,39 @@ def top_driver(answers: list[int], ratings: npt.NDArray[np.float64]) -> tuple[st
 def topic_costs(answers: list[int], tags: list[str]) -> dict[str, float]:
     result: npskit.TopicImpact = npskit.topic_impact(answers, tags, shared="marginal")
     return {row.topic: row.impact for row in result}
+
+
+def trends_per_agent(answers: list[int], dates: list[str], agents: list[str]) -> float:
+    whole: npskit.Trend = npskit.trend(answers, dates, freq="month")
+    per_agent: npskit.SegmentTrends = npskit.trend(answers, dates, freq="month", by=agents)
+    counts: npskit.GroupedTally = npskit.tally_by(answers, [agents, dates], freq={"key1": "week"})
+    monthly: npskit.Breakdown = npskit.breakdown(answers, [agents, dates], freq="month")
+    first: npskit.Trend = per_agent.trends[0]
+    return whole.linear_trend.slope + first.omnibus.statistic + counts.total.nps + len(monthly)
+
+
+def read_exports(folder: str) -> float:
+    counted: npskit.Tally | npskit.GroupedTally = npskit.tally_file(
+        [folder, "extra.csv.gz"], "answer", by=("channel",), sheet="Answers"
+    )
+    total = counted if isinstance(counted, npskit.Tally) else counted.total
+    return total.nps
+
+
+def metric_verbs(answers: list[int], keys: list[str], months: list[str]) -> float:
+    """Issue 17: the NPS keeps its result types; CSAT and CES get the metric ones."""
+    nps_table: npskit.Breakdown = npskit.breakdown(answers, keys)
+    csat_table: npskit.MetricBreakdown = npskit.breakdown(answers, keys, metric="csat")
+    nps_series: npskit.Trend = npskit.trend(answers, months)
+    ces_series: npskit.MetricTrend = npskit.trend(answers, months, metric="ces")
+    counts: npskit.GroupedHistogram = npskit.histogram_by(answers, keys, metric="ces")
+    card: npskit.Scorecard = npskit.scorecard({"csat": answers}, metrics=["csat"])
+    first: npskit.MetricBreakdownRow = csat_table.rows[0]
+    return (
+        nps_table.total.nps
+        + first.estimate
+        + len(nps_series)
+        + len(ces_series)
+        + len(counts)
+        + card["csat"].estimate
+    )

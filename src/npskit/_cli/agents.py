@@ -30,6 +30,8 @@ from .options import (
     count,
     data_file,
     print_table,
+    scale_of,
+    score_column,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -103,9 +105,7 @@ def run_agents(args: argparse.Namespace) -> int:
     """Run ``npskit agents`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
     path, label = source(parser, args)
-    score = "answer" if args.score is None and args.example else args.score
-    if score is None:
-        parser.error("--score COLUMN is required: name the column that holds the answers")
+    score = score_column(parser, args)
     unit = args.unit or ("agent" if args.example else None)
     if unit is None:
         parser.error("--unit COLUMN is required: name the agent (or team) column")
@@ -119,7 +119,9 @@ def run_agents(args: argparse.Namespace) -> int:
         parser.error("--unit, --strata and --within must name distinct columns other than --score")
     check_plot(args)
     file = data_file(path, label, args)
-    cube = count_file(file, score, columns, weight=args.weight, nan_policy=args.nan_policy)
+    cube = count_file(
+        file, score, columns, weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     if cube.total.n == 0:
         raise DataFileError(f"{label}: column {score!r} has no answers")
     try:

@@ -1,4 +1,4 @@
-"""The ``npskit breakdown`` subcommand: NPS per segment of a CSV or Parquet file.
+"""The ``npskit breakdown`` subcommand: NPS per segment of a data file (or of counts).
 
 The file is counted per segment by the file dispatcher
 (:func:`npskit._io.files.count_file`: chunk by chunk, the chunks' counts
@@ -17,8 +17,10 @@ from npskit._plots.answers import plot_shares
 from npskit._plots.estimates import plot_forest
 from npskit._plots.style import FOREST_WIDTH, SHARES_WIDTH, forest_height, shares_height
 from npskit._segments.breakdown import breakdown
-from npskit.typing import SortBy
+from npskit.typing import Frequency, SortBy
 
+from .metric_commands import run_metric_breakdown
+from .metrics import add_metric_options, is_nps_only, metrics_of
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -33,6 +35,8 @@ from .options import (
     data_file,
     print_table,
     resampling,
+    scale_of,
+    score_column,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -50,7 +54,7 @@ def add_breakdown(commands: Any) -> None:
             "interval, the difference from the rest of the answers with a p-value\n"
             "adjusted for the number of segments (Holm by default), the segment's impact\n"
             "on the total, and flags for small segments. With --rank shrunk, segments are\n"
-            "ranked by an empirical-Bayes shrunk NPS that is fair to small segments.\n"
+            "ranked by a Bayesian shrunk NPS that is fair to small segments.\n"
             "Blank key cells form their own segment, shown as (missing). The file is read\n"
             "in chunks."
         ),
@@ -58,6 +62,9 @@ def add_breakdown(commands: Any) -> None:
             "examples:\n"
             "  npskit breakdown --example\n"
             "  npskit breakdown --example --by agent --rank shrunk\n"
+            "  npskit breakdown --example --by agent --freq month\n"
+            "  npskit breakdown survey.csv --score answer --by agent --date created "
+            "--freq week\n"
             "  npskit breakdown survey.csv --score answer --by channel,queue --format markdown\n"
             "  npskit breakdown survey.csv --score answer --by agent --weight weight "
             "--sort impact --format csv\n"
@@ -76,6 +83,20 @@ def add_breakdown(commands: Any) -> None:
         "(default with --example: channel)",
     )
     parser.add_argument(
+        "--date",
+        metavar="COLUMN",
+        help="column of ISO 8601 dates (2026-05-31), bucketed into periods by --freq and "
+        "added to the segments: --by agent --date date --freq month gives NPS per agent "
+        "and month (default: none; with --example and --freq: date)",
+    )
+    parser.add_argument(
+        "--freq",
+        choices=get_args(Frequency),
+        default=None,
+        help="calendar period of --date: day, week (ISO, from Monday), month, quarter, "
+        "year (default: month with --date, none without)",
+    )
+    parser.add_argument(
         "--min-n",
         type=count,
         default=30,
@@ -86,7 +107,7 @@ def add_breakdown(commands: Any) -> None:
         "--rank",
         choices=("shrunk",),
         default=None,
-        help="add the empirical-Bayes shrunk NPS and rank by it (unless --sort says "
+        help="add the Bayesian shrunk NPS and rank by it (unless --sort says "
         "otherwise) (default: no shrinkage)",
     )
     parser.add_argument(
@@ -112,26 +133,40 @@ def add_breakdown(commands: Any) -> None:
         "their category shares)",
         kinds=("forest", "shares"),
     )
+    add_metric_options(parser)
     parser.set_defaults(handler=run_breakdown, parser=parser)
 
 
 def run_breakdown(args: argparse.Namespace) -> int:
     """Run ``npskit breakdown`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
+    (metric,) = metrics_of(parser, args)
+    if not is_nps_only([metric]):
+        return run_metric_breakdown(args, metric, args.by or (["channel"] if args.example else []))
     path, label = source(parser, args)
-    score = "answer" if args.score is None and args.example else args.score
-    if score is None:
-        parser.error("--score COLUMN is required: name the column that holds the answers")
+    score = score_column(parser, args)
     by: list[str] | None = args.by
     if by is None:
         if not args.example:
             parser.error("--by COLUMN[,COLUMN] is required: name the segment column(s)")
         by = ["channel"]
+    date: str | None = args.date
+    if date is None and args.freq is not None:
+        if not args.example:
+            parser.error("--freq buckets the dates of --date COLUMN: name that column")
+        date = "date"
+    freq = None if date is None else (args.freq or "month")
+    if date is not None:
+        if date in by:
+            parser.error("--date must name a column other than those of --by")
+        by = [*by, date]
     if score in by or (args.weight is not None and args.weight in by):
-        parser.error("--by must name columns other than --score and --weight")
+        parser.error("--by and --date must name columns other than --score and --weight")
     check_plot(args)
     file = data_file(path, label, args)
-    grouped = count_file(file, score, by, weight=args.weight, nan_policy=args.nan_policy)
+    grouped = count_file(
+        file, score, by, weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     if grouped.total.weight_sum <= 0:
         raise DataFileError(f"{label}: column {score!r} has no answers to break down")
     options: dict[str, Any] = {
@@ -145,10 +180,15 @@ def run_breakdown(args: argparse.Namespace) -> int:
         "compare_method": args.compare_method,
         **resampling(args),
     }
+    if date is not None:
+        options["freq"] = {date: freq}
     try:
         result = breakdown(grouped, **options)
-    except ValueError as error:  # shrinkage with fewer than two segments
-        raise DataFileError(f"{label}: {error}") from None
+    except ValueError as error:  # shrinkage with fewer than two segments, a bad date
+        if isinstance(error, DataFileError):
+            raise
+        column = f" column {date!r}:" if date is not None and "is not a date" in str(error) else ""
+        raise DataFileError(f"{label}:{column} {error}") from None
     if args.plot is not None:
         _plot_breakdown(args.plot, args.plot_kind, result)
     weighted = f", weighted by column {args.weight!r}" if args.weight else ""
@@ -160,7 +200,10 @@ def run_breakdown(args: argparse.Namespace) -> int:
             "file": str(path),
             "score": score,
             "by": by,
+            "date": date,
+            "freq": freq,
             "weight": args.weight,
+            "seed": args.seed,
         },
         f"Column {score!r} in {label}{weighted}",
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any, get_args
 
 from npskit._compare.compare import compare
@@ -13,6 +12,7 @@ from npskit._io.files import tally_file
 from npskit._io.source import DataFileError
 from npskit.typing import Alternative
 
+from .inputs import check_counts_options, resolve_inputs, stdin_copy
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -23,6 +23,7 @@ from .options import (
     add_source_options,
     data_file,
     resampling,
+    scale_of,
     score_column,
     source,
     terminal_safe,
@@ -59,7 +60,9 @@ def add_compare(commands: Any) -> None:
         "files",
         nargs="*",
         metavar="FILE",
-        help="one CSV or Parquet file with --period or --date, or two files: baseline then current",
+        help="one data set with --period or --date, or two: baseline then current. Each is "
+        "a CSV (optionally compressed), Parquet or Excel .xlsx file, a folder of parts, a "
+        "quoted glob pattern, or - for standard input; with --counts, a counts table",
     )
     add_source_options(parser, positional=False)
     add_answer_options(parser)
@@ -100,14 +103,16 @@ def run_compare(args: argparse.Namespace) -> int:
     if len(files) > 2:
         parser.error(f"give one or two files, got {len(files)}")
     score = score_column(parser, args)
+    origin_note: str | None = None
+    check_counts_options(parser, args)
     if len(files) == 2:
         if args.period or args.date or args.baseline or args.current:
             parser.error(
                 "with two files, baseline and current are the files: drop --period, "
                 "--date, --baseline and --current"
             )
-        before = _tally(Path(files[0]), files[0], score, args)
-        after = _tally(Path(files[1]), files[1], score, args)
+        before = _tally(parser, files[0], score, args)
+        after = _tally(parser, files[1], score, args)
         labels = (files[0], files[1])
         origin: dict[str, str | None] = {"baseline_file": files[0], "current_file": files[1]}
     else:
@@ -124,10 +129,17 @@ def run_compare(args: argparse.Namespace) -> int:
             if len(ordered) < 2:  # pragma: no cover - the example has six months
                 raise DataFileError(f"{label} has fewer than two periods")
             baseline, current = ordered[-2], ordered[-1]
+            chosen = f"the last two {freq or 'period'}s of column {column!r}"
+            origin_note = (
+                f"{label}: comparing {chosen}, {baseline} (baseline) and {current} "
+                "(current); pick others with --baseline and --current"
+            )
         before = _pick(periods, baseline, label, column)
         after = _pick(periods, current, label, column)
         labels = (str(baseline), str(current))
         origin = {"file": str(path), "period_column": column, "freq": freq}
+        if origin_note is not None:
+            origin["compared"] = origin_note
     for name, part in (("baseline", before), ("current", after)):
         if part.weight_sum <= 0:
             raise DataFileError(f"the {name} ({labels[name == 'current']}) has no answers")
@@ -147,6 +159,7 @@ def run_compare(args: argparse.Namespace) -> int:
             "weight": args.weight,
             "baseline_label": labels[0],
             "current_label": labels[1],
+            "seed": args.seed,
             **result.to_dict(),
         }
         print(json.dumps(payload, indent=2, default=str))
@@ -156,6 +169,10 @@ def run_compare(args: argparse.Namespace) -> int:
         text = _compare_text(
             result, before, after, labels, score, args.confidence_level, args.alternative
         )
+        if origin_note is not None:
+            text = f"{origin_note}\n{text}"
+        if args.counts and args.score is None:  # a counts table has no column of answers
+            text = text.replace(f"in column {score!r}:", "in the counts table:", 1)
         print(terminal_safe(text))
     return 0
 
@@ -171,9 +188,14 @@ def _pick(periods: dict[str, Tally], wanted: str, label: str, column: str) -> Ta
     )
 
 
-def _tally(path: Path, label: str, score: str, args: argparse.Namespace) -> Tally:
-    file = data_file(path, label, args)
-    return tally_file(file, score, weight=args.weight, nan_policy=args.nan_policy)
+def _tally(
+    parser: argparse.ArgumentParser, given: str, score: str, args: argparse.Namespace
+) -> Tally:
+    inputs, label = resolve_inputs(parser, [given], stdin_copy)
+    file = data_file(inputs, label, args)
+    return tally_file(
+        file, score, weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
 
 
 def _compare_text(

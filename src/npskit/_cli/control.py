@@ -22,9 +22,11 @@ from npskit._plots.style import TREND_SIZE
 from npskit._trend.calendar import merge_periods
 from npskit.typing import ChartType, Frequency, IntervalMethod
 
+from .dates import dated
 from .options import (
     HelpFormatter,
     add_answer_options,
+    add_date_options,
     add_format_option,
     add_interval_options,
     add_p_adjust_option,
@@ -33,6 +35,7 @@ from .options import (
     data_file,
     positive,
     print_table,
+    scale_of,
     score_column,
     source,
 )
@@ -75,6 +78,7 @@ def add_control(commands: Any) -> None:
     )
     add_source_options(parser)
     add_answer_options(parser)
+    add_date_options(parser)
     parser.add_argument(
         "--date", metavar="COLUMN", help="column of ISO 8601 dates (default with --example: date)"
     )
@@ -130,7 +134,10 @@ def run_control(args: argparse.Namespace) -> int:
         parser.error("--compare-lag applies to --rolling")
     check_plot(args)
     file = data_file(path, label, args)
-    days = count_file(file, score, [column], weight=args.weight, nan_policy=args.nan_policy)
+    days = count_file(
+        file, score, [column], weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
+    days = dated(days, file, column, args)
     try:
         result: Any
         if args.rolling is not None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, get_args
 
+from npskit._core.scale import STANDARD_SCALE
 from npskit._drivers.drivers import (
     DEFAULT_DRIVER_RESAMPLES,
     DEFAULT_IMPORTANCE_METHOD,
     drivers,
 )
-from npskit._io.columns import read_columns
+from npskit._io.columns import read_answer_columns
 from npskit._io.source import DataFileError
 from npskit._plots.drivers import DRIVERS_SIZE, plot_drivers
 from npskit.typing import DriverMissing, DriverOutcome, ImportanceMethod
@@ -19,10 +20,12 @@ from .options import (
     HelpFormatter,
     add_confidence_level_option,
     add_format_option,
+    add_scale_option,
     add_source_options,
     count,
     data_file,
     print_table,
+    scale_of,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -63,6 +66,7 @@ def add_drivers(commands: Any) -> None:
         formatter_class=HelpFormatter,
     )
     add_source_options(parser)
+    add_scale_option(parser)
     parser.add_argument(
         "--score",
         metavar="COLUMN",
@@ -132,7 +136,10 @@ def run_drivers(args: argparse.Namespace) -> int:
         names = EXAMPLE_DRIVERS
     check_plot(args)
     wanted = [score, *names] + ([] if args.weight is None else [args.weight])
-    columns = read_columns(data_file(path, label, args), wanted)
+    scale = scale_of(args) or STANDARD_SCALE
+    columns = read_answer_columns(
+        data_file(path, label, args), wanted, score=score, weight=args.weight, scale=scale
+    )
     try:
         result = drivers(
             score,
@@ -145,6 +152,7 @@ def run_drivers(args: argparse.Namespace) -> int:
             n_resamples=args.n_resamples,
             rng=args.seed,
             missing=args.missing,
+            scale=scale,
         )
     except ValueError as error:
         if isinstance(error, DataFileError):
@@ -152,7 +160,13 @@ def run_drivers(args: argparse.Namespace) -> int:
         raise DataFileError(f"{label}: {error}") from None
     if args.plot is not None:
         save_plot(args.plot, DRIVERS_SIZE, lambda ax: plot_drivers(result, ax=ax))
-    payload = {"command": "drivers", "file": str(path), "score": score, "weight": args.weight}
+    payload = {
+        "command": "drivers",
+        "file": str(path),
+        "score": score,
+        "weight": args.weight,
+        "seed": args.seed,
+    }
     weighted = f", weighted by column {args.weight!r}" if args.weight else ""
     print_table(result, args.format, payload, f"Column {score!r} in {label}{weighted}")
     return 0

@@ -116,7 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``npskit`` command, with all subcommands."""
     parser = _Parser(
         prog=PROG,
-        description="Net Promoter Score analysis of survey answers in CSV and Parquet files.",
+        description=(
+            "Net Promoter Score analysis of survey answers in CSV (optionally compressed),\n"
+            "Parquet and Excel files, folders of parts, standard input, or counts tables."
+        ),
         epilog=(
             "examples:\n"
             "  npskit summary --example\n"

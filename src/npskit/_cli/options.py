@@ -14,18 +14,12 @@ Warnings the library emits while a subcommand runs are printed by
 from __future__ import annotations
 
 import argparse
-import atexit
-import contextlib
 import inspect
 import json
-import os
 import re
-import shutil
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Protocol, get_args
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
@@ -33,9 +27,20 @@ from npskit._core.errors import NpskitError
 from npskit._core.validation import MAX_RESAMPLES, MIN_BCA_RESAMPLES
 from npskit._intervals.confidence_interval import confidence_interval
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
-from npskit._io.examples import example_path
-from npskit._io.source import DataFile
 from npskit.typing import CompareMethod, IntervalMethod, NanPolicy, PAdjustMethod
+
+from .reading import (
+    EXAMPLE_LABEL,
+    STDIN_LABEL,
+    add_date_options,
+    add_scale_option,
+    add_source_options,
+    data_file,
+    delimiter,
+    scale,
+    scale_of,
+    source,
+)
 
 __all__ = [
     "EXAMPLE_LABEL",
@@ -44,10 +49,12 @@ __all__ = [
     "HelpFormatter",
     "add_answer_options",
     "add_compare_method_option",
+    "add_date_options",
     "add_format_option",
     "add_interval_options",
     "add_p_adjust_option",
     "add_resampling_options",
+    "add_scale_option",
     "add_source_options",
     "column_list",
     "confidence_level",
@@ -59,14 +66,14 @@ __all__ = [
     "print_warnings",
     "resamples",
     "resampling",
+    "scale",
+    "scale_of",
     "score_column",
     "source",
     "terminal_safe",
 ]
 
 PROG = "npskit"
-EXAMPLE_LABEL = "the bundled example (contact_center.csv)"
-_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t"}
 _N_RESAMPLES = inspect.signature(confidence_interval).parameters["n_resamples"].default
 """The library's number of resamples, read from its signature (named once, there)."""
 
@@ -100,30 +107,6 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 # -- the data ---------------------------------------------------------------------------
 
 
-def add_source_options(parser: argparse.ArgumentParser, *, positional: bool = True) -> None:
-    """FILE (unless the subcommand names its files itself), --example and --delimiter."""
-    if positional:
-        parser.add_argument(
-            "file",
-            nargs="?",
-            metavar="FILE",
-            help="CSV file (UTF-8, a header line naming the columns) or Parquet file "
-            "(.parquet, needs pyarrow)",
-        )
-    parser.add_argument(
-        "--example",
-        action="store_true",
-        help="use the bundled example survey instead of FILE (--score defaults to 'answer')",
-    )
-    parser.add_argument(
-        "--delimiter",
-        type=delimiter,
-        default=",",
-        metavar="CHAR",
-        help="field separator of a CSV file, one character; 'tab' for tabs",
-    )
-
-
 def add_answer_options(parser: argparse.ArgumentParser) -> None:
     """Which column holds the answers and the weights, and what missing means."""
     parser.add_argument(
@@ -143,6 +126,7 @@ def add_answer_options(parser: argparse.ArgumentParser) -> None:
         default="omit",
         help="leave missing answers out and count them (omit) or stop (raise)",
     )
+    add_scale_option(parser)
 
 
 def add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -262,16 +246,6 @@ def confidence_level(text: str) -> float:
     return value
 
 
-def delimiter(text: str) -> str:
-    """One delimiter character ('tab' for a tab), for ``type=``."""
-    value = _DELIMITER_NAMES.get(text, text)
-    if len(value) != 1 or value in '"\r\n':
-        raise argparse.ArgumentTypeError(
-            f"must be one character other than a quote or a line break (or 'tab'), got {text!r}"
-        )
-    return value
-
-
 def column_list(text: str) -> list[str]:
     """Column names separated by commas, each once (for --by, --strata, ...)."""
     names = [name.strip() for name in text.split(",")]
@@ -318,42 +292,6 @@ def resamples(text: str) -> int:
 # -- reading the arguments --------------------------------------------------------------
 
 
-def source(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[Path, str]:
-    """The file to read and how to name it, from FILE or --example."""
-    if args.example and args.file is not None:
-        parser.error("give FILE or --example, not both")
-    if args.example:
-        return example_path(), EXAMPLE_LABEL
-    if args.file is None:
-        parser.error("FILE is required (or --example for the bundled example survey)")
-    if str(args.file) == "-":
-        return _stdin_copy(), STDIN_LABEL
-    return Path(args.file), str(args.file)
-
-
-STDIN_LABEL = "standard input"
-
-
-def _stdin_copy() -> Path:
-    """Standard input copied to a temporary file, removed at exit.
-
-    A file is read more than once (its header, its chunks, and again to find
-    the line of an error), which a pipe does not allow; the copy streams in
-    blocks, so memory does not grow with the input. Compressed input is
-    recognised as in a file.
-    """
-    handle, name = tempfile.mkstemp(prefix="npskit-stdin-", suffix=".csv")
-    atexit.register(_remove, name)
-    with os.fdopen(handle, "wb") as copy:
-        shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
-    return Path(name)
-
-
-def _remove(name: str) -> None:
-    with contextlib.suppress(OSError):  # already gone
-        os.remove(name)
-
-
 # C0 and C1 control characters but tab and newline: a terminal would run
 # them as escape sequences (colours, clearing the screen, moving the cursor).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -370,13 +308,10 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
-def data_file(path: Path, label: str, args: argparse.Namespace) -> DataFile:
-    """The file to read, with the --delimiter of ``args``."""
-    return DataFile(path, delimiter=args.delimiter, label=label)
-
-
 def score_column(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
-    """--score, or 'answer' with --example."""
+    """--score, or 'answer' with --example, or 'counts' for a counts table without --score."""
+    if args.score is None and getattr(args, "counts", False):
+        return "counts"
     if args.score is None and not args.example:
         parser.error("--score COLUMN is required: name the column that holds the answers")
     return "answer" if args.score is None else str(args.score)

@@ -10,7 +10,6 @@ ever held in memory.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any, get_args
 
 from npskit._core.tally import Tally
@@ -19,9 +18,16 @@ from npskit._io.source import DataFileError
 from npskit._trend.calendar import merge_periods
 from npskit.typing import Frequency
 
-from .options import data_file
+from .dates import dated
+from .inputs import Inputs
+from .options import add_date_options, data_file, scale_of
 
-__all__ = ["add_period_options", "period_column", "period_keys", "period_tallies"]
+__all__ = [
+    "add_period_options",
+    "period_column",
+    "period_keys",
+    "period_tallies",
+]
 
 
 def add_period_options(parser: argparse.ArgumentParser, *, date_required: bool) -> None:
@@ -45,6 +51,7 @@ def add_period_options(parser: argparse.ArgumentParser, *, date_required: bool) 
         help="calendar period of --date: day, week (ISO, from Monday), month, quarter, year"
         + (" (default: month)" if date_required else " (default: month with --date)"),
     )
+    add_date_options(parser)
 
 
 def period_column(
@@ -66,16 +73,20 @@ def period_column(
 
 
 def period_keys(
-    path: Path, label: str, score: str, column: str, args: argparse.Namespace
+    path: Inputs, label: str, score: str, column: str, args: argparse.Namespace
 ) -> tuple[list[Any], list[Tally]]:
     """Each distinct cell of ``column`` (None for a blank one) and its tally."""
     file = data_file(path, label, args)
-    grouped = count_file(file, score, [column], weight=args.weight, nan_policy=args.nan_policy)
+    grouped = count_file(
+        file, score, [column], weight=args.weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
+    if args.period is None:  # a date column
+        grouped = dated(grouped, file, column, args)
     return [key for (key,) in grouped.keys], list(grouped.tallies)
 
 
 def period_tallies(
-    path: Path,
+    path: Inputs,
     label: str,
     score: str,
     column: str,

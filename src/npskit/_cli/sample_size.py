@@ -17,6 +17,8 @@ from npskit._io.examples import load_example
 from npskit._planning.sample_size import SampleSize, sample_size
 from npskit._planning.shared import PLANNING_METHODS
 
+from .metric_commands import run_metric_sample_size
+from .metrics import add_metric_options, is_nps_only, metrics_of
 from .options import HelpFormatter, add_format_option, add_interval_options, positive
 
 __all__ = ["add_sample_size", "run_sample_size"]
@@ -79,12 +81,16 @@ def add_sample_size(commands: Any) -> None:
         help="expect the shares of the bundled example survey (instead of --expected)",
     )
     add_format_option(parser, ("text", "json", "markdown"))
+    add_metric_options(parser)
     parser.set_defaults(handler=run_sample_size, parser=parser)
 
 
 def run_sample_size(args: argparse.Namespace) -> int:
     """Run ``npskit sample-size`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
+    (metric,) = metrics_of(parser, args)
+    if not is_nps_only([metric]):
+        return run_metric_sample_size(args, metric)
     if args.example:
         if args.expected is not None:
             parser.error("give --expected or --example, not both")

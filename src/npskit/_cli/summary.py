@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from npskit._core.scale import STANDARD_SCALE
+from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._intervals.confidence_interval import ConfidenceInterval, confidence_interval
 from npskit._io.files import answer_histogram, tally_file
@@ -16,6 +16,8 @@ from npskit._io.source import DataFile, DataFileError
 from npskit._plots.answers import draw_distribution
 from npskit._plots.style import DISTRIBUTION_SIZE
 
+from .metric_commands import run_metric_summary
+from .metrics import add_metric_options, is_nps_only, metrics_of
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -25,6 +27,7 @@ from .options import (
     add_source_options,
     data_file,
     resampling,
+    scale_of,
     score_column,
     source,
     terminal_safe,
@@ -43,9 +46,10 @@ def add_summary(commands: Any) -> None:
         help="counts, shares, missing answers and NPS of one column",
         description=(
             "Count detractors (0-6), passives (7-8) and promoters (9-10) in one column\n"
-            "of a CSV or Parquet file; report missing answers, the shares, and the NPS:\n"
-            "% promoters minus % detractors, in points from -100 to +100. The file is\n"
-            "read in chunks, so it may be larger than memory."
+            "of a CSV, Parquet or Excel file (or several, a folder of parts, a glob\n"
+            "pattern, standard input, or a counts table with --counts); report missing\n"
+            "answers, the shares, and the NPS: % promoters minus % detractors, in points\n"
+            "from -100 to +100. Files are read in chunks, so they may be larger than memory."
         ),
         epilog=(
             "examples:\n"
@@ -58,7 +62,12 @@ def add_summary(commands: Any) -> None:
             "--seed 1\n"
             "  npskit summary survey.tsv --score q1 --delimiter tab\n"
             "  npskit summary survey.parquet --score answer --format csv\n"
+            "  npskit summary 'exports/*.csv.gz' --score answer\n"
+            "  npskit summary survey.xlsx --sheet Answers --score answer\n"
+            "  npskit summary counts.csv --counts --format json\n"
             "  npskit summary --example --plot answers.png\n"
+            "  npskit summary --example --metric nps,csat,ces\n"
+            "  npskit summary survey.csv --metric csat --score q_sat --top-box 4\n"
             "\n"
             "The interval is npskit.confidence_interval's: weighted answers use the\n"
             "weighted shares with Kish's effective n. The bootstrap methods draw fresh\n"
@@ -72,18 +81,24 @@ def add_summary(commands: Any) -> None:
     add_resampling_options(parser)
     add_format_option(parser, ("text", "json", "markdown", "csv"))
     add_plot_option(parser, "the answers 0..10 by category (bar chart)")
+    add_metric_options(parser, several=True)
     parser.set_defaults(handler=run_summary, parser=parser)
 
 
 def run_summary(args: argparse.Namespace) -> int:
     """Run ``npskit summary`` with parsed arguments; return the exit status."""
     parser: argparse.ArgumentParser = args.parser
+    metrics = metrics_of(parser, args)
+    if not is_nps_only(metrics):
+        return run_metric_summary(args, metrics)
     path, label = source(parser, args)
     score = score_column(parser, args)
     weight: str | None = args.weight
     check_plot(args)
     file = data_file(path, label, args)
-    result = tally_file(file, score, weight=weight, nan_policy=args.nan_policy)
+    result = tally_file(
+        file, score, weight=weight, nan_policy=args.nan_policy, scale=scale_of(args)
+    )
     if result.weight_sum == 0:
         raise DataFileError(_nothing_to_summarise(label, score, weight, result))
     interval = confidence_interval(
@@ -93,10 +108,12 @@ def run_summary(args: argparse.Namespace) -> int:
         **resampling(args),
     )
     if args.plot is not None:  # first, so that a plot that cannot be written stops early
-        _plot_summary(args.plot, file, score, weight, result)
+        _plot_summary(args.plot, file, score, weight, result, scale_of(args) or STANDARD_SCALE)
     if args.format == "json":
         payload = _summary_dict(result, file=str(path), score=score, weight=weight)
         payload["confidence_interval"] = interval.to_dict()
+        payload["scale"] = (scale_of(args) or STANDARD_SCALE).to_dict()
+        payload["seed"] = args.seed
         print(json.dumps(payload, indent=2))
     elif args.format == "markdown":
         print(_summary_markdown(result, interval))
@@ -104,15 +121,17 @@ def run_summary(args: argparse.Namespace) -> int:
         print(_summary_csv(result, interval, file=str(path), score=score, weight=weight), end="")
     else:
         text = _summary_text(result, label=label, score=score, weight=weight)
+        if args.counts and args.score is None:  # a counts table has no column of answers
+            text = text.replace(f"of column {score!r} in", "of the counts table", 1)
         print(terminal_safe(_with_interval(text, interval)))
     return 0
 
 
-def _plot_summary(path: str, file: DataFile, score: str, weight: str | None, result: Tally) -> None:
-    counts = answer_histogram(file, score, weight=weight)
-    save_plot(
-        path, DISTRIBUTION_SIZE, lambda ax: draw_distribution(ax, counts, result, STANDARD_SCALE)
-    )
+def _plot_summary(
+    path: str, file: list[DataFile], score: str, weight: str | None, result: Tally, scale: Scale
+) -> None:
+    counts = answer_histogram(file, score, weight=weight, scale=scale)
+    save_plot(path, DISTRIBUTION_SIZE, lambda ax: draw_distribution(ax, counts, result, scale))
 
 
 def _summary_markdown(result: Tally, interval: ConfidenceInterval) -> str:

@@ -7,8 +7,9 @@ from typing import Any, get_args
 
 import numpy as np
 
+from npskit._core.scale import STANDARD_SCALE
 from npskit._drivers.topics import topic_impact
-from npskit._io.columns import read_columns
+from npskit._io.columns import read_answer_columns
 from npskit._io.source import DataFileError
 from npskit._plots.drivers import plot_topics
 from npskit._plots.style import forest_height
@@ -19,9 +20,11 @@ from .options import (
     add_confidence_level_option,
     add_format_option,
     add_p_adjust_option,
+    add_scale_option,
     add_source_options,
     data_file,
     print_table,
+    scale_of,
     source,
 )
 from .plots import add_plot_option, check_plot, save_plot
@@ -53,6 +56,7 @@ def add_topics(commands: Any) -> None:
         formatter_class=HelpFormatter,
     )
     add_source_options(parser)
+    add_scale_option(parser)
     parser.add_argument(
         "--score",
         metavar="COLUMN",
@@ -103,7 +107,10 @@ def run_topics(args: argparse.Namespace) -> int:
     check_plot(args)
     period_column = args.period or args.date
     wanted = [score, topics] + [c for c in (args.weight, period_column) if c is not None]
-    columns = read_columns(data_file(path, label, args), wanted)
+    scale = scale_of(args) or STANDARD_SCALE
+    columns = read_answer_columns(
+        data_file(path, label, args), wanted, score=score, weight=args.weight, scale=scale
+    )
     period = None
     if period_column is not None:
         period = np.asarray(columns[period_column]).astype(str)
@@ -120,6 +127,7 @@ def run_topics(args: argparse.Namespace) -> int:
             shared=args.shared,
             confidence_level=args.confidence_level,
             p_adjust=args.p_adjust,
+            scale=scale,
         )
     except ValueError as error:
         if isinstance(error, DataFileError):

@@ -12,8 +12,12 @@ from npskit._compare.methods import (
     CompareOptions,
     outcome_lean,
 )
+from npskit._compare.metric_compare import metric_compare
+from npskit._compare.metric_paired import PairedMetricComparison, compare_paired_metric
 from npskit._compare.paired import compare_paired
 from npskit._compare.paired_results import PairedComparison
+from npskit._core.histogram import Histogram
+from npskit._core.metric import Metric, as_metric
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
 from npskit._core.validation import (
@@ -27,7 +31,15 @@ from npskit._counting.tally import tally as _tally
 from npskit._intervals.methods import check_prior, effective_counts
 from npskit._stats.consistency import consistent_pvalue, contain_estimate
 from npskit._stats.normal import open_sides, tail_probability
-from npskit.typing import Alternative, CompareMethod, NanPolicy, PairedMethod
+from npskit.typing import (
+    Alternative,
+    CompareMethod,
+    MeanCompareMethod,
+    MetricName,
+    NanPolicy,
+    PairedMethod,
+    ShareCompareMethod,
+)
 
 __all__ = ["compare"]
 
@@ -37,7 +49,7 @@ def compare(
     baseline: Any,
     current: Any,
     *,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
     alternative: Alternative = "two-sided",
     confidence_level: float = 0.95,
     paired: Literal[False] = False,
@@ -46,6 +58,7 @@ def compare(
     rng: Any = None,
     n_resamples: int = 10_000,
     prior: float | None = None,
+    metric: Metric | MetricName = "nps",
 ) -> Comparison: ...
 
 
@@ -63,14 +76,37 @@ def compare(
     rng: Any = None,
     n_resamples: int = 10_000,
     prior: float | None = None,
+    metric: Literal["nps"] = "nps",
 ) -> PairedComparison: ...
+
+
+@overload
+def compare(
+    baseline: Any,
+    current: Any,
+    *,
+    compare_method: PairedMethod | None = None,
+    alternative: Alternative = "two-sided",
+    confidence_level: float = 0.95,
+    paired: Literal[True],
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+    rng: Any = None,
+    n_resamples: int = 10_000,
+    prior: float | None = None,
+    metric: Metric | MetricName,
+) -> PairedComparison | PairedMetricComparison: ...
 
 
 def compare(
     baseline: Any,
     current: Any,
     *,
-    compare_method: CompareMethod | PairedMethod | None = None,
+    compare_method: CompareMethod
+    | ShareCompareMethod
+    | MeanCompareMethod
+    | PairedMethod
+    | None = None,
     alternative: Alternative = "two-sided",
     confidence_level: float = 0.95,
     paired: bool = False,
@@ -79,7 +115,8 @@ def compare(
     rng: Any = None,
     n_resamples: int = 10_000,
     prior: float | None = None,
-) -> Comparison | PairedComparison:
+    metric: Metric | MetricName = "nps",
+) -> Comparison | PairedComparison | PairedMetricComparison:
     """Compare the NPS of two periods: the difference, its interval and a test.
 
     Parameters
@@ -115,6 +152,14 @@ def compare(
         Dirichlet concentration per category for ``"bayes"`` (None means
         0.5, Jeffreys'; 1 is uniform). Giving it with any other method,
         paired ones included, raises ValueError instead of being ignored.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        The metric to compare (:class:`npskit.Metric`); samples are answers
+        on its scale or :class:`npskit.Histogram` objects. A share is
+        compared by ``"newcombe"`` (default, Newcombe's hybrid score
+        interval and its inversion) or ``"agresti-caffo"``, a mean by
+        ``"welch"``; paired, a share by ``"tango"`` (McNemar's test at no
+        change) and a mean by ``"t"`` (paired t), returning a
+        :class:`npskit.PairedMetricComparison`. See "CSAT and CES" in the docs.
 
     Returns
     -------
@@ -260,6 +305,36 @@ def compare(
     """
     if not isinstance(paired, bool):
         raise TypeError(f"paired must be True or False, got {paired!r}")
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.scale is not None:
+        scale = chosen_metric.scale
+    if chosen_metric.kind != "net":
+        if prior is not None:
+            raise ValueError(
+                f"prior={prior!r} applies to the NPS 'bayes' method only; the methods of the "
+                f"{chosen_metric.name!r} metric use no prior: leave prior out"
+            )
+        level = check_confidence_level(confidence_level)
+        if paired:
+            return compare_paired_metric(
+                baseline,
+                current,
+                chosen_metric,
+                compare_method=compare_method,
+                alternative=alternative,
+                confidence_level=level,
+                nan_policy=nan_policy,
+            )
+        parts = metric_compare(
+            baseline,
+            current,
+            chosen_metric,
+            compare_method=compare_method,
+            alternative=alternative,
+            confidence_level=level,
+            nan_policy=nan_policy,
+        )
+        return Comparison(**parts._asdict(), confidence_level=level, metric=chosen_metric)
     if paired:
         if prior is not None:
             raise ValueError(
@@ -297,7 +372,7 @@ def compare(
     )
     resamples = check_positive_int("n_resamples", n_resamples)
     generator = check_rng(rng)
-    tallies = [_as_tally(data, scale, nan_policy) for data in (baseline, current)]
+    tallies = [_as_tally(data, chosen_metric, nan_policy) for data in (baseline, current)]
     estimates = [t.nps for t in tallies]  # raises EmptyDataError for an empty period
     counts = [effective_counts(t) for t in tallies]
     c0 = (counts[0].detractors, counts[0].passives, counts[0].promoters)
@@ -343,10 +418,15 @@ def compare(
         n_missing_baseline=tallies[0].n_missing,
         n_missing_current=tallies[1].n_missing,
         probability_greater=outcome.probability_greater,
+        metric=chosen_metric,
     )
 
 
-def _as_tally(data: Any, scale: Scale, nan_policy: NanPolicy) -> Tally:
+def _as_tally(data: Any, metric: Metric, nan_policy: NanPolicy) -> Tally:
+    scale = metric.counting_scale
     if isinstance(data, Tally):
         return data
+    if isinstance(data, Histogram):
+        data.check_scale(metric)
+        return data.to_tally(scale)
     return _tally(data, scale=scale, nan_policy=nan_policy)

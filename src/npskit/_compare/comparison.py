@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from npskit._core.interval import Interval
+from npskit._core.metric import NPS, Metric
 from npskit._core.results import json_dict
 
 __all__ = ["Comparison"]
@@ -49,6 +50,11 @@ class Comparison:
     probability_greater : float or None
         Posterior probability that the current NPS is higher than the
         baseline's (``"bayes"`` only, else None).
+    metric : Metric
+        The metric compared (``npskit.NPS`` unless another was asked for). A
+        share and its difference are in percent and percentage points
+        (difference within ``[-100, 100]``), a mean on the answer scale
+        (difference within ``[-(high - low), high - low]``).
     """
 
     baseline: float
@@ -69,6 +75,7 @@ class Comparison:
     n_missing_baseline: int = 0
     n_missing_current: int = 0
     probability_greater: float | None = None
+    metric: Metric = NPS
 
     @property
     def confidence_interval(self) -> Interval:
@@ -97,15 +104,17 @@ class Comparison:
                 "n_missing_baseline": self.n_missing_baseline,
                 "n_missing_current": self.n_missing_current,
                 "probability_greater": self.probability_greater,
+                "metric": self.metric.name,
             }
         )
 
     def __str__(self) -> str:
         level = f"{100 * self.confidence_level:g}%"
         relation = {"two-sided": "!=", "greater": ">", "less": "<"}[self.alternative]
+        show, diff = self.metric.format, "+.2f" if self.metric.kind == "mean" else "+.1f"
         text = (
-            f"NPS {self.baseline:+.1f} -> {self.current:+.1f}: difference "
-            f"{self.difference:+.1f}, {level} CI [{self.low:+.1f}, {self.high:+.1f}]; "
+            f"{self.metric.label} {show(self.baseline)} -> {show(self.current)}: difference "
+            f"{self.difference:{diff}}, {level} CI [{self.low:{diff}}, {self.high:{diff}}]; "
             f"H1 current {relation} baseline: p = {self.pvalue:.4g} "
             f"({self.compare_method}; n = {self.n_baseline} and {self.n_current}"
         )

@@ -24,6 +24,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
+from .rows import LazyRows
+
 __all__ = [
     "Row",
     "Table",
@@ -330,7 +332,7 @@ class Table(TableDisplay, Generic[R]):
     must be declared with ``repr=False`` to keep the one-screen ``repr``.
     """
 
-    rows: tuple[R, ...]
+    rows: Sequence[R]
     _index: dict[tuple[Any, ...], int] | None = field(
         init=False, default=None, repr=False, compare=False
     )
@@ -372,10 +374,16 @@ class Table(TableDisplay, Generic[R]):
         index = self._index
         if index is None:
             index = {}
-            for position, row in enumerate(self.rows):
-                index.setdefault(_hashable(self._row_key(row)), position)
+            for position, row_key in enumerate(self._keys()):
+                index.setdefault(_hashable(row_key), position)
             object.__setattr__(self, "_index", index)
-        return find_key(index, lambda: (self._row_key(row) for row in self.rows), key)
+        return find_key(index, self._keys, key)
+
+    def _keys(self) -> Iterable[tuple[Any, ...]]:
+        """Each row's key, in row order (read without building rows where they are lazy)."""
+        if isinstance(self.rows, LazyRows) and self.rows.keys is not None:
+            return self.rows.keys
+        return (self._row_key(row) for row in self.rows)
 
 
 def find_key(

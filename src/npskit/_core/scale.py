@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 import operator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import numpy.typing as npt
+
+from npskit.typing import ScalePreset
 
 __all__ = ["MAX_SCALE_POINTS", "STANDARD_SCALE", "Category", "Scale", "scale_type_message"]
 
@@ -80,9 +82,9 @@ class Scale:
     -----
     The default is the standard 0-10 "likelihood to recommend" scale of
     Reichheld (2003): 0-6 detractors, 7-8 passives, 9-10 promoters. Other
-    scales are sometimes used in practice (1-5, 1-7, 1-10); npskit has no
-    built-in cut points for them because there is no agreed convention, so
-    build them explicitly.
+    scales are sometimes used in practice (1-5, 1-7, 1-10); :meth:`preset`
+    names the cut points npskit uses for them (and says where they come from),
+    or build a scale explicitly.
 
     References
     ----------
@@ -104,6 +106,55 @@ class Scale:
     high: int = 10
     detractor_max: int = 6
     promoter_min: int = 9
+
+    @classmethod
+    def preset(cls, name: ScalePreset) -> Scale:
+        """A scale by name: ``"0-10"``, ``"1-10"``, ``"1-7"``, ``"1-5"`` or ``"1-3"``.
+
+        | name | detractors | passives | promoters | where the cut points come from |
+        |---|---|---|---|---|
+        | ``"0-10"`` | 0-6 | 7-8 | 9-10 | Reichheld (2003), the standard |
+        | ``"1-10"`` | 1-6 | 7-8 | 9-10 | Reichheld's cut points, no 0 answer |
+        | ``"1-7"`` | 1-4 | 5-6 | 7 | Reichheld's cut points rescaled |
+        | ``"1-5"`` | 1-3 | 4 | 5 | Reichheld's cut points rescaled |
+        | ``"1-3"`` | 1 | 2 | 3 | NPS group codes, one per category |
+
+        There is no published standard for NPS on a 1-5 or 1-7 scale. npskit
+        rescales Reichheld's cut points, which sit at 60% (a detractor is at
+        most 6 of 10) and 90% (a promoter at least 9 of 10) of the 0-10 range:
+        on ``low..high`` a detractor is at most ``low + 0.6 (high - low)`` and a
+        promoter at least ``low + 0.9 (high - low)``, rounded to the answers
+        inside those bounds. On 1-10 that rule would leave only 10 as a promoter,
+        so ``"1-10"`` keeps the 0-10 cut points, the common practice for 1-10
+        questions. If your organisation uses other cut points, build the scale
+        explicitly.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not a preset (the message lists them).
+
+        References
+        ----------
+        .. [1] Reichheld, F. F. (2003). The one number you need to grow. *Harvard
+           Business Review*, 81(12), 46-54.
+           https://hbr.org/2003/12/the-one-number-you-need-to-grow
+
+        Examples
+        --------
+        >>> Scale.preset("1-5")
+        Scale(low=1, high=5, detractor_max=3, promoter_min=5)
+        >>> Scale.preset("1-7").describe()
+        '1-7 scale: detractors 1-4, passives 5-6, promoters 7'
+        """
+        try:
+            return _PRESETS[name]
+        except (KeyError, TypeError):
+            known = ", ".join(repr(key) for key in get_args(ScalePreset))
+            raise ValueError(
+                f"scale preset must be one of {known}, got {name!r}; or build the scale "
+                "with npskit.Scale(low=..., high=..., detractor_max=..., promoter_min=...)"
+            ) from None
 
     def __post_init__(self) -> None:
         for name in ("low", "high", "detractor_max", "promoter_min"):
@@ -199,6 +250,14 @@ class Scale:
 
 STANDARD_SCALE = Scale()
 """The standard 0-10 scale: detractors 0-6, passives 7-8, promoters 9-10."""
+
+_PRESETS: dict[str, Scale] = {
+    "0-10": STANDARD_SCALE,
+    "1-10": Scale(low=1, high=10, detractor_max=6, promoter_min=9),
+    "1-7": Scale(low=1, high=7, detractor_max=4, promoter_min=7),
+    "1-5": Scale(low=1, high=5, detractor_max=3, promoter_min=5),
+    "1-3": Scale(low=1, high=3, detractor_max=1, promoter_min=3),
+}
 
 
 def scale_type_message(value: object) -> str:

@@ -12,6 +12,7 @@ Nothing loops over rows in Python.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,9 @@ def factorize(column: Any, name: str) -> Factor:
     if kind == "pyarrow":
         if hasattr(column, "combine_chunks"):
             column = column.combine_chunks()
+        factor = _factorize_arrow_text(column)
+        if factor is not None:
+            return factor
         return _factorize_numpy(np.asarray(column.to_numpy(zero_copy_only=False)), name)
     if isinstance(column, np.ndarray):
         return _factorize_numpy(column, name)
@@ -89,28 +93,32 @@ def _numeric_sequence(column: list[Any] | tuple[Any, ...]) -> npt.NDArray[Any] |
 def _python_factor(items: list[Any] | tuple[Any, ...]) -> Factor:
     """Factorise Python objects with a dict: Python's own hash table, at C speed.
 
-    ``dict.fromkeys`` finds the distinct keys in one pass; only those few are
-    then checked for being missing and sorted, and one more pass maps every row
-    to its code. Keys equal in Python are one key (``1``, ``1.0`` and ``True``
-    included). Distinct NaN objects are distinct dict keys, but all of them are
-    missing keys, so they still end up in one group.
+    One pass of ``dict.setdefault`` over the rows gives every row the first
+    row of its key (and the dict the distinct keys, in order of appearance);
+    only the distinct keys are then checked for being missing and sorted, and
+    the first rows are mapped to codes by one array look-up. Keys equal in
+    Python are one key (``1``, ``1.0`` and ``True`` included). Distinct NaN
+    objects are distinct dict keys, but all of them are missing keys, so they
+    still end up in one group.
     """
+    first: dict[Any, int] = {}
     try:
-        distinct = list(dict.fromkeys(items))
+        rows = np.fromiter(
+            map(first.setdefault, items, itertools.count()), dtype=np.intp, count=len(items)
+        )
     except TypeError as error:
         raise TypeError(f"keys must be hashable: {error}") from None
-    missing = [is_missing(value) for value in distinct]
-    present = [value for value, gone in zip(distinct, missing, strict=True) if not gone]
+    distinct = list(first)
+    starts = np.fromiter(first.values(), dtype=np.intp, count=len(distinct))
+    present = [i for i, value in enumerate(distinct) if not is_missing(value)]
     try:
-        ordered = sorted(present)
+        order = sorted(present, key=distinct.__getitem__)
     except TypeError:  # values that cannot be compared keep first-appearance order
-        ordered = present
-    index: dict[Any, int] = {value: code for code, value in enumerate(ordered)}
-    for value, gone in zip(distinct, missing, strict=True):
-        if gone:
-            index[value] = -1
-    codes = np.fromiter(map(index.__getitem__, items), dtype=np.intp, count=len(items))
-    return Factor(codes, len(ordered), _from_list([_plain(value) for value in ordered]))
+        order = present
+    mapping = np.full(len(items), -1, dtype=np.intp)
+    mapping[starts[order]] = np.arange(len(order), dtype=np.intp)
+    ordered = [_plain(distinct[i]) for i in order]
+    return Factor(mapping[rows], len(ordered), _from_list(ordered))
 
 
 def _factorize_pandas(column: Any, name: str) -> Factor:
@@ -142,6 +150,8 @@ def _factorize_polars(column: Any, name: str) -> Factor:
     dtype = column.dtype
     if dtype.is_numeric() and column.null_count() == 0:
         return _factorize_numpy(np.asarray(column.to_numpy()), name)
+    if isinstance(dtype, (pl.Categorical, pl.Enum)) or dtype == pl.String:
+        return _polars_physical(column, pl)
     present = column.drop_nulls().unique()
     if isinstance(dtype, pl.Enum):
         seen = set(present.to_list())
@@ -159,6 +169,66 @@ def _factorize_polars(column: Any, name: str) -> Factor:
     return Factor(
         np.asarray(codes.to_numpy(), dtype=np.intp), len(uniques), _from_list(uniques.to_list())
     )
+
+
+def _polars_physical(column: Any, pl: Any) -> Factor:
+    """Text, categorical and enum columns by polars' own codes (its physical integers).
+
+    Text is made categorical first: polars hashes it, on all cores. Codes
+    are then remapped so that code order is the documented order (enum
+    categories in their order, other text lexically), reading only the
+    distinct values.
+    """
+    is_enum = isinstance(column.dtype, pl.Enum)
+    if not is_enum and not isinstance(column.dtype, pl.Categorical):
+        column = column.cast(pl.Categorical)
+    physical = column.to_physical()
+    top = int(physical.max() or 0) + 1 if len(physical) > physical.null_count() else 0
+    raw = (physical.fill_null(top) if physical.null_count() else physical).to_numpy()
+    present = np.flatnonzero(np.bincount(raw, minlength=top + 1)[:top])
+    # One row per present code, to read its text: the first rows usually hold
+    # every code; otherwise one scatter over all rows finds the rest.
+    row_of = np.full(top + 1, -1, dtype=np.intp)
+    head = raw[: 1 << 16]
+    row_of[head] = np.arange(len(head), dtype=np.intp)
+    if (row_of[present] < 0).any():
+        row_of[raw] = np.arange(len(raw), dtype=np.intp)
+    labels = column.gather(row_of[present]).cast(pl.String).to_list()
+    if is_enum:  # physical order is category order
+        order = np.arange(len(present), dtype=np.intp)
+    else:
+        order = np.array(sorted(range(len(labels)), key=labels.__getitem__), dtype=np.intp)
+    mapping = np.full(top + 1, -1, dtype=np.intp)  # the last slot is for nulls
+    mapping[present[order]] = np.arange(len(order), dtype=np.intp)
+    return Factor(mapping[raw], len(order), _from_list([labels[i] for i in order.tolist()]))
+
+
+def _factorize_arrow_text(column: Any) -> Factor | None:
+    """A pyarrow text or dictionary array by its dictionary (None for other types).
+
+    Text is dictionary-encoded by pyarrow's own hash table; the few
+    dictionary values are then sorted (lexically) and the indices remapped.
+    """
+    import pyarrow as pa  # the caller passed a pyarrow object, so pyarrow is installed
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if not pa.types.is_dictionary(kind):
+        textual = (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view)
+        if not any(test(kind) for test in textual):
+            return None
+        column = pc.dictionary_encode(column)
+    values = column.dictionary.to_pylist()
+    gone = [is_missing(value) for value in values]
+    present = [i for i, missing in enumerate(gone) if not missing]
+    try:
+        order = sorted(present, key=values.__getitem__)
+    except TypeError:  # values that cannot be compared keep dictionary order
+        order = present
+    mapping = np.full(len(values) + 1, -1, dtype=np.intp)  # the last slot is for nulls
+    mapping[np.array(order, dtype=np.intp)] = np.arange(len(order), dtype=np.intp)
+    indices = pc.fill_null(column.indices, len(values)).to_numpy(zero_copy_only=False)
+    return Factor(mapping[indices], len(order), _from_list([_plain(values[i]) for i in order]))
 
 
 def _plain(value: Any) -> Any:

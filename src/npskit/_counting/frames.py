@@ -11,7 +11,8 @@ when the function is called, never at ``import npskit``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as _dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from npskit._core.errors import (
@@ -25,12 +26,13 @@ from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice
-from npskit.typing import MissingKeys, NanPolicy
+from npskit.typing import Frequency, MissingKeys, NanPolicy
 
 from .counts_table import from_counts_table
 from .frame_counts import PREFIX, ROWS, complete_counts, count_query
 from .inputs import plural
 from .keys import column_names, is_missing, library
+from .periods import bucket_keys, period_columns
 
 __all__ = ["tally_frame"]
 
@@ -54,6 +56,7 @@ def tally_frame(
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     missing_keys: MissingKeys = "group",
+    freq: Frequency | Mapping[str, Frequency] | None = None,
 ) -> GroupedTally | Tally:
     """Count answers per group inside a dataframe engine, and return the tallies.
 
@@ -81,6 +84,13 @@ def tally_frame(
         Leave missing answers out and count them, or raise.
     missing_keys : {"group", "raise"}, default "group"
         Rows with a null key form their own group (key ``None``), or raise.
+    freq : {"day", "week", "month", "quarter", "year"} or mapping, optional
+        Bucket date keys into calendar periods, as :func:`npskit.tally_by`
+        does and with the same labels (``"2026-01"``, a key column named
+        ``"month"``): one frequency for every ``by`` column of date or
+        datetime type, or a mapping such as ``{"created": "month"}``. The
+        engine truncates the dates itself (see Notes), so the counts table
+        it returns has one row per period, not per date.
 
     Returns
     -------
@@ -125,6 +135,15 @@ def tally_frame(
     cast to integers. Written with narwhals [1]_, so the same code runs on
     every backend it supports.
 
+    **Periods.** With ``freq`` each date column is truncated in the engine
+    by narwhals' ``dt.truncate`` (polars ``dt.truncate``, DuckDB and Spark
+    ``date_trunc``, pandas periods) to the first day of its month, quarter
+    or year, or to its day; ISO weeks, which narwhals cannot truncate, and
+    engines that cannot truncate to months (Dask) are truncated to the day.
+    The few period starts that come back are labelled in Python by the
+    same function as :func:`npskit.tally_by` (time-zone aware datetimes by
+    their local wall-clock date), so every engine gives the same keys.
+
     References
     ----------
     .. [1] narwhals: extremely lightweight compatibility layer between
@@ -143,6 +162,13 @@ def tally_frame(
     Tally(detractors=0, passives=0, promoters=1, n_missing=1)
     >>> tally_frame(lf, score="answer")
     Tally(detractors=1, passives=1, promoters=2, n_missing=1)
+    >>> import datetime as dt
+    >>> days = pl.LazyFrame({"agent": ["a", "a", "b"], "answer": [10, 3, 9],
+    ...                      "day": [dt.date(2026, 1, 31), dt.date(2026, 2, 1),
+    ...                              dt.date(2026, 2, 28)]})
+    >>> monthly = tally_frame(days, score="answer", by=["agent", "day"], freq="month")
+    >>> monthly.names, monthly.keys
+    (('agent', 'month'), (('a', '2026-01'), ('a', '2026-02'), ('b', '2026-02')))
     """
     check_choice("nan_policy", nan_policy, ("omit", "raise"))
     check_choice("missing_keys", missing_keys, ("group", "raise"))
@@ -182,6 +208,9 @@ def tally_frame(
     if weights is not None:
         _check_numeric("weights", weights, schema[weights])
 
+    periods = _period_columns(nw, freq, keys, schema)
+    if periods:
+        table = table.with_columns(*(_truncate(nw, table, k, f) for k, f in periods.items()))
     counted = count_query(nw, table, list(keys), score=score, weights=weights, scale=scale)
     try:
         result = _collect(nw, counted).to_dict(as_series=False)
@@ -243,7 +272,38 @@ def tally_frame(
     if weights is not None:
         options["weight_sum"] = [f"{_PREFIX}w_{c}" for c in _CATEGORIES]
         options["weight_sq_sum"] = [f"{_PREFIX}w2_{c}" for c in _CATEGORIES]
-    return from_counts_table(result, by=keys, scale=scale, missing_keys="group", **options)
+    counts = from_counts_table(result, by=keys, scale=scale, missing_keys="group", **options)
+    if periods and isinstance(counts, GroupedTally):
+        return bucket_keys(counts, periods)
+    return counts
+
+
+def _period_columns(
+    nw: Any, freq: object, keys: Sequence[str], schema: Any
+) -> dict[str, Frequency]:
+    """The by columns ``freq`` buckets: date or datetime columns of the frame."""
+    if freq is None:
+        return {}
+    if not keys:
+        raise TypeError(f"freq={freq!r} buckets date columns of by, but by names no column")
+    temporal = [isinstance(schema[k], (nw.Date, nw.Datetime)) for k in keys]
+    chosen = period_columns(freq, keys, [[_dt.date(1970, 1, 1)] if t else [] for t in temporal])
+    for position in chosen:
+        if not temporal[position]:
+            raise TypeError(
+                f"freq buckets by column {keys[position]!r}, which has type "
+                f"{schema[keys[position]]}, not a date or datetime; cast it in the engine "
+                "first (for text, str.to_date or CAST(... AS DATE))"
+            )
+    return {keys[position]: one for position, one in chosen.items()}
+
+
+def _truncate(nw: Any, table: Any, key: str, freq: Frequency) -> Any:
+    """Column ``key`` truncated to its period's start in the engine (the day, at least)."""
+    every = {"month": "1mo", "quarter": "1q", "year": "1y"}.get(freq, "1d")
+    if table.implementation.is_dask():  # narwhals truncates Dask dates to days only
+        every = "1d"
+    return nw.col(key).dt.truncate(every)
 
 
 def _check_numeric(role: str, name: str, dtype: Any) -> None:

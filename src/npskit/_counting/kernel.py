@@ -3,8 +3,10 @@
 It works block by block so that the several numpy passes over a block find it
 in cache; validation and counting share those passes. There is no Python loop
 over answers. Unweighted answers take a fast path that proves the data valid
-while counting; anything it cannot prove (and every weighted tally) goes
-through the checked kernel, which owns every data error message. See
+while counting (on several cores for long arrays, see
+:mod:`npskit._counting.parallel`); anything it cannot prove (and every
+weighted tally) goes through the checked kernel, which owns every data error
+message. See
 benchmarks/README.md for what this costs next to bare numpy.
 """
 
@@ -21,6 +23,7 @@ from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
 from .inputs import describe_positions, plural
+from .parallel import count_in_parts
 
 __all__ = ["check_options", "tally_values"]
 
@@ -89,6 +92,13 @@ def _fast_counts(
     """
     if len(values) == 0:
         return 0, 0, 0
+    # Long arrays are counted in parts on several cores (see parallel.py).
+    return count_in_parts(values, lambda part: _fast_part(part, scale, nan_policy))
+
+
+def _fast_part(
+    values: npt.NDArray[Any], scale: Scale, nan_policy: NanPolicy
+) -> tuple[int, int, int] | None:
     if values.dtype.kind == "f":
         return _fast_float_counts(values, scale, nan_policy)
     counts = _fast_integer_counts(values, scale)

@@ -11,6 +11,7 @@ counts every group at once. There is no Python loop over rows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -19,14 +20,16 @@ from npskit._core.errors import InvalidWeightsError
 from npskit._core.grouped import GroupedTally
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice
-from npskit.typing import MissingKeys, NanPolicy
+from npskit.typing import Frequency, MissingKeys, NanPolicy
 
 from .alignment import check_same_index
+from .engine_groups import polars_text_counts
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
 from .kernel import check_options, tally_values
 from .keys import column_of, key_columns
+from .periods import period_columns, period_factor, period_names
 
 __all__ = ["tally_by"]
 
@@ -43,6 +46,7 @@ def tally_by(
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     missing_keys: MissingKeys = "group",
+    freq: Frequency | Mapping[str, Frequency] | None = None,
 ) -> GroupedTally:
     """Count detractors, passives and promoters per group of one or more keys.
 
@@ -70,6 +74,15 @@ def tally_by(
         Rows whose key is missing (None, NaN, NaT, pandas NA, polars null) form
         their own group, with ``None`` in place of the missing key value, or
         raise.
+    freq : {"day", "week", "month", "quarter", "year"} or mapping, optional
+        Bucket date keys into calendar periods, so that ``by=["agent",
+        "date"]`` with ``freq="month"`` counts per agent and month. One
+        frequency buckets every ``by`` column that holds dates (numpy
+        ``datetime64``, pandas or polars dates and datetimes, ``date`` or
+        ``datetime`` objects); a mapping such as ``{"date": "month"}`` names
+        the columns, which may then also hold ISO 8601 text. Dates are
+        bucketed as :func:`npskit.trend` buckets them (time-zone aware
+        datetimes by their local wall-clock date). See Notes.
 
     Returns
     -------
@@ -80,9 +93,11 @@ def tally_by(
     ------
     ValueError
         If ``by`` and ``scores`` differ in length, a column name is not in
-        ``data``, or a key is missing and ``missing_keys="raise"``.
+        ``data``, a key is missing and ``missing_keys="raise"``, or ``freq``
+        is not a frequency or names a column that is not a ``by`` column.
     TypeError
-        If ``by`` is not array-like, or keys are unhashable.
+        If ``by`` is not array-like, keys are unhashable, or ``freq`` is
+        given and no ``by`` column holds dates.
     InvalidScoresError, MissingAnswersError, ScoreTypeError, InvalidWeightsError
         As for :func:`tally`.
 
@@ -103,6 +118,15 @@ def tally_by(
     pandas dates as ``pandas.Timestamp``, polars dates as ``datetime``. Text in
     a numpy ``str`` array has no missing value (the empty string is a key);
     Python objects are grouped by equality, as in a ``dict``.
+
+    **Periods.** With ``freq`` a date column becomes a column of period
+    labels, text that sorts in time order: ``"2026-03-02"`` (day),
+    ``"2026-W09"`` (ISO 8601 week, Monday to Sunday, by ISO year),
+    ``"2026-03"`` (month), ``"2026-Q1"`` (quarter) or ``"2026"`` (year). The
+    column is named after the frequency (``"month"``) unless another key
+    column has that name, in which case it keeps its own. A missing date is a
+    missing key. Only periods with rows appear (:func:`npskit.trend` fills
+    the gaps).
 
     **Cost.** One vectorised pass: each key column becomes integer codes
     (pandas and polars compute them for their own objects; numpy integers and
@@ -133,6 +157,11 @@ def tally_by(
     >>> cross = tally_by(scores, [channel, month])
     >>> cross.keys[0], cross[("phone", np.datetime64("2024-02"))].nps
     (('phone', np.datetime64('2024-01')), 0.0)
+    >>> day = np.array(["2024-01-05", "2024-01-31", "2024-02-01", "2024-02-20",
+    ...                 "2024-01-09", "2024-02-11", "2024-02-29"], dtype="datetime64[D]")
+    >>> monthly = tally_by(scores, [channel, day], freq="month")
+    >>> monthly.names, monthly.keys[:2]
+    (('key0', 'month'), (('phone', '2024-01'), ('phone', '2024-02')))
     """
     check_options(scale, nan_policy)
     check_choice("missing_keys", missing_keys, ("group", "raise"))
@@ -158,9 +187,23 @@ def tally_by(
     n = len(score_values)
     # Validation of answers and weights, by the same kernel as tally().
     tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
+    periods = {} if freq is None else period_columns(freq, names, columns)
+    if len(columns) == 1 and weight_values is None and not periods:  # polars text: polars groups it
+        found = polars_text_counts(
+            columns[0], score_values, scale, raise_missing=missing_keys == "raise"
+        )
+        if found is not None:
+            found_keys, found_counts = found
+            squares = np.zeros((len(found_keys), 6))
+            return grouped_from_counts(
+                names, tuple(found_keys), found_counts, squares, weighted=False
+            )
     factors = []
-    for name, column in zip(names, columns, strict=True):
-        factor = factorize(column, name)
+    for position, (name, column) in enumerate(zip(names, columns, strict=True)):
+        if position in periods:
+            factor = period_factor(column, name, periods[position])
+        else:
+            factor = factorize(column, name)
         if len(factor.codes) != n:
             raise ValueError(
                 f"by column {name!r} has {len(factor.codes)} keys but scores has {n} "
@@ -173,4 +216,6 @@ def tally_by(
     counts, squares, levels = counts[observed], squares[observed], levels[observed]
     key_values = [factor.values(levels[:, j]) for j, factor in enumerate(factors)]
     keys = tuple(zip(*key_values, strict=True)) if key_values else ()
+    if periods:
+        names = list(period_names(names, periods))
     return grouped_from_counts(names, keys, counts, squares, weighted=weight_values is not None)

@@ -153,8 +153,8 @@ def hierarchy(
     -----
     Counts are summed up the tree with ``GroupedTally.sum_over``, so
     a team's answers are exactly its agents'. At each level the nodes are
-    shrunk with :func:`npskit.shrink`: a Dirichlet prior fitted by marginal
-    likelihood across all nodes of that level (all teams, all agents), so a
+    shrunk with :func:`npskit.shrink`: a normal hierarchical model across all
+    nodes of that level (all teams, all agents), so a
     small team or an agent with few answers moves towards what the level as
     a whole suggests. Shrunk values do not add up (they are estimates, not
     counts); a level with a single node keeps its raw NPS and a degenerate

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from npskit._core.histogram import Histogram
 from npskit._core.interval import Interval
+from npskit._core.metric import NPS, Metric, as_metric
 from npskit._core.results import json_dict
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
@@ -25,7 +27,15 @@ from npskit._intervals.methods import (
     effective_counts,
     interval_from_counts,
 )
-from npskit.typing import Alternative, IntervalMethod, NanPolicy
+from npskit._intervals.metric_interval import as_histogram, metric_interval
+from npskit.typing import (
+    Alternative,
+    IntervalMethod,
+    MeanIntervalMethod,
+    MetricName,
+    NanPolicy,
+    ShareIntervalMethod,
+)
 
 __all__ = ["ConfidenceInterval", "confidence_interval"]
 
@@ -56,6 +66,9 @@ class ConfidenceInterval:
         Number of missing answers left out.
     population : int or None
         The population size used for the finite-population correction.
+    metric : Metric
+        The metric (``npskit.NPS`` unless another was asked for); a share is
+        in percent (0..100), a mean on the answer scale.
     """
 
     estimate: float
@@ -68,6 +81,7 @@ class ConfidenceInterval:
     effective_n: float
     n_missing: int
     population: int | None = None
+    metric: Metric = NPS
 
     @property
     def confidence_interval(self) -> Interval:
@@ -93,6 +107,7 @@ class ConfidenceInterval:
                 "effective_n": self.effective_n,
                 "n_missing": self.n_missing,
                 "population": self.population,
+                "metric": self.metric.name,
             }
         )
 
@@ -103,9 +118,18 @@ class ConfidenceInterval:
             sample += f", effective n = {self.effective_n:.1f}"
         if self.population is not None:
             sample += f", population {self.population}"
+        if self.metric.kind == "net":
+            return (
+                f"{self.metric.label} {self.estimate:+.1f}, {level} CI [{self.low:+.1f}, "
+                f"{self.high:+.1f}] ({self.interval_method}, {self.alternative}; {sample}; "
+                "rounded to 1 decimal)"
+            )
+        show = self.metric.format
+        digits = "2 decimals" if self.metric.kind == "mean" else "1 decimal"
         return (
-            f"NPS {self.estimate:+.1f}, {level} CI [{self.low:+.1f}, {self.high:+.1f}] "
-            f"({self.interval_method}, {self.alternative}; {sample}; rounded to 1 decimal)"
+            f"{self.metric.label} {show(self.estimate)}, {level} CI [{show(self.low)}, "
+            f"{show(self.high)}] ({self.interval_method}, {self.alternative}; {sample}; "
+            f"rounded to {digits})"
         )
 
 
@@ -113,7 +137,7 @@ def confidence_interval(
     data: Any,
     *,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
     alternative: Alternative = "two-sided",
     weights: Any = None,
     scale: Scale = STANDARD_SCALE,
@@ -122,6 +146,7 @@ def confidence_interval(
     prior: float | None = None,
     n_resamples: int = 10_000,
     rng: Any = None,
+    metric: Metric | MetricName = "nps",
 ) -> ConfidenceInterval:
     """Confidence interval for the NPS of one sample, in points.
 
@@ -131,9 +156,10 @@ def confidence_interval(
         Answers (anything :func:`npskit.tally` accepts) or a tally.
     confidence_level : float, default 0.95
         Strictly between 0 and 1.
-    interval_method : str, default "adjusted-wald"
-        One of ``"adjusted-wald"``, ``"tango"``, ``"agresti-min"``,
-        ``"bonett-price"``, ``"wald"``, ``"exact"``, ``"bayes"``,
+    interval_method : str, optional
+        For the NPS (default ``"adjusted-wald"``) one of ``"adjusted-wald"``,
+        ``"tango"``, ``"agresti-min"``, ``"bonett-price"``, ``"wald"``,
+        ``"exact"``, ``"bayes"``,
         ``"bootstrap-percentile"``, ``"bootstrap-bca"`` (see Notes).
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         ``"greater"`` gives ``[low, 100]`` with ``low`` a one-sided lower
@@ -152,6 +178,14 @@ def confidence_interval(
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Seed or generator for the bootstrap; an int gives the same interval
         run after run.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        The metric (:class:`npskit.Metric`). Other than the NPS, ``data`` is
+        answers on the metric's scale or a :class:`npskit.Histogram`, the
+        default ``interval_method`` is the kind's (``"agresti-coull"`` for a
+        share, also ``"wilson"``, ``"jeffreys"``, ``"clopper-pearson"``;
+        ``"scaled-wilson"`` for a mean, also ``"t"``, ``"bootstrap-t"``) and
+        the interval is in percent (share) or on the scale (mean); see "CSAT
+        and CES" in the docs.
 
     Returns
     -------
@@ -300,6 +334,7 @@ def confidence_interval(
         prior=prior,
         n_resamples=n_resamples,
         rng=rng,
+        metric=metric,
     )
 
 
@@ -307,7 +342,7 @@ def _confidence_interval(
     data: Any,
     *,
     confidence_level: float,
-    interval_method: IntervalMethod,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None,
     alternative: Alternative,
     weights: Any = None,
     scale: Scale = STANDARD_SCALE,
@@ -316,14 +351,39 @@ def _confidence_interval(
     prior: float | None,
     n_resamples: int,
     rng: Any,
+    metric: Metric | MetricName = "nps",
 ) -> ConfidenceInterval:
     """:func:`confidence_interval`, called one frame deeper by every public entry.
 
     Keeping the depth fixed lets warnings point at the user's line.
     """
     level = check_confidence_level(confidence_level)
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.kind != "net":
+        parts = metric_interval(
+            as_histogram(data, weights, chosen_metric, nan_policy),
+            chosen_metric,
+            confidence_level=level,
+            interval_method=interval_method,
+            alternative=alternative,
+            population=population,
+            prior=prior,
+            n_resamples=n_resamples,
+            rng=rng,
+            stacklevel=4,  # warn -> metric_bounds -> metric_interval -> here -> public -> user
+        )
+        return ConfidenceInterval(**parts._asdict(), confidence_level=level, metric=chosen_metric)
+    if chosen_metric.scale is not None:
+        scale = chosen_metric.scale
+    if isinstance(data, Histogram):
+        data.check_scale(chosen_metric)
+        if weights is not None:
+            raise TypeError("weights apply to answers, not to a Histogram")
+        data = data.to_tally(scale)
     chosen: IntervalMethod = check_choice(
-        "interval_method", interval_method, get_args(IntervalMethod)
+        "interval_method",
+        DEFAULT_INTERVAL_METHOD if interval_method is None else interval_method,
+        get_args(IntervalMethod),
     )
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
     entry = INTERVAL_METHODS[chosen]
@@ -364,6 +424,7 @@ def _confidence_interval(
         effective_n=counts.effective_n,
         n_missing=counts.n_missing,
         population=population,
+        metric=chosen_metric,
     )
 
 

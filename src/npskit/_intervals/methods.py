@@ -32,8 +32,8 @@ from npskit._stats.bootstrap import bootstrap_bounds
 from npskit._stats.consistency import contain_estimate
 from npskit._stats.effective import linearized_effective_counts
 from npskit._stats.exact import exact_bounds, sign_test
-from npskit._stats.normal import tail_probability
-from npskit._stats.tango import tango_bounds, tango_test
+from npskit._stats.normal import tail_probability, z_quantile
+from npskit._stats.tango import tango_bounds, tango_bounds_array, tango_test
 from npskit._stats.wald import wald_bounds, wald_bounds_array, wald_test
 from npskit.typing import Alternative, IntervalMethod
 
@@ -124,6 +124,7 @@ INTERVAL_METHODS: dict[str, IntervalMethodEntry] = {
     ),
     "tango": IntervalMethodEntry(
         bounds=lambda d, s, p, alpha, _: tango_bounds(d, s, p, alpha),
+        bounds_array=lambda d, s, p, alpha: tango_bounds_array(d, s, p, z_quantile(alpha)),
         test=tango_test,
         citation="Tango (1998), Statistics in Medicine 17(8):891-908",
     ),

@@ -8,6 +8,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from npskit._core.histogram import Histogram
+from npskit._core.metric import NPS, Metric, as_metric
 from npskit._core.results import json_dict
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
@@ -19,8 +21,16 @@ from npskit._intervals.confidence_interval import (
     confidence_interval,
 )
 from npskit._intervals.methods import INTERVAL_METHODS, check_population, effective_counts
+from npskit._intervals.metric_test import metric_test
 from npskit._stats.normal import normal_pvalue
-from npskit.typing import Alternative, NanPolicy, NpsTestMethod
+from npskit.typing import (
+    Alternative,
+    MeanIntervalMethod,
+    MetricName,
+    NanPolicy,
+    NpsTestMethod,
+    ShareIntervalMethod,
+)
 
 __all__ = ["DEFAULT_NPS_TEST_METHOD", "NpsTestResult", "nps_test"]
 
@@ -55,8 +65,11 @@ class NpsTestResult:
         Number of missing answers left out.
     population : int or None
         Population size used for the finite-population correction.
-    tally : Tally
-        The counts the test was computed from.
+    tally : Tally or Histogram
+        The counts the test was computed from (a Histogram for a share or
+        mean metric).
+    metric : Metric
+        The metric tested (``npskit.NPS`` unless another was asked for).
     """
 
     statistic: float
@@ -69,7 +82,8 @@ class NpsTestResult:
     effective_n: float
     n_missing: int
     population: int | None = None
-    tally: Tally = field(repr=False)
+    tally: Tally | Histogram = field(repr=False)
+    metric: Metric = NPS
 
     def confidence_interval(self, confidence_level: float = 0.95) -> ConfidenceInterval:
         """The interval that matches the test: same side(s), same (dual) method.
@@ -86,6 +100,7 @@ class NpsTestResult:
             interval_method=self.interval_method,  # type: ignore[arg-type]
             alternative=self.alternative,  # type: ignore[arg-type]
             population=self.population,
+            metric=self.metric,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,14 +117,21 @@ class NpsTestResult:
                 "effective_n": self.effective_n,
                 "n_missing": self.n_missing,
                 "population": self.population,
+                "metric": self.metric.name,
             }
         )
 
     def __str__(self) -> str:
         relation = {"two-sided": "!=", "greater": ">", "less": "<"}[self.alternative]
+        label = self.metric.label
+        shown = (
+            f"{self.estimate:+.1f}"
+            if self.metric.kind == "net"
+            else self.metric.format(self.estimate)
+        )
         return (
-            f"{self.interval_method} test of NPS {relation} {self.value:g}: "
-            f"NPS {self.estimate:+.1f}, "
+            f"{self.interval_method} test of {label} {relation} {self.value:g}: "
+            f"{label} {shown}, "
             f"statistic {self.statistic:.3f}, p = {self.pvalue:.4g} (n = {self.n}; "
             "rounded)"
         )
@@ -120,11 +142,12 @@ def nps_test(
     *,
     value: float = 0.0,
     alternative: Alternative = "two-sided",
-    interval_method: NpsTestMethod = DEFAULT_NPS_TEST_METHOD,
+    interval_method: NpsTestMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
     weights: Any = None,
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     population: int | None = None,
+    metric: Metric | MetricName = "nps",
 ) -> NpsTestResult:
     """Test whether the NPS of one sample equals a target value.
 
@@ -144,14 +167,21 @@ def nps_test(
         The NPS under H0, in points, strictly between -100 and 100.
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         See the table above.
-    interval_method : {"tango", "exact", "wald"}, default "tango"
-        The test, named after the interval it inverts: ``"tango"``: Tango's
+    interval_method : {"tango", "exact", "wald"}, optional
+        The test (default ``"tango"`` for the NPS), named after the interval
+        it inverts: ``"tango"``: Tango's
         score statistic at ``value``; ``"exact"``: the exact sign test (only
         for ``value=0``); ``"wald"``: the Wald z test.
     weights, scale, nan_policy
         As for :func:`npskit.tally`; ``weights`` only with answers.
     population : int, optional
         Population size for the finite-population correction.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        The metric to test (see :class:`npskit.Metric`); ``value`` is then
+        in its units (percent for a share, the scale for a mean). A share is
+        tested with ``interval_method="wilson"`` (the score test, default)
+        or ``"clopper-pearson"`` (the exact binomial test), a mean with
+        ``"t"`` (the one-sample t test); "CSAT and CES" in the docs.
 
     Returns
     -------
@@ -224,9 +254,29 @@ def nps_test(
     >>> print(result.confidence_interval())
     NPS +30.0, 95% CI [+16.6, +100.0] (tango, greater; n = 100; rounded to 1 decimal)
     """
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.kind != "net":
+        parts = metric_test(
+            data,
+            chosen_metric,
+            value=value,
+            alternative=alternative,
+            interval_method=interval_method,
+            weights=weights,
+            nan_policy=nan_policy,
+            population=population,
+        )
+        return NpsTestResult(**parts._asdict(), metric=chosen_metric)
+    if chosen_metric.scale is not None:
+        scale = chosen_metric.scale
+    if isinstance(data, Histogram):
+        data.check_scale(chosen_metric)
+        data = data.to_tally(scale)
     side: Alternative = check_choice("alternative", alternative, get_args(Alternative))
     chosen: NpsTestMethod = check_choice(
-        "interval_method", interval_method, get_args(NpsTestMethod)
+        "interval_method",
+        DEFAULT_NPS_TEST_METHOD if interval_method is None else interval_method,
+        get_args(NpsTestMethod),
     )
     entry = INTERVAL_METHODS[chosen]
     null = _check_value(value)
@@ -267,6 +317,7 @@ def nps_test(
         n_missing=counts.n_missing,
         population=population,
         tally=counts,
+        metric=chosen_metric,
     )
 
 

@@ -23,10 +23,11 @@ from npskit._counting.inputs import as_numeric, is_number_text, rounded_to_whole
 from npskit.typing import NanPolicy
 
 from .chunks import count_chunk
-from .csv_file import Chunk, csv_chunks, csv_lines
+from .csv_file import Chunk, csv_chunks, csv_lines, csv_records
+from .labels import answers_from_labels
 from .source import DataFile, DataFileError
 
-__all__ = ["csv_answers", "csv_counts", "weights_from_text"]
+__all__ = ["csv_answers", "csv_counts", "weights_from_text", "weights_of"]
 
 _SHOWN = 5  # lines listed in one message
 
@@ -53,9 +54,9 @@ def csv_counts(
     """
     names = [score, *keys] + ([] if weight is None else [weight])
     for chunk in csv_chunks(file, names):
-        scores = chunk.columns[score]
+        scores = answers_from_labels(chunk.columns[score], scale)
         columns = [np.char.strip(chunk.columns[key]) for key in keys]
-        weights = None if weight is None else weights_from_text(chunk.columns[weight])
+        weights = None if weight is None else weights_of(file, chunk.columns[weight])
         try:
             part = count_chunk(scores, columns, weights=weights, scale=scale, nan_policy=nan_policy)
         except InvalidScoresError as error:
@@ -69,7 +70,7 @@ def csv_counts(
 
 
 def csv_answers(
-    file: DataFile, score: str, weight: str | None
+    file: DataFile, score: str, weight: str | None, scale: Scale
 ) -> Iterator[tuple[npt.NDArray[Any], npt.NDArray[np.float64] | None]]:
     """Answers (NaN where missing) and weights as numbers, chunk by chunk.
 
@@ -78,8 +79,15 @@ def csv_answers(
     """
     names = [score] if weight is None else [score, weight]
     for chunk in csv_chunks(file, names):
-        weights = None if weight is None else weights_from_text(chunk.columns[weight])
-        yield as_numeric(chunk.columns[score]), weights
+        weights = None if weight is None else weights_of(file, chunk.columns[weight])
+        yield as_numeric(answers_from_labels(chunk.columns[score], scale)), weights
+
+
+def weights_of(file: DataFile, texts: npt.NDArray[np.str_]) -> npt.NDArray[np.float64]:
+    """Weights as floats, read with the file's decimal mark (see :func:`weights_from_text`)."""
+    if file.decimal == ",":
+        texts = np.char.replace(texts, ",", ".")
+    return weights_from_text(texts)
 
 
 def weights_from_text(texts: npt.NDArray[np.str_]) -> npt.NDArray[np.float64]:
@@ -131,7 +139,39 @@ def _score_problem(
     return (
         f"{file.where(lines[0])}: {score} {first!r} {_why_invalid(first, scale)}{also}; "
         f"answers must be whole numbers {scale.low}..{scale.high}, and blank cells "
-        "count as missing"
+        "count as missing" + (_header_hint(file, lines[0], first) or _marker_hint(first))
+    )
+
+
+def _marker_hint(text: str) -> str:
+    """A hint for text that is probably a missing-value marker (N/A, -99, ...)."""
+    value = text.strip()
+    if not value or len(value) > 12 or (is_number_text(value) and float(value) >= 0):
+        return ""
+    if is_number_text(value) or not any(ch.isdigit() for ch in value):
+        return (
+            f"; if {value!r} means a missing answer, pass --missing-values {value} "
+            f"(missing_values=[{value!r}] in Python)"
+        )
+    return ""
+
+
+def _header_hint(file: DataFile, line: int, text: str) -> str:
+    """A hint when the first data line looks like a second header line (question text)."""
+    if line != file.header_rows + 1 or is_number_text(text.strip()) or not text.strip():
+        return ""
+    after = csv_records(file, file.header_rows + 2)[file.header_rows + 1 :]
+    qualtrics = any('"ImportId"' in cell for record in after for cell in record)
+    rows = file.header_rows + (2 if qualtrics else 1)
+    tool = (
+        "a Qualtrics export (ids, question texts, ImportIds)"
+        if qualtrics
+        else "a survey-tool export with question texts under the column names "
+        "(SurveyMonkey has 2 header lines)"
+    )
+    return (
+        f". Line {line} looks like another header line, as in {tool}: pass "
+        f"--header-rows {rows} (header_rows={rows} in Python)"
     )
 
 

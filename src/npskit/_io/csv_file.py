@@ -6,9 +6,12 @@ arrays. Every error names the file and the line a person would look at in an
 editor, and shows the offending text as it is in the file (:func:`csv_lines`
 finds the line of a record).
 
-Rules: the file is UTF-8 (a byte-order mark is allowed); the first line names
-the columns; every record has as many fields as the header; blank lines are
-skipped, except in a one-column file, where a blank line is a blank answer.
+Rules: the file is UTF-8 (a byte-order mark is allowed) unless the
+:class:`DataFile` names another encoding; the first line names the columns,
+and ``header_rows - 1`` more header lines (question texts in survey-tool
+exports) are skipped; every record has as many fields as the header; blank
+lines are skipped, except in a one-column file, where a blank line is a blank
+answer. Cells equal to one of the file's ``missing_values`` markers become blank.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import lzma
 import os
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -28,7 +33,7 @@ import numpy.typing as npt
 
 from .source import DataFile, DataFileError, open_binary
 
-__all__ = ["Chunk", "csv_chunks", "csv_header", "csv_lines"]
+__all__ = ["Chunk", "csv_chunks", "csv_header", "csv_lines", "csv_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +68,28 @@ def csv_chunks(file: DataFile, names: Sequence[str]) -> Iterator[Chunk]:
             raise DataFileError(_decoding_problem(file)) from None
         except csv.Error as error:
             raise DataFileError(f"{file.where(reader.line_num)}: malformed CSV: {error}") from None
+        except DataFileError:
+            raise
+        except (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error) as error:
+            kind = file.compression
+            if kind is None:
+                raise
+            raise DataFileError(
+                f"{file.label} is {kind}-compressed but cannot be decompressed: {error}; "
+                "check that the file is complete"
+            ) from None
 
 
 def csv_header(file: DataFile) -> list[str] | None:
     """The header line of ``file`` as column names (None for an empty file)."""
     with _open(file) as stream:
         return next(csv.reader(stream, delimiter=file.delimiter, strict=True), None)
+
+
+def csv_records(file: DataFile, count: int) -> list[list[str]]:
+    """The first ``count`` records of ``file``, header lines included (for messages)."""
+    with _open(file) as stream:
+        return list(islice(csv.reader(stream, delimiter=file.delimiter, strict=True), count))
 
 
 def csv_lines(file: DataFile, records: Sequence[int]) -> list[int]:
@@ -82,6 +103,8 @@ def csv_lines(file: DataFile, records: Sequence[int]) -> list[int]:
     with _open(file) as stream:
         reader = csv.reader(stream, delimiter=file.delimiter, strict=True)
         single = len(next(reader)) == 1
+        for _ in range(file.header_rows - 1):
+            next(reader)
         index = 0
         for record in wanted:
             while True:
@@ -105,10 +128,11 @@ _FIELD_LIMIT = (1 << 31) - 1
 def _open(file: DataFile) -> TextIO:
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
+    encoding = "utf-8-sig" if file.encoding == "utf-8" else file.encoding
     try:
         if file.compression is not None:
-            return io.TextIOWrapper(open_binary(file.path), encoding="utf-8-sig", newline="")
-        return open(file.path, encoding="utf-8-sig", newline="")
+            return io.TextIOWrapper(open_binary(file.path), encoding=encoding, newline="")
+        return open(file.path, encoding=encoding, newline="")
     except OSError as error:
         reason = error.strerror or str(error)
         raise DataFileError(f"cannot open {file.label!r}: {reason}") from None
@@ -126,6 +150,7 @@ def _read(file: DataFile, reader: Any, names: Sequence[str]) -> Iterator[Chunk]:
     wanted = list(dict.fromkeys(names))
     indices = [file.column_index(header, name) for name in wanted]
     width = len(header)
+    _skip_header_rows(file, reader)
     start = 0
     while True:
         rows: list[list[str]] = list(islice(reader, file.chunk_rows))
@@ -138,7 +163,7 @@ def _read(file: DataFile, reader: Any, names: Sequence[str]) -> Iterator[Chunk]:
         if set(map(len, rows)) != {width}:
             _raise_ragged(file, rows, start, width)
         columns = {
-            name: np.array(list(map(itemgetter(i), rows)), dtype=np.str_)
+            name: _blank_missing(np.array(list(map(itemgetter(i), rows)), dtype=np.str_), file)
             for name, i in zip(wanted, indices, strict=True)
         }
         yield Chunk(start, columns)
@@ -147,6 +172,24 @@ def _read(file: DataFile, reader: Any, names: Sequence[str]) -> Iterator[Chunk]:
         raise DataFileError(
             f"{file.label} has a header but no data: expected one line per answer after the header"
         )
+
+
+def _skip_header_rows(file: DataFile, reader: Any) -> None:
+    """Skip the header lines after the first (question texts, import ids)."""
+    for number in range(2, file.header_rows + 1):
+        if next(reader, None) is None:
+            raise DataFileError(
+                f"{file.label} ends before its {file.header_rows} header lines "
+                f"(header_rows={file.header_rows}): expected line {number} to be a header line"
+            )
+
+
+def _blank_missing(cells: npt.NDArray[np.str_], file: DataFile) -> npt.NDArray[np.str_]:
+    """``cells`` with the file's missing markers (after stripping spaces) made blank."""
+    if not file.missing_values:
+        return cells
+    marked = np.isin(np.char.strip(cells), file.missing_values)
+    return np.where(marked, "", cells) if marked.any() else cells
 
 
 def _raise_ragged(file: DataFile, rows: list[list[str]], start: int, width: int) -> None:
@@ -159,10 +202,16 @@ def _raise_ragged(file: DataFile, rows: list[list[str]], start: int, width: int)
 
 
 def _decoding_problem(file: DataFile) -> str:
+    if file.encoding != "utf-8":
+        return (
+            f"{file.label} cannot be decoded as {file.encoding} (encoding={file.encoding!r}, "
+            "--encoding): name the encoding the file was saved in"
+        )
     line, offset, byte = _first_invalid_utf8(file.path)
     return (
-        f"{file.where(line)}: byte {offset} (0x{byte:02x}) is not valid UTF-8; the file "
-        "must be UTF-8: re-save or convert it (e.g. iconv -f cp1252 -t utf-8)"
+        f"{file.where(line)}: byte {offset} (0x{byte:02x}) is not valid UTF-8; name the "
+        "file's encoding with --encoding (encoding= in Python), e.g. --encoding cp1252 for "
+        "an Excel export from Windows, or convert it (iconv -f cp1252 -t utf-8)"
     )
 
 

@@ -29,6 +29,8 @@ _COLUMNS = (
     "ease_rating",
     "topics",
     "call_reason",
+    "csat",
+    "ces",
 )
 _RATINGS = ("wait_rating", "resolved", "courtesy_rating", "ease_rating")
 
@@ -42,7 +44,9 @@ def example_path() -> Path:
     ``answer`` (0..10, about 3% blank), ``weight`` (survey weights), four
     attribute ratings ``wait_rating``, ``resolved`` (0/1),
     ``courtesy_rating``, ``ease_rating`` (1..5, about 5% blank each) and
-    ``topics`` (``;``-separated comment tags, blank without a comment). It is
+    ``topics`` (``;``-separated comment tags, blank without a comment),
+    ``call_reason``, and the CSAT and CES answers ``csat`` (1..5) and ``ces``
+    (1..7, 7 = very easy), about 4% blank each. It is
     written by ``scripts/make_example.py`` in the source repository, whose
     docstring lists the effects built into it (channels with different NPS, a
     drop in May, a shift of the channel mix towards chat, unequal agents,
@@ -70,7 +74,7 @@ def example_path() -> Path:
     >>> path.name
     'contact_center.csv'
     >>> path.read_text(encoding="utf-8").splitlines()[0]
-    'date,channel,queue,agent,answer,weight,wait_rating,resolved,courtesy_rating,ease_rating,topics,call_reason'
+    'date,channel,queue,agent,answer,weight,wait_rating,resolved,courtesy_rating,ease_rating,topics,call_reason,csat,ces'
     """
     resource = files(_PACKAGE) / _FOLDER / _FILE
     if not isinstance(resource, Path):  # pragma: no cover - zip imports only
@@ -100,7 +104,9 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
           (empty string without a comment).
         - ``"call_reason"``: numpy string array, one of billing-dispute,
           outage, how-to, cancellation, upgrade (drawn after the answers and
-          depending on them, see ``scripts/make_example.py``).
+          depending on them, see ``scripts/make_example.py``);
+        - ``"csat"`` (1..5) and ``"ces"`` (1..7): ``float64`` answers to the
+          satisfaction and effort questions, NaN for blank cells.
 
         ``pandas.DataFrame(load_example())`` or ``polars.DataFrame(load_example())``
         turns it into a data frame.
@@ -121,7 +127,7 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
     >>> data = npskit.load_example()
     >>> list(data)  # doctest: +NORMALIZE_WHITESPACE
     ['date', 'channel', 'queue', 'agent', 'answer', 'weight', 'wait_rating', 'resolved',
-     'courtesy_rating', 'ease_rating', 'topics', 'call_reason']
+     'courtesy_rating', 'ease_rating', 'topics', 'call_reason', 'csat', 'ces']
     >>> len(data["answer"]), str(data["date"][0]), str(data["date"][-1])
     (6000, '2026-01-01', '2026-06-30')
     >>> print(npskit.tally(data["answer"]))
@@ -153,6 +159,8 @@ def load_example() -> dict[str, npt.NDArray[Any]]:
         **{name: _with_blanks(text[name]) for name in _RATINGS},
         "topics": np.array(text["topics"], dtype=np.str_),
         "call_reason": np.array(text["call_reason"], dtype=np.str_),
+        "csat": _with_blanks(text["csat"]),
+        "ces": _with_blanks(text["ces"]),
     }
 
 

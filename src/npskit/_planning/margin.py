@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from npskit._core.results import fields_dict
+from npskit._core.histogram import Histogram
+from npskit._core.metric import NPS, Metric, as_metric
+from npskit._core.results import json_dict
 from npskit._core.tally import Shares, Tally
 from npskit._core.validation import check_confidence_level, check_positive_int
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
+from npskit._planning.metric_plan import (
+    check_metric_planning_method,
+    metric_conditions,
+    metric_expected,
+    metric_planned_margin,
+)
 from npskit._planning.shared import (
     check_planning_method,
     check_planning_population,
@@ -18,7 +26,7 @@ from npskit._planning.shared import (
     planned_margin,
     warn_if_degenerate,
 )
-from npskit.typing import IntervalMethod
+from npskit.typing import IntervalMethod, MeanIntervalMethod, MetricName, ShareIntervalMethod
 
 __all__ = ["MarginOfError", "margin_of_error"]
 
@@ -47,17 +55,27 @@ class MarginOfError:
 
     margin: float
     n: int
-    expected: Shares
+    expected: Shares | tuple[float, ...]
     worst_case: bool
     interval_method: str
     confidence_level: float
     population: int | None = None
+    metric: Metric = NPS
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary."""
-        return fields_dict(self)
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        return json_dict({**values, "metric": self.metric.name})
 
     def __str__(self) -> str:
+        if self.metric.kind != "net":
+            unit = "percentage points" if self.metric.kind == "share" else "on the scale"
+            digits = 1 if self.metric.kind == "share" else 2
+            return (
+                f"{self.metric.label} margin of error ±{self.margin:.{digits}f} {unit} with "
+                f"n = {self.n} ({metric_conditions(self, self.metric)}; rounded to {digits} "
+                "decimal" + ("s)" if digits > 1 else ")")
+            )
         return (
             f"margin of error ±{self.margin:.1f} points with n = {self.n} "
             f"({conditions(self)}; rounded to 1 decimal)"
@@ -67,10 +85,11 @@ class MarginOfError:
 def margin_of_error(
     n: int,
     *,
-    expected: Tally | Sequence[float] | None = None,
+    expected: Tally | Histogram | Sequence[float] | None = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
     population: int | None = None,
+    metric: Metric | MetricName = "nps",
 ) -> MarginOfError:
     """Margin of error of the NPS of ``n`` answers, in points.
 
@@ -91,6 +110,12 @@ def margin_of_error(
     population : int, optional
         Size of the population the answers are drawn from without
         replacement, at least ``n``, for the finite-population correction.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        Another metric plans its own interval (percentage points for a share,
+        the scale for a mean): ``expected`` is then a Histogram or one share
+        per answer point, the worst case a share of one half or half the
+        answers at each end of the scale, and ``interval_method`` one of the
+        metric's (not ``"bootstrap-t"``). See "CSAT and CES" in the docs.
 
     Returns
     -------
@@ -165,7 +190,26 @@ def margin_of_error(
     """
     size = check_positive_int("n", n)
     level = check_confidence_level(confidence_level)
-    chosen = check_planning_method(interval_method)
+    chosen_metric = as_metric(metric)
+    if chosen_metric.kind != "net":
+        method = check_metric_planning_method(chosen_metric, interval_method)
+        distribution, worst_case = metric_expected(chosen_metric, expected)
+        universe = check_planning_population(population, size)
+        return MarginOfError(
+            margin=metric_planned_margin(
+                size, distribution, level, method, universe, chosen_metric
+            ),
+            n=size,
+            expected=distribution,
+            worst_case=worst_case,
+            interval_method=method,
+            confidence_level=level,
+            population=universe,
+            metric=chosen_metric,
+        )
+    chosen = check_planning_method(
+        DEFAULT_INTERVAL_METHOD if interval_method is None else interval_method
+    )
     shares, worst = expected_shares(expected)
     universe = check_planning_population(population, size)
     warn_if_degenerate(chosen, shares)

@@ -19,6 +19,7 @@ from npskit._core.results import json_dict
 from npskit._core.tally import Shares
 from npskit._core.validation import check_choice, check_confidence_level, check_positive_int
 from npskit._planning.shared import check_shares
+from npskit._stats.consistency import contain_estimate
 from npskit._stats.normal import tail_probability
 from npskit._stats.trinomial import (
     count_outcomes,
@@ -118,12 +119,16 @@ def rejection_matrix(
 
     Rows are baseline outcomes, columns current outcomes (counts, k x 3).
     The test rejects when its interval (the method's ``grid`` kernel in the
-    registry, the formula :func:`npskit.compare` uses) excludes 0 on H1's side.
+    registry, the formula :func:`npskit.compare` uses, widened to contain the
+    estimated difference as :func:`npskit.compare` does) excludes 0 on H1's side.
     """
     grid = COMPARE_METHODS[compare_method].grid
     if grid is None:  # pragma: no cover - PowerMethod names methods with a grid kernel
         raise ValueError(f"compare_method={compare_method!r} has no vectorised kernel")
     low, high = grid(outcomes0, outcomes1, tail_probability(confidence_level, alternative))
+    # The rule compare applies: an interval always contains its own estimate.
+    estimate = _net_share(outcomes1)[None, :] - _net_share(outcomes0)[:, None]
+    low, high = contain_estimate(low, high, estimate)
     if alternative == "greater":
         result: Array = low > 0
     elif alternative == "less":
@@ -131,6 +136,12 @@ def rejection_matrix(
     else:
         result = (low > 0) | (high < 0)
     return result
+
+
+def _net_share(outcomes: Array) -> Array:
+    total = outcomes.sum(axis=1)
+    net: Array = (outcomes[:, 2] - outcomes[:, 0]) / np.where(total > 0, total, 1.0)
+    return net
 
 
 def exact_rejection(

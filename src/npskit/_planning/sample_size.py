@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from npskit._core.results import fields_dict
+from npskit._core.histogram import Histogram
+from npskit._core.metric import NPS, Metric, as_metric
+from npskit._core.results import json_dict
 from npskit._core.tally import Shares, Tally
 from npskit._core.validation import check_confidence_level, check_positive_int
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
+from npskit._planning.metric_plan import (
+    check_metric_margin,
+    check_metric_planning_method,
+    metric_conditions,
+    metric_expected,
+    metric_planned_margin,
+    metric_wald_guess,
+)
 from npskit._planning.shared import (
     MAX_SAMPLE_SIZE,
     check_margin,
@@ -21,7 +32,7 @@ from npskit._planning.shared import (
     wald_guess,
     warn_if_degenerate,
 )
-from npskit.typing import IntervalMethod
+from npskit.typing import IntervalMethod, MeanIntervalMethod, MetricName, ShareIntervalMethod
 
 __all__ = ["SampleSize", "sample_size"]
 
@@ -53,17 +64,26 @@ class SampleSize:
     n: int
     margin: float
     target: float
-    expected: Shares
+    expected: Shares | tuple[float, ...]
     worst_case: bool
     interval_method: str
     confidence_level: float
     population: int | None = None
+    metric: Metric = NPS
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-serialisable dictionary."""
-        return fields_dict(self)
+        values = {field.name: getattr(self, field.name) for field in fields(self)}
+        return json_dict({**values, "metric": self.metric.name})
 
     def __str__(self) -> str:
+        if self.metric.kind != "net":
+            unit = "percentage points" if self.metric.kind == "share" else "on the scale"
+            return (
+                f"n = {self.n} answers give a {self.metric.label} margin of error of "
+                f"±{self.margin:.2f} {unit} (target ±{self.target:g}; "
+                f"{metric_conditions(self, self.metric)}; margin rounded to 2 decimals)"
+            )
         return (
             f"n = {self.n} answers give a margin of error of ±{self.margin:.2f} points "
             f"(target ±{self.target:g}; {conditions(self)}; margin rounded to 2 decimals)"
@@ -73,10 +93,11 @@ class SampleSize:
 def sample_size(
     margin: float,
     *,
-    expected: Tally | Sequence[float] | None = None,
+    expected: Tally | Histogram | Sequence[float] | None = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
     population: int | None = None,
+    metric: Metric | MetricName = "nps",
 ) -> SampleSize:
     """The smallest number of answers whose NPS interval has a given margin of error.
 
@@ -93,6 +114,11 @@ def sample_size(
     interval_method : str, default "adjusted-wald"
         Any method of :func:`npskit.confidence_interval` except the bootstrap
         ones.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        Plan another metric: ``margin`` is then in percentage points (a
+        share) or on the scale (a mean), and ``expected`` a Histogram or one
+        share per answer point (worst case by default), as for
+        :func:`npskit.margin_of_error`.
     population : int, optional
         Size of the population sampled without replacement; the answer is
         then at most ``population`` (a census has margin 0).
@@ -170,9 +196,21 @@ def sample_size(
     n = 868 answers give a margin of error of ±5.00 points (target ±5; 95%, adjusted-wald,
     worst case, population 2000; margin rounded to 2 decimals)
     """
-    target = check_margin(margin)
     level = check_confidence_level(confidence_level)
-    chosen = check_planning_method(interval_method)
+    chosen_metric = as_metric(metric)
+    if chosen_metric.kind != "net":
+        return _metric_sample_size(
+            chosen_metric,
+            check_metric_margin(chosen_metric, margin),
+            level,
+            interval_method,
+            expected,
+            population,
+        )
+    target = check_margin(margin)
+    chosen = check_planning_method(
+        DEFAULT_INTERVAL_METHOD if interval_method is None else interval_method
+    )
     shares, worst = expected_shares(expected)
     universe = None if population is None else check_positive_int("population", population)
     warn_if_degenerate(chosen, shares)
@@ -191,4 +229,37 @@ def sample_size(
         interval_method=chosen,
         confidence_level=level,
         population=universe,
+    )
+
+
+def _metric_sample_size(
+    metric: Metric,
+    target: float,
+    level: float,
+    interval_method: object,
+    expected: object,
+    population: object,
+) -> SampleSize:
+    method = check_metric_planning_method(metric, interval_method)
+    distribution, worst_case = metric_expected(metric, expected)
+    universe = None if population is None else check_positive_int("population", population)
+    limit = MAX_SAMPLE_SIZE if universe is None else universe
+
+    def margin_at(size: int) -> float:
+        if size < 2:  # one answer has no interval of a mean or a share worth planning
+            return math.inf
+        return metric_planned_margin(size, distribution, level, method, universe, metric)
+
+    guess = metric_wald_guess(metric, distribution, level, target, universe)
+    n = smallest_size(margin_at, target, guess, limit)
+    return SampleSize(
+        n=n,
+        margin=margin_at(n),
+        target=target,
+        expected=distribution,
+        worst_case=worst_case,
+        interval_method=method,
+        confidence_level=level,
+        population=universe,
+        metric=metric,
     )

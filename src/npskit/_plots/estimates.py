@@ -13,9 +13,12 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally
+from npskit._core.metric import Metric
 from npskit._core.validation import check_choice
 from npskit._segments.breakdown import breakdown as make_breakdown
+from npskit._segments.metric_results import MetricBreakdown, MetricBreakdownTotal
 from npskit._segments.results import Breakdown
+from npskit._trend.metric_results import MetricTrend
 from npskit._trend.results import Trend
 
 from .style import (
@@ -47,14 +50,27 @@ def _level(confidence_level: float) -> str:
     return f"{100 * confidence_level:g}%"
 
 
-def _limits(low: npt.NDArray[np.float64], high: npt.NDArray[np.float64]) -> tuple[float, float]:
-    """Axis limits around the finite interval ends, padded by 5%, within -100..100."""
+def _limits(
+    low: npt.NDArray[np.float64],
+    high: npt.NDArray[np.float64],
+    bounds: tuple[float, float] = (-100.0, 100.0),
+) -> tuple[float, float]:
+    """Axis limits around the finite interval ends, padded by 5%, within the metric's range."""
     ends = np.concatenate([low[np.isfinite(low)], high[np.isfinite(high)]])
     if ends.size == 0:
-        return -100.0, 100.0
+        return bounds
     first, last = float(ends.min()), float(ends.max())
-    pad = max(0.05 * (last - first), 2.0)
-    return max(-100.0, first - pad), min(100.0, last + pad)
+    pad = max(0.05 * (last - first), 0.01 * (bounds[1] - bounds[0]))  # 2 points for NPS
+    return max(bounds[0], first - pad), min(bounds[1], last + pad)
+
+
+def _words(metric: Metric | None) -> tuple[str, str, tuple[float, float]]:
+    """Label, unit and range of the values drawn: NPS in points unless a metric says otherwise."""
+    if metric is None or metric.kind == "net":
+        return "NPS", "points", (-100.0, 100.0)
+    unit = "percent" if metric.kind == "share" else f"scale {metric.low}-{metric.high}"
+    low, high = metric.bounds
+    return metric.label, unit, (float(low), float(high))
 
 
 def plot_forest(
@@ -74,7 +90,7 @@ def plot_forest(
         defaults.
     estimate : {"raw", "shrunk"}, default "raw"
         Draw each segment's own NPS and confidence interval, or its
-        empirical-Bayes shrunk NPS and credible interval (needs a breakdown
+        Bayesian shrunk NPS and credible interval (needs a breakdown
         made with ``shrinkage=True``).
     ax : matplotlib.axes.Axes, optional
         Where to draw. By default a new figure is made with
@@ -131,31 +147,34 @@ def plot_forest(
     """
     if isinstance(breakdown, GroupedTally):
         breakdown = make_breakdown(breakdown)
-    if not isinstance(breakdown, Breakdown):
+    if not isinstance(breakdown, (Breakdown, MetricBreakdown)):
         raise TypeError(
             "breakdown must be a npskit.Breakdown or a npskit.GroupedTally (from breakdown() "
-            f"or tally_by()), got {type(breakdown).__name__}"
+            f"or tally_by()), or a MetricBreakdown, got {type(breakdown).__name__}"
         )
     estimate = check_choice("estimate", estimate, ("raw", "shrunk"))
+    metric = breakdown.metric if isinstance(breakdown, MetricBreakdown) else None
+    label, unit, bounds = _words(metric)
     rows = breakdown.rows
     if estimate == "shrunk":
-        if breakdown.shrinkage is None:
+        if isinstance(breakdown, MetricBreakdown) or breakdown.shrinkage is None:
             raise ValueError(
                 "estimate='shrunk' needs a breakdown made with shrinkage=True, "
                 f"got estimate={estimate!r} for a breakdown without shrinkage"
             )
         fields = ("shrunk_nps", "shrunk_low", "shrunk_high")
     else:
-        fields = ("nps", "low", "high")
+        fields = ("estimate" if metric is not None else "nps", "low", "high")
     values = np.array(
         [[math.nan if getattr(r, f) is None else getattr(r, f) for f in fields] for r in rows],
         dtype=np.float64,
     ).reshape(-1, 3)
     ax = axes_for(ax, width=FOREST_WIDTH, height=forest_height(len(rows)))
     total = breakdown.total
+    total_value = total.estimate if isinstance(total, MetricBreakdownTotal) else total.nps
     level = _level(breakdown.confidence_level)
     ax.axvspan(total.low, total.high, color=LIGHT, alpha=0.35, linewidth=0, zorder=0)
-    ax.axvline(total.nps, color=INK, linestyle="--", linewidth=1, zorder=1)
+    ax.axvline(total_value, color=INK, linestyle="--", linewidth=1, zorder=1)
     y = np.arange(len(rows), dtype=np.float64)
     significant = np.array([bool(r.significant) for r in rows], dtype=bool)
     small = np.array([bool(r.small) for r in rows], dtype=bool)
@@ -185,15 +204,18 @@ def plot_forest(
     labels = [f"{key_label(r.key)}  n={r.n}" for r in rows]
     ax.set_yticks(y, labels)
     ax.set_ylim(len(rows) - 0.4, -0.6)
-    ax.set_xlim(*_limits(np.append(values[:, 1], total.low), np.append(values[:, 2], total.high)))
-    what = "shrunk NPS" if estimate == "shrunk" else "NPS"
+    ax.set_xlim(
+        *_limits(np.append(values[:, 1], total.low), np.append(values[:, 2], total.high), bounds)
+    )
+    what = "shrunk NPS" if estimate == "shrunk" else label
     interval = "credible" if estimate == "shrunk" else ""
-    ax.set_xlabel(f"{what} (points), {level} {interval} intervals".replace("  ", " "))
+    shown = f"{total_value:+.1f}" if metric is None else metric.format(total_value)
+    ax.set_xlabel(f"{what} ({unit}), {level} {interval} intervals".replace("  ", " "))
     ax.set_title(
-        f"{what} by {' x '.join(breakdown.names)}, {level} intervals, total {total.nps:+.1f}",
+        f"{what} by {' x '.join(breakdown.names)}, {level} intervals, total {shown}",
         fontsize=11,
     )
-    _forest_legend(ax, breakdown, significant, small, above, level)
+    _forest_legend(ax, breakdown, significant, small, above, level, f"{label} {shown}")
     return ax
 
 
@@ -204,6 +226,7 @@ def _forest_legend(
     small: npt.NDArray[np.bool_],
     above: npt.NDArray[np.bool_],
     level: str,
+    total_text: str,
 ) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -216,7 +239,7 @@ def _forest_legend(
         Line2D([], [], marker="o", linestyle="none", color=INK),
     ]
     labels = [
-        f"total NPS {breakdown.total.nps:+.1f}",
+        f"total {total_text}",
         f"total's {level} interval",
         "not significant",
     ]
@@ -293,10 +316,13 @@ def plot_trend(trend: Any, *, target: float | None = None, ax: Axes | None = Non
     'NPS by month, 95% intervals'
     >>> plt.close(ax.figure)
     """
-    if not isinstance(trend, Trend):
+    if not isinstance(trend, (Trend, MetricTrend)):
         raise TypeError(
-            f"trend must be a npskit.Trend (from npskit.trend()), got {type(trend).__name__}"
+            "trend must be a npskit.Trend or MetricTrend (from npskit.trend()), got "
+            f"{type(trend).__name__}"
         )
+    metric = trend.metric if isinstance(trend, MetricTrend) else None
+    label, unit, bounds = _words(metric)
     rows = trend.rows
     x = np.arange(len(rows), dtype=np.float64)
 
@@ -306,13 +332,14 @@ def plot_trend(trend: Any, *, target: float | None = None, ax: Axes | None = Non
             dtype=np.float64,
         )
 
-    nps, low, high, change = column("nps"), column("low"), column("high"), column("change")
+    nps = column("nps" if metric is None else "estimate")
+    low, high, change = column("low"), column("high"), column("change")
     ax = axes_for(ax, width=TREND_SIZE[0], height=TREND_SIZE[1])
     level = _level(trend.confidence_level)
     ax.fill_between(
         x, low, high, color=LIGHT, alpha=0.5, linewidth=0, label=f"{level} interval", zorder=1
     )
-    ax.plot(x, nps, color=INK, marker="o", markersize=4, linewidth=1.5, label="NPS", zorder=2)
+    ax.plot(x, nps, color=INK, marker="o", markersize=4, linewidth=1.5, label=label, zorder=2)
     alpha = f"{1 - trend.confidence_level:.3g}"
     flagged = np.array([r.significant is True for r in rows], dtype=bool)
     for marker, color, chosen, word in (
@@ -356,10 +383,10 @@ def plot_trend(trend: Any, *, target: float | None = None, ax: Axes | None = Non
             tick.set_horizontalalignment("right")
             tick.set_rotation_mode("anchor")
     ax.set_xlim(-0.5, len(rows) - 0.5)
-    ax.set_ylim(*_limits(low, high))
+    ax.set_ylim(*_limits(low, high, bounds))
     ax.set_xlabel(trend.freq if trend.freq else "period")
-    ax.set_ylabel("NPS (points)")
+    ax.set_ylabel(f"{label} ({unit})")
     what = f"by {trend.freq}" if trend.freq else "by period"
-    ax.set_title(f"NPS {what}, {level} intervals", fontsize=11)
+    ax.set_title(f"{label} {what}, {level} intervals", fontsize=11)
     ax.legend(loc="best", frameon=False, fontsize=8)
     return ax

@@ -1,46 +1,117 @@
-"""NPS by segment without fooling anyone: ``breakdown`` and its result types."""
+"""NPS (or CSAT, CES) by segment without fooling anyone: ``breakdown``.
+
+The NPS path is :mod:`npskit._segments.nps_breakdown`; shares and means,
+:mod:`npskit._segments.metric_breakdown`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, get_args
+from collections.abc import Mapping
+from typing import Any, Literal, overload
 
-from npskit._compare.methods import DEFAULT_COMPARE_METHOD
-from npskit._core.errors import EmptyDataError
-from npskit._core.grouped import GroupedTally
+from npskit._core.grouped_histogram import GroupedHistogram
+from npskit._core.metric import Metric, as_metric
 from npskit._core.scale import STANDARD_SCALE, Scale
-from npskit._core.tally import Tally
-from npskit._core.validation import (
-    check_choice,
-    check_confidence_level,
-    check_n_resamples,
-    check_positive_int,
-    check_rng,
-)
-from npskit._counting.tally_by import tally_by
-from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
 from npskit.typing import (
     CompareMethod,
     CompareTo,
+    Frequency,
     IntervalMethod,
+    MeanCompareMethod,
+    MeanIntervalMethod,
+    MetricName,
     MissingKeys,
     NanPolicy,
     PAdjustMethod,
+    ShareCompareMethod,
+    ShareIntervalMethod,
     SortBy,
 )
 
+from .metric_breakdown import breakdown_metric
+from .metric_results import MetricBreakdown
+from .nps_breakdown import breakdown_nps
 from .results import Breakdown
-from .shrinkage import shrink
-from .statistics import (
-    RESAMPLING_COMPARE,
-    RESAMPLING_INTERVAL,
-    segment_rows,
-    segment_statistics,
-    sort_rows,
-    total_row,
-)
 
 __all__ = ["breakdown"]
+
+
+@overload
+def breakdown(
+    scores: Any,
+    by: Any = ...,
+    *,
+    data: Any = ...,
+    weights: Any = ...,
+    freq: Frequency | Mapping[str, Frequency] | None = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    compare_to: CompareTo = ...,
+    p_adjust: PAdjustMethod = ...,
+    min_n: int = ...,
+    shrinkage: bool = ...,
+    sort: SortBy | None = ...,
+    ascending: bool = ...,
+    missing_keys: MissingKeys = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Literal["nps"] = "nps",
+) -> Breakdown: ...
+
+
+@overload
+def breakdown(
+    scores: Any,
+    by: Any = ...,
+    *,
+    data: Any = ...,
+    weights: Any = ...,
+    freq: None = None,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    compare_to: CompareTo = ...,
+    p_adjust: PAdjustMethod = ...,
+    min_n: int = ...,
+    shrinkage: bool = ...,
+    sort: SortBy | None = ...,
+    ascending: bool = ...,
+    missing_keys: MissingKeys = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Literal["csat", "ces", "ces-easy"],
+) -> MetricBreakdown: ...
+
+
+@overload
+def breakdown(
+    scores: Any,
+    by: Any = ...,
+    *,
+    data: Any = ...,
+    weights: Any = ...,
+    freq: Frequency | Mapping[str, Frequency] | None = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    compare_to: CompareTo = ...,
+    p_adjust: PAdjustMethod = ...,
+    min_n: int = ...,
+    shrinkage: bool = ...,
+    sort: SortBy | None = ...,
+    ascending: bool = ...,
+    missing_keys: MissingKeys = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Metric | MetricName = ...,
+) -> Breakdown | MetricBreakdown: ...
 
 
 def breakdown(
@@ -49,9 +120,10 @@ def breakdown(
     *,
     data: Any = None,
     weights: Any = None,
+    freq: Frequency | Mapping[str, Frequency] | None = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
     compare_to: CompareTo = "rest",
     p_adjust: PAdjustMethod = "holm",
     min_n: int = 30,
@@ -63,8 +135,9 @@ def breakdown(
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-) -> Breakdown:
-    """NPS per segment, each compared with the rest, with multiplicity control.
+    metric: Metric | MetricName = "nps",
+) -> Breakdown | MetricBreakdown:
+    """NPS (or CSAT, CES) per segment, each compared with the rest, with multiplicity control.
 
     Parameters
     ----------
@@ -83,15 +156,27 @@ def breakdown(
         Table to take named columns from.
     weights : array_like or str, optional
         Survey weights, one per answer, or a column name.
+    freq : {"day", "week", "month", "quarter", "year"} or mapping, optional
+        Bucket a date key into calendar periods: ``by=["agent", "date"]``
+        with ``freq="month"`` gives one segment per agent and month, the
+        month as a key column named ``"month"`` with labels such as
+        ``"2026-01"`` (see :func:`npskit.tally_by`). One frequency buckets
+        every key column of dates; a mapping such as ``{"date": "month"}``
+        names the columns (which may then hold ISO 8601 text, as the keys of
+        a GroupedTally counted from a CSV file do). With a GroupedTally it
+        applies to the key columns kept by ``by``.
     confidence_level : float, default 0.95
         Level of every interval. A segment is ``significant`` when its
         adjusted p-value is below ``1 - confidence_level``.
-    interval_method : str, default "adjusted-wald"
-        Interval method of each segment's NPS and of the total (see
-        :func:`npskit.confidence_interval`).
-    compare_method : str, default "mover"
+    interval_method : str, optional
+        Interval method of each segment's estimate and of the total (see
+        :func:`npskit.confidence_interval`); by default the metric's:
+        ``"adjusted-wald"`` for NPS, ``"agresti-coull"`` for a share,
+        ``"scaled-wilson"`` for a mean.
+    compare_method : str, optional
         Method of the comparison of each segment with the rest (see
-        :func:`npskit.compare`).
+        :func:`npskit.compare`); by default ``"mover"`` for NPS,
+        ``"newcombe"`` for a share, ``"welch"`` for a mean.
     compare_to : {"rest", "total"}, default "rest"
         ``"rest"``: ``difference`` is the segment's NPS minus the NPS of all
         other segments together. ``"total"``: minus the total NPS (see Notes;
@@ -103,7 +188,7 @@ def breakdown(
         Segments whose effective number of answers is below it are flagged
         ``small``; 0 flags none.
     shrinkage : bool, default False
-        Add each segment's empirical-Bayes shrunk NPS and credible interval
+        Add each segment's shrunk NPS and credible interval
         (:func:`npskit.shrink`); needs two segments with answers.
         ``sort="shrunk"`` turns it on.
     sort : {"nps", "n", "impact", "lower", "shrunk"} or None, default None
@@ -125,12 +210,18 @@ def breakdown(
         share draws.
     n_resamples : int, default 10000
         Resamples of every resampling method.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        What to break down (see :class:`npskit.Metric`). For CSAT and CES the
+        result is a :class:`MetricBreakdown`: each segment's estimate and
+        interval, its difference from the rest (Newcombe for a share, Welch
+        for a mean, all segments at once), adjusted p-values, impact and
+        flags; ``freq`` and ``shrinkage`` are for NPS only.
 
     Returns
     -------
-    Breakdown
+    Breakdown or MetricBreakdown
         One :class:`BreakdownRow` per segment, the total, and the options
-        used.
+        used (a :class:`MetricBreakdown` for CSAT and CES).
 
     Raises
     ------
@@ -190,8 +281,8 @@ def breakdown(
     **Small segments.** ``small`` flags segments below ``min_n`` effective
     answers (Kish's :math:`n_\\mathrm{eff} = (\\sum w)^2 / \\sum w^2` when
     weighted); their NPS is noisy and their raw rank unreliable. Use
-    ``shrinkage=True`` and ``sort="shrunk"`` to rank them fairly (Minka's
-    Dirichlet-multinomial fit, see :func:`npskit.shrink`).
+    ``shrinkage=True`` and ``sort="shrunk"`` to rank them fairly (a normal
+    hierarchical model, see :func:`npskit.shrink`).
 
     **Key column names.** Rows put each key value under its column's name
     (``names``): a ``data=`` column name, a pandas or polars series name, or
@@ -199,11 +290,22 @@ def breakdown(
     as :func:`npskit.tally_by` names them. A key named like a row value
     (``n``, ``nps``, ...) becomes ``key_<name>`` in :meth:`BreakdownRow.to_dict`.
 
-    **Cost.** Counting is one vectorised pass (:func:`npskit.tally_by`); the
-    Wald-family intervals and the ``"wald"``, ``"adjusted-wald"`` and
-    ``"mover"`` comparisons are computed for all segments at once on their
-    counts, so 10^5 segments take about a second. Other methods run once per
-    segment.
+    **Cost.** Counting is one vectorised pass (:func:`npskit.tally_by`).
+    The Wald-family and ``"tango"`` intervals, the ``"wald"``,
+    ``"adjusted-wald"`` and ``"mover"`` comparisons, the multiplicity
+    adjustment, impact, flags and the shrinkage fit are computed for all
+    segments at once on their counts (Tango's bounds and the MOVER test
+    solve one equation per segment, all together, by a vectorised Illinois
+    root search, and segments sharing their counts are solved once). Rows
+    are built when first read, so 10^5 segments cost about what their
+    counting costs. Methods that cannot be vectorised run once per segment:
+    the resampling methods (``"bootstrap-percentile"`` and
+    ``"bootstrap-bca"`` intervals, ``"permutation"`` and
+    ``"bootstrap-percentile"`` comparisons: ``n_resamples`` draws per
+    segment, tens of milliseconds each at the default 10^4), and the
+    ``"exact"`` and ``"bayes"`` intervals and the ``"bayes"`` comparison (a
+    root search over tail sums or a numerical integration per segment, about
+    0.1 to 0.3 s each for segments of 100 answers); see benchmarks/README.md.
 
     References
     ----------
@@ -217,8 +319,8 @@ def breakdown(
     .. [3] Zou, G. Y., & Donner, A. (2008). Construction of confidence limits
        about effect measures: a general approach. *Statistics in Medicine*,
        27(10), 1693-1702. https://doi.org/10.1002/sim.2907
-    .. [4] Minka, T. P. (2000). Estimating a Dirichlet distribution.
-       https://tminka.github.io/papers/dirichlet/minka-dirichlet.pdf
+    .. [4] Gelman, A., et al. (2013). *Bayesian Data Analysis*, 3rd ed.,
+       section 5.4. CRC Press. http://www.stat.columbia.edu/~gelman/book/
 
     Examples
     --------
@@ -243,106 +345,36 @@ def breakdown(
     (-29.23, 40.0)
     >>> [r.key[0] for r in breakdown(scores, channel, sort="impact")]
     ['chat', 'email', 'phone']
+
+    NPS per agent and month, from a column of dates:
+
+    >>> import npskit
+    >>> data = npskit.load_example()
+    >>> monthly = breakdown("answer", ["agent", "date"], data=data, freq="month")
+    >>> monthly.names, monthly.rows[0].key, monthly.rows[0].n
+    (('agent', 'month'), ('A01', '2026-01'), 7)
     """
-    level = check_confidence_level(confidence_level)
-    chosen: IntervalMethod = check_choice(
-        "interval_method", interval_method, get_args(IntervalMethod)
-    )
-    versus: CompareMethod = check_choice("compare_method", compare_method, get_args(CompareMethod))
-    against: CompareTo = check_choice("compare_to", compare_to, get_args(CompareTo))
-    adjust: PAdjustMethod = check_choice("p_adjust", p_adjust, get_args(PAdjustMethod))
-    threshold = check_positive_int("min_n", min_n, minimum=0)
-    order: SortBy | None = None if sort is None else check_choice("sort", sort, get_args(SortBy))
-    resamples = check_n_resamples(n_resamples, method=chosen)
-    generator = check_rng(rng)
-    for name, flag in (("ascending", ascending), ("shrinkage", shrinkage)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {flag!r}")
-    if isinstance(scores, Tally):
-        raise TypeError(
-            "scores must be answers (with by=) or a GroupedTally counted per segment, got one "
-            "Tally: a breakdown needs the counts of each segment"
-        )
-    if isinstance(scores, GroupedTally):
-        if data is not None or weights is not None:
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.kind != "net":
+        if freq is not None:
             raise TypeError(
-                "data and weights must be None when scores is a GroupedTally (already counted)"
+                f"freq= buckets dates for the NPS breakdown; for {chosen_metric.label}, "
+                "give the period of each answer as a key column (e.g. '2026-01' text)"
             )
-        grouped = _keep_columns(scores, by)
-    else:
-        if by is None:
-            raise TypeError("by is required: the segment of each answer, or column names")
-        grouped = tally_by(
-            scores,
-            by,
-            weights=weights,
-            data=data,
-            scale=scale,
-            nan_policy=nan_policy,
-            missing_keys=missing_keys,
-        )
-    total = grouped.total
-    if total.weight_sum <= 0:
-        raise EmptyDataError(
-            f"breakdown needs answers, got none ({total.n_missing} missing left out"
-            + (", or weights summing to 0)" if grouped.is_weighted else ")")
-        )
-    # One stream per segment, the last for the total; spawned only when a method
-    # resamples (spawning 10^5 generators would cost seconds for nothing).
-    resampling = chosen in RESAMPLING_INTERVAL or versus in RESAMPLING_COMPARE
-    streams = generator.spawn(len(grouped.keys) + 1) if resampling else [generator]
-    columns = segment_statistics(
-        grouped,
-        level=level,
-        interval_method=chosen,
-        compare_method=versus,
-        against=against,
-        adjust=adjust,
-        streams=streams[:-1],
-        n_resamples=resamples,
-    )
-    fit = shrink(grouped, confidence_level=level) if shrinkage or order == "shrunk" else None
-    rows = segment_rows(grouped, columns, level=level, threshold=threshold, fit=fit)
-    if order is not None:
-        rows = sort_rows(rows, order, ascending)
-    return Breakdown(
-        rows=tuple(rows),
-        names=grouped.names,
-        total=total_row(
-            grouped,
-            level=level,
-            interval_method=chosen,
-            stream=streams[-1],
-            n_resamples=resamples,
-        ),
-        weighted=grouped.is_weighted,
-        interval_method=chosen,
-        compare_method=versus,
-        compare_to=against,
-        confidence_level=level,
-        p_adjust=adjust,
-        min_n=threshold,
-        sort=order,
-        ascending=ascending,
-        shrinkage=fit,
-    )
-
-
-def _keep_columns(grouped: GroupedTally, by: object) -> GroupedTally:
-    """``grouped`` summed over every key column not named in ``by`` (None keeps all)."""
-    if by is None:
-        return grouped
-    wanted = (by,) if isinstance(by, str) else by
-    if not (isinstance(wanted, Sequence) and wanted and all(isinstance(n, str) for n in wanted)):
-        raise TypeError(
-            "by must name key columns of the GroupedTally (a str or a sequence of str) or be "
-            f"None for all of them, got {by!r}"
-        )
-    unknown = [name for name in wanted if name not in grouped.names]
-    if unknown or len(set(wanted)) != len(wanted):
-        raise ValueError(
-            f"by must name distinct key columns of the GroupedTally, got {tuple(wanted)!r}; "
-            f"its key columns are {grouped.names!r}"
-        )
-    others = [name for name in grouped.names if name not in wanted]
-    return grouped.sum_over(*others) if others else grouped
+        return breakdown_metric(
+            scores, by, chosen_metric, data=data, weights=weights,
+            confidence_level=confidence_level, interval_method=interval_method,
+            compare_method=compare_method, compare_to=compare_to, p_adjust=p_adjust,
+            min_n=min_n, shrinkage=shrinkage, sort=sort, ascending=ascending,
+            missing_keys=missing_keys, nan_policy=nan_policy, rng=rng, n_resamples=n_resamples,
+        )  # fmt: skip
+    if isinstance(scores, GroupedHistogram):
+        scores = scores.to_grouped_tally(chosen_metric.counting_scale)
+    return breakdown_nps(
+        scores, by, data=data, weights=weights, freq=freq,
+        confidence_level=confidence_level, interval_method=interval_method,
+        compare_method=compare_method, compare_to=compare_to, p_adjust=p_adjust,
+        min_n=min_n, shrinkage=shrinkage, sort=sort, ascending=ascending,
+        missing_keys=missing_keys, scale=chosen_metric.counting_scale, nan_policy=nan_policy,
+        rng=rng, n_resamples=n_resamples,
+    )  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any
 
 from npskit._core.grouped import _label
 from npskit._core.interval import Interval
-from npskit._core.results import Table, format_cell, json_value, none_if_nan
+from npskit._core.results import Table, format_cell, json_value
 
 from .shrinkage import ShrinkageResult
 
@@ -61,7 +61,7 @@ class BreakdownRow:
     impact : float
         Total NPS minus the NPS of the total without this segment, in points.
     shrunk_nps, shrunk_low, shrunk_high : float or None
-        Empirical-Bayes shrunk NPS and its credible interval (with
+        Shrunk NPS (:func:`npskit.shrink`) and its credible interval (with
         ``shrinkage=True``), else None.
 
     Values that do not exist are NaN: every statistic of a segment whose
@@ -178,8 +178,11 @@ class Breakdown(Table[BreakdownRow]):
 
     Attributes
     ----------
-    rows : tuple of BreakdownRow
-        One row per segment, in key order or as sorted.
+    rows : sequence of BreakdownRow
+        One row per segment, in key order or as sorted. An immutable
+        sequence that builds each row when it is first read (all of them
+        when iterated), so a breakdown of many segments costs its statistics,
+        not its row objects; it compares equal to the tuple of its rows.
     names : tuple of str
         Names of the key columns.
     total : BreakdownTotal
@@ -204,7 +207,7 @@ class Breakdown(Table[BreakdownRow]):
     ascending : bool
         Sort direction.
     shrinkage : ShrinkageResult or None
-        The empirical-Bayes fit behind ``shrunk_nps`` (``shrinkage=True``).
+        The hierarchical fit behind ``shrunk_nps`` (``shrinkage=True``).
     """
 
     names: tuple[str, ...]
@@ -247,10 +250,10 @@ class Breakdown(Table[BreakdownRow]):
             if fit is None
             else {
                 "method": fit.method,
-                "prior": None if fit.prior is None else list(fit.prior),
-                "prior_nps": none_if_nan(fit.prior_nps),
-                "concentration": none_if_nan(fit.concentration),
-                "pooled": fit.pooled,
+                "prior_nps": fit.prior_nps,
+                "tau": fit.tau,
+                "tau_low": fit.tau_interval.low,
+                "tau_high": fit.tau_interval.high,
             },
         }
 

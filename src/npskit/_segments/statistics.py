@@ -9,7 +9,6 @@ so two segments never share draws and an integer seed reproduces the table.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -18,6 +17,7 @@ import numpy.typing as npt
 from npskit._compare.arrays import compare_arrays
 from npskit._compare.methods import COMPARE_METHODS
 from npskit._core.grouped import GroupedTally
+from npskit._core.rows import LazyRows
 from npskit._intervals.arrays import effective_arrays, interval_arrays
 from npskit._intervals.methods import INTERVAL_METHODS
 from npskit._stats.effective import kish_effective_counts
@@ -32,7 +32,6 @@ __all__ = [
     "RESAMPLING_INTERVAL",
     "segment_rows",
     "segment_statistics",
-    "sort_rows",
     "total_row",
 ]
 
@@ -205,115 +204,77 @@ def segment_rows(
     level: float,
     threshold: int,
     fit: ShrinkageResult | None,
-) -> list[BreakdownRow]:
-    """One row per segment from the arrays of :func:`segment_statistics`."""
+    order: SortBy | None,
+    ascending: bool,
+) -> LazyRows[BreakdownRow]:
+    """The rows of a breakdown from the arrays of :func:`segment_statistics`, built lazily.
+
+    Every value is an array in row order (sorted here when ``order`` is
+    given); a :class:`BreakdownRow` is only built when it is read, so a
+    breakdown of 10^5 segments costs its statistics, not 10^5 objects.
+    """
     names = unique_key_names(grouped.names, _VALUE_FIELDS)
     counts = grouped.counts
-    size = len(grouped.keys)
-    n = columns["n"].tolist() if grouped.is_weighted else counts.sum(axis=1).tolist()
     shares = columns["shares"]
     adjusted = columns["pvalue_adjusted"]
-    segments: list[Any] = list(fit.rows) if fit is not None else [None] * size
-    return [
-        BreakdownRow(
-            key=key,
-            key_names=names,
-            weight_sum=n_i,
-            n=responses,
-            effective_n=effective_n,
-            n_missing=missing,
-            detractors=d,
-            passives=s,
-            promoters=p,
-            share_detractors=share_d,
-            share_passives=share_s,
-            share_promoters=share_p,
-            share_of_total=share,
-            nps=nps,
-            low=low,
-            high=high,
-            difference=difference,
-            difference_low=difference_low,
-            difference_high=difference_high,
-            pvalue=pvalue,
-            pvalue_adjusted=pvalue_adjusted,
-            significant=significant,
-            small=small,
-            impact=impact,
-            shrunk_nps=None if segment is None else segment.shrunk_nps,
-            shrunk_low=None if segment is None else segment.confidence_interval.low,
-            shrunk_high=None if segment is None else segment.confidence_interval.high,
+    values: dict[str, npt.NDArray[Any]] = {
+        "weight_sum": columns["n"] if grouped.is_weighted else counts.sum(axis=1),
+        "n": grouped.responses,
+        "effective_n": columns["effective_n"],
+        "n_missing": grouped.n_missing,
+        "detractors": counts[:, 0],
+        "passives": counts[:, 1],
+        "promoters": counts[:, 2],
+        "share_detractors": shares[:, 0],
+        "share_passives": shares[:, 1],
+        "share_promoters": shares[:, 2],
+        **{name: columns[name] for name in _PLAIN_COLUMNS},
+        "significant": adjusted < 1.0 - level,  # False for NaN
+        "small": columns["effective_n"] < threshold,
+        "impact": columns["impact"],
+    }
+    if fit is not None:
+        values["shrunk_nps"] = np.array([r.shrunk_nps for r in fit.rows], dtype=np.float64)
+        values["shrunk_low"] = np.array(
+            [r.confidence_interval.low for r in fit.rows], dtype=np.float64
         )
-        for (
-            key,
-            n_i,
-            responses,
-            effective_n,
-            missing,
-            d,
-            s,
-            p,
-            share_d,
-            share_s,
-            share_p,
-            share,
-            nps,
-            low,
-            high,
-            difference,
-            difference_low,
-            difference_high,
-            pvalue,
-            pvalue_adjusted,
-            significant,
-            small,
-            impact,
-            segment,
-        ) in zip(
-            grouped.keys,
-            n,
-            grouped.responses.tolist(),
-            columns["effective_n"].tolist(),
-            grouped.n_missing.tolist(),
-            counts[:, 0].tolist(),
-            counts[:, 1].tolist(),
-            counts[:, 2].tolist(),
-            shares[:, 0].tolist(),
-            shares[:, 1].tolist(),
-            shares[:, 2].tolist(),
-            columns["share_of_total"].tolist(),
-            columns["nps"].tolist(),
-            columns["low"].tolist(),
-            columns["high"].tolist(),
-            columns["difference"].tolist(),
-            columns["difference_low"].tolist(),
-            columns["difference_high"].tolist(),
-            columns["pvalue"].tolist(),
-            adjusted.tolist(),
-            (adjusted < 1.0 - level).tolist(),  # False for NaN
-            (columns["effective_n"] < threshold).tolist(),
-            columns["impact"].tolist(),
-            segments,
-            strict=True,
+        values["shrunk_high"] = np.array(
+            [r.confidence_interval.high for r in fit.rows], dtype=np.float64
         )
-    ]
+    keys: tuple[tuple[Any, ...], ...] = grouped.keys
+    if order is not None:
+        positions = _row_order(values, order, ascending)
+        values = {name: array[positions] for name, array in values.items()}
+        keys = tuple(keys[i] for i in positions.tolist())
+    fields = tuple(values)
+
+    def build_one(i: int) -> BreakdownRow:
+        row = {name: array[i].item() for name, array in values.items()}
+        return BreakdownRow(key=keys[i], key_names=names, **row)
+
+    def build_all() -> list[BreakdownRow]:
+        lists = [array.tolist() for array in values.values()]
+        return [
+            BreakdownRow(key=key, key_names=names, **dict(zip(fields, row, strict=True)))
+            for key, *row in zip(keys, *lists, strict=True)
+        ]
+
+    return LazyRows(len(keys), build_one, build_all, keys=keys)
 
 
-def sort_rows(rows: list[BreakdownRow], by: SortBy, ascending: bool) -> list[BreakdownRow]:
-    """Rows sorted by one value (stable; NaN and missing values last)."""
+_PLAIN_COLUMNS = (
+    *("share_of_total", "nps", "low", "high", "difference", "difference_low"),
+    *("difference_high", "pvalue", "pvalue_adjusted"),
+)
+_SORT_COLUMN = {"nps": "nps", "n": "n", "impact": "impact", "lower": "low", "shrunk": "shrunk_nps"}
 
-    def value(row: BreakdownRow) -> float:
-        found = {
-            "nps": row.nps,
-            "n": float(row.n),
-            "impact": row.impact,
-            "lower": row.low,
-            "shrunk": row.shrunk_nps,
-        }[by]
-        return math.nan if found is None else float(found)
 
-    values = np.array([value(row) for row in rows], dtype=np.float64)
-    absent = np.isnan(values)
-    primary = np.where(absent, 0.0, values if ascending else -values)
-    order = np.lexsort((primary, absent))
-    return [rows[i] for i in order.tolist()]
+def _row_order(
+    values: dict[str, npt.NDArray[Any]], by: SortBy, ascending: bool
+) -> npt.NDArray[Any]:
+    """Positions of the rows sorted by one value (stable; NaN and missing values last)."""
+    found = values.get(_SORT_COLUMN[by])
+    column = np.full(len(values["n"]), np.nan) if found is None else found.astype(np.float64)
+    absent = np.isnan(column)
+    primary = np.where(absent, 0.0, column if ascending else -column)
+    return np.lexsort((primary, absent))

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._stats.normal import z_quantile
+from npskit._stats.roots import decreasing_roots
 from npskit._stats.tango import EDGE, score_statistic, tango_bounds, tango_bounds_array
 
 __all__ = [
@@ -33,7 +34,8 @@ Floats = npt.NDArray[np.float64]
 MAX_Z = 38.0
 """Largest |z| the MOVER inversion searches; beyond it the p-value underflows."""
 
-_THETA_STEPS = 56  # halvings of [0, pi/2]: below double precision (pi / 2^57 < 3e-17)
+_GAP_NOISE = 1e-12  # the angle equation's rounding noise: its two sides cancel near the root
+_THETA_TOLERANCE = math.pi * 2.0**-57  # as 56 halvings of [0, pi/2]: below double precision
 
 
 def mover_limits(e0: Any, l0: Any, u0: Any, e1: Any, l1: Any, u1: Any) -> tuple[Any, Any]:
@@ -86,22 +88,40 @@ def mover_statistic(b: Floats, c: Floats) -> Floats:
     ``l1`` and ``u0`` Tango bounds solving ``Z1(l1) = z`` and ``Z0(u0) = -z``.
     It touches 0 where ``(e1 - l1, u0 - e0) = |e1 - e0| (cos t, sin t)`` for
     some angle ``t`` in ``[0, pi/2]`` with ``Z1(l1) + Z0(u0) = 0``; that sum
-    decreases in ``t``, so one bisection over ``t`` for all rows at once
-    finds it, and ``z = Z1(l1)``. A Tango bound stuck at -1 or 1 (a score
+    decreases in ``t``, so one root search over ``t`` for all rows at once
+    (the vectorised Illinois method of :mod:`npskit._stats.roots`, on
+    ``arctan Z1 - arctan(-Z0)``, finite where a side is infinite) finds it,
+    and ``z = Z1(l1)``. A Tango bound stuck at -1 or 1 (a score
     that never reaches ``z``) counts as an infinite ``Z``, which makes the
     root the larger of the two sides' ``z``. A negative difference is the
     positive one of the mirrored counts (promoters and detractors swapped).
     """
     angle = _Angle(b, c)
-    start = np.zeros(len(angle.centre))
-    stop = np.full(len(angle.centre), 0.5 * math.pi)
-    for _ in range(_THETA_STEPS):
-        middle = 0.5 * (start + stop)
-        z1, z0 = angle.sides(middle)
-        larger = z1 > z0  # Z1(l1) + Z0(u0) > 0: the angle is too small
-        start = np.where(larger, middle, start)
-        stop = np.where(larger, stop, middle)
-    return angle.statistic(0.5 * (start + stop))
+    low = np.zeros(len(angle.centre))
+    high = np.full(len(angle.centre), 0.5 * math.pi)
+    gap_low, gap_high = angle.gap(low), angle.gap(high)
+    # First guess: with Wald bounds in place of Tango's the root angle is
+    # atan2(se0, se1), se the standard errors of the two NPS.
+    spreads = [
+        np.maximum((p + d) / n - e * e, 0.0) / n
+        for p, d, n, e in (
+            (angle.p0, angle.d0, angle.nb, angle.e0),
+            (angle.p1, angle.d1, angle.nc, angle.e1),
+        )
+    ]
+    theta = decreasing_roots(
+        _angle_gap,
+        low,
+        high,
+        gap_low,
+        gap_high,
+        xtol=_THETA_TOLERANCE,
+        ftol=_GAP_NOISE,
+        args=angle.args(),
+        guess=np.arctan2(np.sqrt(spreads[0]), np.sqrt(spreads[1])),
+    )
+    theta = np.where(gap_low <= 0.0, 0.0, np.where(gap_high > 0.0, high, theta))
+    return angle.statistic(theta)
 
 
 def mover_statistic_one(c0: tuple[float, float, float], c1: tuple[float, float, float]) -> float:
@@ -118,8 +138,7 @@ def mover_statistic_one(c0: tuple[float, float, float], c1: tuple[float, float, 
         return 0.0
 
     def gap(theta: float) -> float:
-        z1, z0 = angle.sides(np.array([theta]))
-        return float(np.arctan(z1[0]) - np.arctan(z0[0]))
+        return float(angle.gap(np.array([theta]))[0])
 
     low_end, high_end = 0.0, 0.5 * math.pi
     if gap(low_end) <= 0.0:
@@ -144,17 +163,19 @@ class _Angle:
         self.p1 = np.where(self.flip, c[:, 0], c[:, 2])
         self.e0 = (self.p0 - self.d0) / self.nb
         self.e1 = (self.p1 - self.d1) / self.nc
-        self.gap = np.abs(self.centre)
+        self.width = np.abs(self.centre)
+
+    def args(self) -> tuple[Floats, ...]:
+        """The per-row values :func:`_sides` and :func:`_angle_gap` take after the angle."""
+        return (self.e1, self.e0, self.width, self.p1, self.d1, self.nc, self.p0, self.d0, self.nb)
 
     def sides(self, theta: Floats) -> tuple[Floats, Floats]:
         """``Z1(l1)`` and ``-Z0(u0)`` at angle ``theta`` (infinite past the edges)."""
-        lower1 = self.e1 - self.gap * np.cos(theta)
-        upper0 = self.e0 + self.gap * np.sin(theta)
-        beyond1 = lower1 < -1.0 + EDGE
-        beyond0 = upper0 > 1.0 - EDGE
-        z1 = score_statistic(self.p1, self.d1, self.nc, np.where(beyond1, -1.0 + EDGE, lower1))
-        z0 = -score_statistic(self.p0, self.d0, self.nb, np.where(beyond0, 1.0 - EDGE, upper0))
-        return np.where(beyond1, np.inf, z1), np.where(beyond0, np.inf, z0)
+        return _sides(theta, *self.args())
+
+    def gap(self, theta: Floats) -> Floats:
+        """``arctan Z1(l1) - arctan(-Z0(u0))`` (see :func:`_angle_gap`)."""
+        return _angle_gap(theta, *self.args())
 
     def statistic(self, theta: Floats) -> Floats:
         """The signed statistic at the root angle ``theta``, capped at ``MAX_Z``."""
@@ -163,3 +184,22 @@ class _Angle:
         signed = np.where(self.flip, -magnitude, magnitude)
         result: Floats = np.where(self.centre == 0.0, 0.0, signed)
         return result
+
+
+def _sides(theta: Floats, *values: Floats) -> tuple[Floats, Floats]:
+    """``Z1(l1)`` and ``-Z0(u0)`` at angle ``theta`` for rows given by :meth:`_Angle.args`."""
+    e1, e0, width, p1, d1, nc, p0, d0, nb = values
+    lower1 = e1 - width * np.cos(theta)
+    upper0 = e0 + width * np.sin(theta)
+    beyond1 = lower1 < -1.0 + EDGE
+    beyond0 = upper0 > 1.0 - EDGE
+    z1 = score_statistic(p1, d1, nc, np.where(beyond1, -1.0 + EDGE, lower1))
+    z0 = -score_statistic(p0, d0, nb, np.where(beyond0, 1.0 - EDGE, upper0))
+    return np.where(beyond1, np.inf, z1), np.where(beyond0, np.inf, z0)
+
+
+def _angle_gap(theta: Floats, *values: Floats) -> Floats:
+    """``arctan Z1(l1) - arctan(-Z0(u0))``: decreasing in ``theta``, finite, 0 at the root."""
+    z1, z0 = _sides(theta, *values)
+    result: Floats = np.arctan(z1) - np.arctan(z0)
+    return result

@@ -9,30 +9,130 @@ its cost depends on the number of periods only.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, NamedTuple, get_args
-
-import numpy as np
+from typing import Any, Literal, overload
 
 from npskit._compare.methods import DEFAULT_COMPARE_METHOD
-from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally
+from npskit._core.grouped_histogram import GroupedHistogram
+from npskit._core.metric import Metric, as_metric
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.tally import Tally
-from npskit._core.validation import (
-    check_choice,
-    check_confidence_level,
-    check_positive_int,
-    check_rng,
-)
 from npskit._counting.tally_by import tally_by
 from npskit._intervals.methods import DEFAULT_INTERVAL_METHOD
-from npskit.typing import CompareMethod, Frequency, IntervalMethod, NanPolicy, PAdjustMethod
+from npskit.typing import (
+    CompareMethod,
+    Frequency,
+    IntervalMethod,
+    MeanCompareMethod,
+    MeanIntervalMethod,
+    MetricName,
+    NanPolicy,
+    PAdjustMethod,
+    ShareCompareMethod,
+    ShareIntervalMethod,
+)
 
-from .build import build_trend
-from .calendar import bucket, calendar, empty_tally, merge_periods, warn_if_dates
+from .assemble import build_from, build_trend_of, builder, trend_from_tallies
+from .calendar import (
+    bucket,
+    calendar,
+    check_lengths,
+    empty_tally,
+    period_column,
+    warn_if_dates,
+)
+from .metric_results import MetricTrend
+from .metric_trend import trend_metric
+from .options import check_options
 from .results import Trend
+from .segment_results import SegmentTrends
+from .segmented import answer_segments, grouped_segments
 
 __all__ = ["trend", "trend_from_tallies"]
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: None = None,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Literal["nps"] = "nps",
+) -> Trend: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: Any,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Literal["nps"] = "nps",
+) -> SegmentTrends: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: None = None,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Literal["csat", "ces", "ces-easy"],
+) -> MetricTrend: ...
+
+
+@overload
+def trend(
+    scores: Any,
+    periods: Any = ...,
+    *,
+    period: str | None = ...,
+    freq: Frequency | None = ...,
+    by: Any = ...,
+    weights: Any = ...,
+    confidence_level: float = ...,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = ...,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = ...,
+    p_adjust: PAdjustMethod = ...,
+    scale: Scale = ...,
+    nan_policy: NanPolicy = ...,
+    rng: Any = ...,
+    n_resamples: int = ...,
+    metric: Metric | MetricName = ...,
+) -> Trend | SegmentTrends | MetricTrend: ...
 
 
 def trend(
@@ -41,17 +141,19 @@ def trend(
     *,
     period: str | None = None,
     freq: Frequency | None = None,
+    by: Any = None,
     weights: Any = None,
     confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
+    interval_method: IntervalMethod | ShareIntervalMethod | MeanIntervalMethod | None = None,
+    compare_method: CompareMethod | ShareCompareMethod | MeanCompareMethod | None = None,
     p_adjust: PAdjustMethod = "holm",
     scale: Scale = STANDARD_SCALE,
     nan_policy: NanPolicy = "omit",
     rng: Any = None,
     n_resamples: int = 10_000,
-) -> Trend:
-    """NPS per period, with the change from each period to the next and tests over the series.
+    metric: Metric | MetricName = "nps",
+) -> Trend | SegmentTrends | MetricTrend:
+    """NPS (or CSAT, CES) per period, with each change from the previous period and series tests.
 
     Parameters
     ----------
@@ -77,17 +179,28 @@ def trend(
         Bucket dates into calendar periods. Weeks are ISO 8601 weeks, from
         Monday to Sunday, labelled ``"2026-W09"`` by ISO year and week;
         quarters start in January, April, July and October.
+    by : array_like, sequence of array_like, str or sequence of str, optional
+        One trend per segment: the segment of each answer (one key array, or
+        several for a cross of segments, as for :func:`npskit.tally_by`), or
+        with a GroupedTally the name(s) of its segment key columns. The
+        result is then a :class:`SegmentTrends`, whose trend of each segment
+        is the :class:`Trend` this function gives for that segment's answers
+        alone (its own first to last period). For the segments of each
+        period instead, use :func:`npskit.breakdown` with ``freq``.
     weights : array_like, optional
         Survey weights, as for :func:`npskit.tally`.
     confidence_level : float, default 0.95
         Level of every interval, and ``1 - confidence_level`` is the level at
         which an adjusted p-value flags a change as significant.
-    interval_method : str, default "adjusted-wald"
+    interval_method : str, optional
         Method of each period's interval (see
-        :func:`npskit.confidence_interval`).
-    compare_method : str, default "mover"
+        :func:`npskit.confidence_interval`); by default the metric's:
+        ``"adjusted-wald"`` for NPS, ``"agresti-coull"`` for a share,
+        ``"scaled-wilson"`` for a mean.
+    compare_method : str, optional
         Method of the comparison between consecutive periods (see
-        :func:`npskit.compare`).
+        :func:`npskit.compare`); by default ``"mover"`` for NPS,
+        ``"newcombe"`` for a share, ``"welch"`` for a mean.
     p_adjust : {"holm", "benjamini-hochberg", "bonferroni", "none"}, default "holm"
         Multiplicity adjustment over the changes of the table (see
         :func:`npskit.adjust_pvalues`).
@@ -96,16 +209,23 @@ def trend(
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator, optional
         Seed or generator for the resampling methods (bootstrap intervals,
         permutation and bootstrap comparisons). Each period draws from its
-        own independent stream spawned from it, so an integer seed gives the
-        same table run after run.
+        own independent stream spawned from it (with ``by``, each segment
+        from its own stream, spawned in segment order), so an integer seed
+        gives the same table run after run.
     n_resamples : int, default 10000
         Resamples of every resampling method.
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        What to follow (see :class:`npskit.Metric`). For CSAT and CES the
+        result is a :class:`MetricTrend`: each period's estimate and interval,
+        the changes (Newcombe for a share, Welch for a mean), Cochran's Q and a
+        linear trend on the metric's scores; ``by`` is for NPS only.
 
     Returns
     -------
-    Trend
+    Trend, SegmentTrends or MetricTrend
         One :class:`TrendRow` per period, plus ``Trend.omnibus`` and
-        ``Trend.linear_trend``.
+        ``Trend.linear_trend``; with ``by``, one such Trend per segment; for
+        CSAT and CES, a :class:`MetricTrend`.
 
     Raises
     ------
@@ -194,9 +314,40 @@ def trend(
     (983, 18.2, '2026-04', -8.8)
     >>> t.omnibus.df, round(t.omnibus.statistic, 2), round(t.linear_trend.slope, 2)
     (5, 17.75, -1.92)
+
+    One trend per channel:
+
+    >>> per_channel = npskit.trend(data["answer"], data["date"], freq="month",
+    ...                            by=data["channel"])
+    >>> [key for key, _ in per_channel]
+    [('chat',), ('email',), ('phone',)]
+    >>> round(per_channel["phone"]["2026-05"].nps, 1)
+    39.0
     """
-    options = _check_options(
-        freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
+    chosen_metric = as_metric(metric, scale)
+    if chosen_metric.kind != "net":
+        if by is not None:
+            raise TypeError(
+                f"by= gives one NPS trend per segment; for {chosen_metric.label}, call trend "
+                "on each segment's answers, or use breakdown(metric=..., freq=...)"
+            )
+        return trend_metric(
+            scores, periods, chosen_metric, period=period, freq=freq, weights=weights,
+            confidence_level=confidence_level, interval_method=interval_method,
+            compare_method=compare_method, p_adjust=p_adjust, nan_policy=nan_policy,
+            rng=rng, n_resamples=n_resamples,
+        )  # fmt: skip
+    scale = chosen_metric.counting_scale
+    if isinstance(scores, GroupedHistogram):
+        scores = scores.to_grouped_tally(scale)
+    options = check_options(
+        freq,
+        DEFAULT_COMPARE_METHOD if compare_method is None else compare_method,
+        confidence_level,
+        DEFAULT_INTERVAL_METHOD if interval_method is None else interval_method,
+        p_adjust,
+        rng,
+        n_resamples,
     )
     if isinstance(scores, Tally):
         raise TypeError(
@@ -209,7 +360,16 @@ def trend(
                 "periods and weights must be None when scores is a GroupedTally (already "
                 "counted); name its period column with period="
             )
-        return _from_tallies(*_period_column(scores, period), options)
+        if by is not None:
+            return grouped_segments(
+                scores,
+                period,
+                by,
+                freq=options.freq,
+                generator=options.generator,
+                build=builder(options),
+            )
+        return build_from(*period_column(scores, period), options)
     if period is not None:
         raise TypeError(
             "period names the period column of a GroupedTally; with answers, give the "
@@ -217,8 +377,20 @@ def trend(
         )
     if periods is None:
         raise TypeError("periods is required: the period of each answer")
-    _check_lengths(scores, periods)
+    check_lengths(scores, periods)
     freq = options.freq
+    if by is not None:
+        return answer_segments(
+            scores,
+            periods,
+            by,
+            weights=weights,
+            scale=scale,
+            nan_policy=nan_policy,
+            freq=freq,
+            generator=options.generator,
+            build=builder(options),
+        )
     if freq is None:
         grouped = tally_by(scores, periods, weights=weights, scale=scale, nan_policy=nan_policy)
         warn_if_dates([key for (key,) in grouped.keys])
@@ -245,134 +417,4 @@ def trend(
                 n_missing_period = part.n + part.n_missing
             else:
                 tallies[key] = part
-    return _build(labels, starts, tallies, n_missing_period, options)
-
-
-def trend_from_tallies(
-    keys: list[Any],
-    tallies: list[Tally],
-    *,
-    freq: Frequency | None = None,
-    compare_method: CompareMethod = DEFAULT_COMPARE_METHOD,
-    confidence_level: float = 0.95,
-    interval_method: IntervalMethod = DEFAULT_INTERVAL_METHOD,
-    p_adjust: PAdjustMethod = "holm",
-    rng: Any = None,
-    n_resamples: int = 10_000,
-) -> Trend:
-    """:func:`trend` from tallies already counted per distinct period key.
-
-    For the command line, which counts a CSV file chunk by chunk. ``None``
-    or ``""`` is a missing period; tallies of equal keys add up. With
-    ``freq`` the keys are dates (ISO 8601 text or date objects) and the
-    tallies of keys in the same calendar period add up.
-
-    Raises
-    ------
-    ValueError
-        If ``freq`` is given and a key is not a date (the message quotes it).
-    EmptyDataError
-        If no answer has a period.
-    """
-    options = _check_options(
-        freq, compare_method, confidence_level, interval_method, p_adjust, rng, n_resamples
-    )
-    return _from_tallies(keys, tallies, options)
-
-
-class _Options(NamedTuple):
-    """The validated options of a trend."""
-
-    freq: Frequency | None
-    compare_method: CompareMethod
-    level: float
-    interval: IntervalMethod
-    adjust: PAdjustMethod
-    generator: np.random.Generator
-    n_resamples: int
-
-
-def _check_options(
-    freq: object,
-    compare_method: object,
-    confidence_level: object,
-    interval_method: object,
-    p_adjust: object,
-    rng: object,
-    n_resamples: object,
-) -> _Options:
-    """Every option of :func:`trend` and :func:`trend_from_tallies`, checked once."""
-    return _Options(
-        freq=None if freq is None else check_choice("freq", freq, get_args(Frequency)),
-        compare_method=check_choice("compare_method", compare_method, get_args(CompareMethod)),
-        level=check_confidence_level(confidence_level),
-        interval=check_choice("interval_method", interval_method, get_args(IntervalMethod)),
-        adjust=check_choice("p_adjust", p_adjust, get_args(PAdjustMethod)),
-        generator=check_rng(rng),
-        n_resamples=check_positive_int("n_resamples", n_resamples),
-    )
-
-
-def _from_tallies(keys: list[Any], tallies: list[Tally], options: _Options) -> Trend:
-    labels, starts, merged, n_missing_period = merge_periods(keys, tallies, options.freq)
-    return _build(labels, starts, merged, n_missing_period, options)
-
-
-def _build(
-    labels: list[Any],
-    starts: list[_dt.date | None],
-    tallies: list[Tally],
-    n_missing_period: int,
-    options: _Options,
-) -> Trend:
-    if not any(t.n for t in tallies):
-        raise EmptyDataError(
-            "no answer has both a value and a period, so there is no trend to compute"
-        )
-    return build_trend(
-        labels,
-        starts,
-        tallies,
-        freq=options.freq,
-        compare_method=options.compare_method,
-        level=options.level,
-        interval=options.interval,
-        adjust=options.adjust,
-        n_missing_period=n_missing_period,
-        generator=options.generator,
-        n_resamples=options.n_resamples,
-    )
-
-
-def _check_lengths(scores: Any, periods: Any) -> None:
-    try:
-        n_scores, n_periods = len(scores), len(periods)
-    except TypeError:
-        return  # tally_by and the bucketing raise their own errors for these
-    if n_scores != n_periods:
-        raise ValueError(
-            f"periods must give one period per answer: got {n_scores} answers and "
-            f"{n_periods} periods"
-        )
-
-
-def _period_column(grouped: GroupedTally, period: str | None) -> tuple[list[Any], list[Tally]]:
-    """Each period's value and tally, summed over the other key columns."""
-    if period is None:
-        if len(grouped.names) != 1:
-            raise TypeError(
-                f"period must name the period column of a GroupedTally with several key "
-                f"columns, got none; its key columns are {grouped.names!r}"
-            )
-        position = 0
-    elif period not in grouped.names:
-        raise ValueError(
-            f"period must be a key column of the GroupedTally, got {period!r}; its key "
-            f"columns are {grouped.names!r}"
-        )
-    else:
-        others = [name for name in grouped.names if name != period]
-        if others:
-            grouped = grouped.sum_over(*others)
-        position = 0
-    return [key[position] for key in grouped.keys], list(grouped.tallies)
+    return build_trend_of(labels, starts, tallies, n_missing_period, options)

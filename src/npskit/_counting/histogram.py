@@ -1,0 +1,159 @@
+"""Counting answers into histograms: ``histogram``, the counts per answer point.
+
+Answers go through the same door as :func:`npskit.tally` (inputs, validation,
+``nan_policy``, weights, streams of chunks): the validated kernel proves the
+answers are whole numbers on the scale and counts the missing ones, then one
+vectorised ``bincount`` counts each answer point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import zip_longest
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from npskit._core.errors import InvalidWeightsError
+from npskit._core.histogram import Histogram
+from npskit._core.metric import Metric, as_metric
+from npskit._core.scale import STANDARD_SCALE, Scale
+from npskit.typing import MetricName, NanPolicy
+
+from .alignment import check_same_index
+from .inputs import as_numeric, as_weights, is_chunk_stream
+from .kernel import check_options, tally_values
+
+__all__ = ["histogram"]
+
+_NO_WEIGHTS = object()
+
+
+def histogram(
+    scores: Any,
+    *,
+    metric: Metric | MetricName = "nps",
+    weights: Any = None,
+    scale: Scale = STANDARD_SCALE,
+    nan_policy: NanPolicy = "omit",
+) -> Histogram:
+    """Count the answers at each point of the metric's scale.
+
+    Parameters
+    ----------
+    scores : array_like or iterable of array_like
+        Answers, as for :func:`npskit.tally` (a stream of chunks too).
+    metric : Metric or {"nps", "csat", "ces", "ces-easy"}, default "nps"
+        The metric whose scale the answers are on (only its ``low..high``
+        matters here).
+    weights : array_like or iterable of array_like, optional
+        Survey weights, one per answer, as for :func:`npskit.tally`.
+    scale : Scale, default the standard 0-10 scale
+        The NPS scale, with ``metric="nps"`` only.
+    nan_policy : {"omit", "raise"}, default "omit"
+        Missing answers are left out and counted, or raise.
+
+    Returns
+    -------
+    Histogram
+        Counts (weight sums when weighted) per answer point.
+
+    Raises
+    ------
+    InvalidScoresError, MissingAnswersError, ScoreTypeError, InvalidWeightsError
+        As :func:`npskit.tally` raises them.
+
+    Examples
+    --------
+    >>> from npskit import histogram
+    >>> histogram([5, 4, 4, 1, None], metric="csat")
+    Histogram(counts=(1, 0, 0, 2, 1), low=1, n_missing=1)
+    >>> h = histogram([7, 6, 2], metric="ces", weights=[1.0, 2.0, 1.0])
+    >>> h.counts, round(h.mean, 4)
+    ((0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 1.0), 5.25)
+    """
+    chosen = as_metric(metric, scale)
+    counting = chosen.counting_scale
+    check_options(counting, nan_policy)
+    if not is_chunk_stream(scores):
+        return _histogram_array(scores, weights, counting, nan_policy, offset=0)
+    if weights is not None and not is_chunk_stream(weights):
+        raise TypeError(
+            "scores are a stream of chunks, so weights must be one too (an iterator "
+            "or a list of arrays, one per chunk of scores)"
+        )
+    total: Histogram | None = None
+    offset = 0
+    for index, (chunk, chunk_weights) in enumerate(_pair_chunks(scores, weights)):
+        if isinstance(chunk, (str, bytes)) or np.isscalar(chunk) or chunk is None:
+            raise TypeError(
+                f"scores is an iterator or generator, which npskit reads as a stream of "
+                f"chunks (arrays of answers), but chunk {index} is a single "
+                f"{type(chunk).__name__} {chunk!r}; for a generator of single answers pass "
+                "list(generator), or yield arrays"
+            )
+        part = _histogram_array(
+            chunk, chunk_weights, counting, nan_policy, offset=offset, chunk=index
+        )
+        total = part if total is None else total + part
+        offset += part.n + part.n_missing
+    if total is None:
+        return Histogram(counts=(0,) * counting.n_points, low=counting.low)
+    return total
+
+
+def _pair_chunks(scores: Iterable[Any], weights: Iterable[Any] | None) -> Iterator[tuple[Any, Any]]:
+    if weights is None:
+        for chunk in scores:
+            yield chunk, None
+        return
+    for index, (chunk, chunk_weights) in enumerate(
+        zip_longest(scores, weights, fillvalue=_NO_WEIGHTS)
+    ):
+        if chunk is _NO_WEIGHTS or chunk_weights is _NO_WEIGHTS:
+            raise InvalidWeightsError(
+                f"scores and weights must have the same number of chunks; they differ "
+                f"from chunk {index} on"
+            )
+        yield chunk, chunk_weights
+
+
+def _histogram_array(
+    scores: Any,
+    weights: Any,
+    scale: Scale,
+    nan_policy: NanPolicy,
+    *,
+    offset: int,
+    chunk: int | None = None,
+) -> Histogram:
+    values = as_numeric(scores, offset=offset)
+    weight_values: npt.NDArray[np.float64] | None = None
+    if weights is not None:
+        check_same_index([("scores", scores), ("weights", weights)])
+        weight_values = as_weights(weights, offset=offset)
+        if len(weight_values) != len(values):
+            raise InvalidWeightsError(
+                f"weights must have one weight per answer: got {len(values)} answers "
+                f"and {len(weight_values)} weights"
+            )
+    # Validation (and the count of missing answers) is the tally kernel's.
+    checked = tally_values(values, weight_values, scale, nan_policy, offset=offset, chunk=chunk)
+    present = ~np.isnan(values) if values.dtype.kind == "f" else slice(None)
+    points = (values[present] - scale.low).astype(np.intp)
+    size = scale.n_points
+    if weight_values is None:
+        counts = np.bincount(points, minlength=size)
+        return Histogram(counts=tuple(counts.tolist()), low=scale.low, n_missing=checked.n_missing)
+    used = weight_values[present]
+    sums = np.bincount(points, weights=used, minlength=size)
+    squares = np.bincount(points, weights=used * used, minlength=size)
+    # A point whose answers all weigh 0 has both sums 0; nothing else can be 0.
+    return Histogram(
+        counts=tuple(sums.tolist()),
+        low=scale.low,
+        n_missing=checked.n_missing,
+        squared_weights=tuple(squares.tolist()),
+        responses=checked.n,
+    )

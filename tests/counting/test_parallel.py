@@ -1,0 +1,129 @@
+"""Counting in parts on several threads gives the single-threaded counts and errors exactly."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import npskit
+from npskit._core.errors import InvalidScoresError, MissingAnswersError
+from npskit._counting import parallel
+
+pytestmark = pytest.mark.property
+
+
+@contextmanager
+def tiny_parts(cpus: int = 4) -> Iterator[None]:
+    """Split arrays of a few answers over threads, as 10^8 answers are."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "MIN_PARALLEL", 8)
+        patch.setattr(parallel, "MIN_PART", 2)
+        patch.setattr(parallel, "usable_cpus", lambda: cpus)
+        patch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+        yield
+
+
+def _plain_counts(values: list[float]) -> tuple[int, int, int, int]:
+    """Detractors, passives, promoters, missing: the definition, in plain Python."""
+    present = [v for v in values if v == v]
+    detractors = sum(v <= 6 for v in present)
+    promoters = sum(v >= 9 for v in present)
+    return detractors, len(present) - detractors - promoters, promoters, len(values) - len(present)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.integers(0, 10), st.none()), min_size=0, max_size=120),
+    dtype=st.sampled_from(["uint8", "int8", "int16", "int64", "uint64", "float32", "float64"]),
+)
+def test_threaded_counts_equal_the_definition(values: list[int | None], dtype: str) -> None:
+    if np.dtype(dtype).kind != "f":
+        values = [v for v in values if v is not None]
+    array = np.array([np.nan if v is None else v for v in values], dtype=dtype)
+    with tiny_parts():
+        t = npskit.tally(array)
+    floats = [float("nan") if v is None else float(v) for v in values]
+    assert (t.detractors, t.passives, t.promoters, t.n_missing) == _plain_counts(floats)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 10), min_size=8, max_size=100),
+    bad=st.lists(
+        st.tuples(st.integers(0, 99), st.sampled_from([11.0, -1.0, 2.5, np.inf])),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_threaded_errors_equal_the_single_threaded_ones(
+    values: list[int], bad: list[tuple[int, float]]
+) -> None:
+    array = np.array(values, dtype=np.float64)
+    for position, value in bad:
+        array[position % len(array)] = value
+    with pytest.raises(InvalidScoresError) as single:
+        npskit.tally(array)
+    with tiny_parts(), pytest.raises(InvalidScoresError) as threaded:
+        npskit.tally(array)
+    assert str(threaded.value) == str(single.value)
+    assert threaded.value.positions == single.value.positions
+
+
+def test_missing_answers_in_a_later_part_raise_as_before() -> None:
+    array = np.array([9.0] * 50 + [np.nan] + [3.0] * 10)
+    with (
+        tiny_parts(),
+        pytest.raises(MissingAnswersError, match=r"1 missing answer \(first at position 50: nan\)"),
+    ):
+        npskit.tally(array, nan_policy="raise")
+
+
+def test_integer_out_of_range_in_the_last_part() -> None:
+    array = np.array([10] * 40 + [12], dtype=np.int64)
+    with tiny_parts(), pytest.raises(InvalidScoresError, match="position 40"):
+        npskit.tally(array)
+
+
+def test_one_cpu_counts_in_the_calling_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 8)
+    monkeypatch.setattr(parallel, "MIN_PART", 2)
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 1)
+    calls: list[int] = []
+    assert parallel.count_in_parts(
+        np.arange(100), lambda part: (calls.append(len(part)) or 1,)
+    ) == (1,)
+    assert calls == [100]
+
+
+def test_parts_cover_the_array_once() -> None:
+    seen: list[tuple[int, int]] = []
+
+    def count(part: np.ndarray) -> tuple[int, int]:
+        seen.append((int(part[0]), len(part)))
+        return int(part.sum()), len(part)
+
+    with tiny_parts():
+        assert parallel.count_in_parts(np.arange(101), count) == (sum(range(101)), 101)
+    assert len(seen) == 4
+    assert sorted(seen) == [(0, 25), (25, 25), (50, 25), (75, 26)]
+
+
+def test_usable_cpus_is_positive() -> None:
+    assert parallel.usable_cpus() >= 1
+    assert 1 <= parallel.idle_cpus() <= parallel.usable_cpus()
+
+
+def test_a_busy_machine_counts_in_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (7.5, 7.0, 6.0))
+    assert parallel.idle_cpus() == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.2, 7.0, 6.0))
+    assert parallel.idle_cpus() == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.1, 1.0, 1.0))  # this process alone
+    assert parallel.idle_cpus() == 2
