@@ -310,9 +310,17 @@ def test_defaults_are_named_once() -> None:
     compare_defaults = {
         name: signature.parameters["compare_method"].default
         for name, signature in public_functions()
-        if "compare_method" in signature.parameters and name != "compare"
+        if "compare_method" in signature.parameters
+        and name != "compare"
+        and "metric" not in signature.parameters
     }
     assert len(set(compare_defaults.values())) == 1, compare_defaults
+    compare_by_metric = {
+        name: signature.parameters["compare_method"].default
+        for name, signature in public_functions()
+        if "compare_method" in signature.parameters and "metric" in signature.parameters
+    }
+    assert set(compare_by_metric.values()) <= {None}, compare_by_metric
 
 
 def test_no_result_stores_the_string_none() -> None:

@@ -57,8 +57,8 @@ class Metric:
     ----------
     name : str
         Short name shown in results (``"csat"``); lowercase by convention.
-    kind : {"net", "share", "mean"}
-        How answers are scored (module notes).
+    kind : MetricKind
+        How answers are scored: "net", "share" or "mean" (module notes).
     low, high : int
         The answer scale ``low..high``.
     box : tuple of two ints, optional
