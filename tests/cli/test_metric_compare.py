@@ -185,6 +185,16 @@ def test_errors_are_clear() -> None:
     assert "--top-box applies to a share metric" in top.stderr
 
 
+def test_the_console_block_of_the_how_to_page_is_real_output() -> None:
+    page = Path(__file__).parents[2] / "docs" / "how-to" / "csat-and-ces.md"
+    block = page.read_text(encoding="utf-8").split("```console\n", 1)[1].split("```", 1)[0]
+    command, *shown = block.split("\n$ ", 1)[0].splitlines()
+    args = command.removeprefix("$ npskit ").split()
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == shown
+
+
 def test_breakdown_rank_shrunk_with_a_metric() -> None:
     result = run(
         "breakdown", "--example", "--metric", "csat", "--rank", "shrunk", "--format", "json"

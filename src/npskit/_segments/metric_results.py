@@ -50,7 +50,7 @@ class MetricBreakdownRow:
     shrunk_estimate, shrunk_low, shrunk_high : float or None
         With ``shrinkage=True``: the posterior mean of the segment's value
         under the normal hierarchical model of :func:`npskit.breakdown` (see
-        :class:`MetricShrinkage`) and its equal-tailed credible interval,
+        ``MetricBreakdown.shrinkage``) and its equal-tailed credible interval,
         same units; else None.
 
     Values that do not exist are NaN, as in :class:`npskit.BreakdownRow`.
@@ -153,7 +153,11 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
     ascending : bool
     shrinkage : MetricShrinkage or None
         The hierarchical fit behind the rows' ``shrunk_estimate``
-        (``shrinkage=True`` or ``sort="shrunk"``), else None.
+        (``shrinkage=True`` or ``sort="shrunk"``), else None: its ``prior``
+        (the common level the segments are pulled towards), ``tau`` (the
+        standard deviation of the true values between segments) with its
+        credible ``tau_interval``, and ``tau_prior_scale``, all in the
+        metric's units, and ``to_dict()``.
     """
 
     names: tuple[str, ...]
@@ -274,8 +278,8 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
             lines.append(
                 f"shrunk towards {_value(metric, fit.prior)} by a normal hierarchical model; "
                 f"true values differ between segments by a standard deviation of "
-                f"{_unit(metric, fit.tau)} ({level} credible {_unit(metric, low)} to "
-                f"{_unit(metric, high)})"
+                f"{_unit(metric, fit.tau)}{' points' if metric.factor == 100.0 else ''} "
+                f"({level} credible {_unit(metric, low)} to {_unit(metric, high)})"
             )
         alpha = f"{1 - self.confidence_level:.3g}"
         unit = (
@@ -291,7 +295,7 @@ def _value(metric: Metric, value: float) -> str:
 
 
 def _unit(metric: Metric, value: float) -> str:
-    return f"{value:.1f} points" if metric.factor == 100.0 else f"{value:.2f}"
+    return f"{value:.1f}" if metric.factor == 100.0 else f"{value:.2f}"
 
 
 def _change(metric: Metric, value: float) -> str:
