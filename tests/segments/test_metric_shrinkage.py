@@ -186,3 +186,15 @@ def test_intervals_are_never_zero_width_and_within_bounds(
     assert result.shrinkage.tau_prior_scale == pytest.approx(
         METRIC_TAU_PRIOR_SCALE * (last - first)
     )
+
+
+def test_equal_weights_give_the_unweighted_fit() -> None:
+    # equal weights leave the effective counts (and so the fit) unchanged
+    plain = breakdown(CSAT_ANSWERS, KEYS, metric="csat", shrinkage=True)
+    weighted = breakdown(
+        CSAT_ANSWERS, KEYS, metric="csat", shrinkage=True, weights=np.full(len(KEYS), 2.5)
+    )
+    for a, b in zip(plain.rows, weighted.rows, strict=True):
+        assert a.shrunk_estimate == pytest.approx(b.shrunk_estimate, rel=1e-9)
+        assert a.shrunk_low == pytest.approx(b.shrunk_low, rel=1e-9)
+        assert a.shrunk_high == pytest.approx(b.shrunk_high, rel=1e-9)
