@@ -125,8 +125,6 @@ def test_str_names_the_metric() -> None:
 
 
 def test_errors() -> None:
-    with pytest.raises(ValueError, match="shrinkage of the share metric 'csat'"):
-        breakdown(CSAT, KEYS, metric="csat", shrinkage=True)
     with pytest.raises(ValueError, match="interval_method must be one of"):
         breakdown(CSAT, KEYS, metric="csat", interval_method="adjusted-wald")
     with pytest.raises(ValueError, match="compare_method"):

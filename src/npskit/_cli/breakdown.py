@@ -107,8 +107,8 @@ def add_breakdown(commands: Any) -> None:
         "--rank",
         choices=("shrunk",),
         default=None,
-        help="add the Bayesian shrunk NPS and rank by it (unless --sort says "
-        "otherwise) (default: no shrinkage)",
+        help="add the Bayesian shrunk NPS (or CSAT, CES with --metric) and rank by it "
+        "(unless --sort says otherwise) (default: no shrinkage)",
     )
     parser.add_argument(
         "--sort",

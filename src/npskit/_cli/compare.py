@@ -13,6 +13,8 @@ from npskit._io.source import DataFileError
 from npskit.typing import Alternative
 
 from .inputs import check_counts_options, resolve_inputs, stdin_copy
+from .metric_compare import run_metric_compare
+from .metrics import add_metric_options, is_nps_only, metrics_of
 from .options import (
     HelpFormatter,
     add_answer_options,
@@ -37,12 +39,15 @@ def add_compare(commands: Any) -> None:
     """Add ``npskit compare``."""
     parser = commands.add_parser(
         "compare",
-        help="is the change of NPS between two periods real? difference, interval, p-value",
+        help="is the change of NPS (or CSAT, CES) between two periods real? difference, "
+        "interval, p-value",
         description=(
             "Compare the NPS of two periods (different respondents): the difference\n"
             "current - baseline in points, its confidence interval and the p-value of\n"
             "H0: same NPS. Either one file with a period (or date) column and the two\n"
-            "periods to compare, or two files, baseline first. Files are read in chunks."
+            "periods to compare, or two files, baseline first. Files are read in chunks.\n"
+            "--metric csat, ces or ces-easy compares that metric instead (Newcombe's\n"
+            "interval for a share, Welch for a mean; see npskit.compare with metric=)."
         ),
         epilog=(
             "examples:\n"
@@ -52,6 +57,8 @@ def add_compare(commands: Any) -> None:
             "  npskit compare survey.csv --score answer --date date --freq month "
             "--baseline 2026-04 --current 2026-05\n"
             "  npskit compare april.csv may.csv --score answer --format json\n"
+            "  npskit compare --example --metric csat\n"
+            "  npskit compare april.csv may.csv --metric ces --score effort\n"
             "  npskit compare --example --compare-method permutation --seed 1"
         ),
         formatter_class=HelpFormatter,
@@ -88,6 +95,7 @@ def add_compare(commands: Any) -> None:
     add_compare_method_option(parser, "the comparison of the two periods")
     add_confidence_level_option(parser, "level of the interval of the difference")
     add_resampling_options(parser)
+    add_metric_options(parser)
     add_format_option(parser, ("text", "json", "markdown"))
     parser.set_defaults(handler=run_compare, parser=parser)
 
@@ -102,6 +110,9 @@ def run_compare(args: argparse.Namespace) -> int:
         parser.error("FILE is required (or --example for the bundled example survey)")
     if len(files) > 2:
         parser.error(f"give one or two files, got {len(files)}")
+    (metric,) = metrics_of(parser, args)
+    if not is_nps_only([metric]):
+        return run_metric_compare(args, metric, files)
     score = score_column(parser, args)
     origin_note: str | None = None
     check_counts_options(parser, args)

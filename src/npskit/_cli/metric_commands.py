@@ -90,8 +90,8 @@ def run_metric_breakdown(args: argparse.Namespace, metric: Metric, by: list[str]
     """``npskit breakdown --metric csat|ces|ces-easy``."""
     parser: argparse.ArgumentParser = args.parser
     metric_interval_method(args, parser)
-    if args.plot is not None or args.rank is not None:
-        parser.error("--plot and --rank are for the NPS; leave them out with --metric")
+    if args.plot is not None:
+        parser.error("--plot draws the NPS breakdown; leave it out with --metric")
     if not by:
         parser.error("--by COLUMN[,COLUMN] is required: name the segment column(s)")
     path, label = source(parser, args)
@@ -111,7 +111,8 @@ def run_metric_breakdown(args: argparse.Namespace, metric: Metric, by: list[str]
             confidence_level=args.confidence_level,
             p_adjust=args.p_adjust,
             min_n=args.min_n,
-            sort=args.sort,
+            shrinkage=args.rank == "shrunk",
+            sort=args.sort if args.sort is not None or args.rank is None else "shrunk",
             ascending=args.ascending,
             nan_policy=args.nan_policy,
             **resampling(args),

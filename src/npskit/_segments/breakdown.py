@@ -190,7 +190,9 @@ def breakdown(
     shrinkage : bool, default False
         Add each segment's shrunk NPS and credible interval
         (:func:`npskit.shrink`); needs two segments with answers.
-        ``sort="shrunk"`` turns it on.
+        ``sort="shrunk"`` turns it on. For CSAT and CES the same normal
+        hierarchical model gives ``shrunk_estimate``, ``shrunk_low`` and
+        ``shrunk_high`` in the metric's units (see Notes).
     sort : {"nps", "n", "impact", "lower", "shrunk"} or None, default None
         Sort the rows by NPS, number of answers, impact, the lower end of
         the NPS interval, or the shrunk NPS; None keeps the key order of
@@ -215,7 +217,8 @@ def breakdown(
         result is a :class:`MetricBreakdown`: each segment's estimate and
         interval, its difference from the rest (Newcombe for a share, Welch
         for a mean, all segments at once), adjusted p-values, impact and
-        flags; ``freq`` and ``shrinkage`` are for NPS only.
+        flags, and with ``shrinkage`` the shrunk values; ``freq`` is for NPS
+        only.
 
     Returns
     -------
@@ -283,6 +286,19 @@ def breakdown(
     weighted); their NPS is noisy and their raw rank unreliable. Use
     ``shrinkage=True`` and ``sort="shrunk"`` to rank them fairly (a normal
     hierarchical model, see :func:`npskit.shrink`).
+
+    **Shrinkage of CSAT and CES.** The model and kernel of
+    :func:`npskit.shrink` (Gelman et al. 2013, *Bayesian Data Analysis*,
+    sec. 5.4; Rubin 1981, doi:10.3102/10769986006004377) with each
+    segment's estimate and a sampling variance that is never 0: for a share
+    :math:`p(1-p)/n_s` at the pooled share with two hits and two misses
+    added (Agresti and Coull 1998, doi:10.2307/2685469); for a mean
+    :math:`s^2/n_s` with :math:`s^2` the pooled within-segment variance
+    plus one pseudo-answer of the largest variance the scale allows,
+    :math:`(\text{high} - \text{low})^2/4`. The half-Cauchy prior on the
+    spread :math:`\tau` has scale one eighth of the metric's range, as the
+    NPS's 25 points of 200: 12.5 percentage points for a share, 0.75 for
+    CES on 1-7. Credible intervals are clipped to the metric's range.
 
     **Key column names.** Rows put each key value under its column's name
     (``names``): a ``data=`` column name, a pandas or polars series name, or

@@ -43,6 +43,7 @@ from .metric_results import (
     MetricBreakdownRow,
     MetricBreakdownTotal,
 )
+from .metric_shrinkage import shrink_metric
 from .shrinkage import unique_key_names
 
 __all__ = ["breakdown_metric", "metric_breakdown", "metric_segment_statistics", "rest_of"]
@@ -155,6 +156,7 @@ def metric_breakdown(
     ascending: bool,
     n_resamples: int,
     rng: np.random.Generator | None,
+    shrinkage: bool = False,
 ) -> MetricBreakdown:
     """The :class:`MetricBreakdown` of ``grouped`` (options validated by the caller)."""
     total = grouped.total
@@ -174,10 +176,22 @@ def metric_breakdown(
         n_resamples=n_resamples,
         rng=rng,
     )
+    fit = None
+    if shrinkage or order == "shrunk":
+        effective = metric_effective_counts(
+            np.asarray(grouped.counts, dtype=np.float64),
+            grouped.squared_weights,
+            grouped.responses,
+            metric,
+        )
+        fit, columns["shrunk_estimate"], columns["shrunk_low"], columns["shrunk_high"] = (
+            shrink_metric(effective, metric, confidence_level=level)
+        )
     alpha = 1.0 - level
     key_names = unique_key_names(grouped.names, _VALUE_FIELDS)
     sums = grouped.counts.sum(axis=1).tolist()
     lists = {name: values.tolist() for name, values in columns.items()}
+    shrunk = ("shrunk_estimate", "shrunk_low", "shrunk_high")
     rows = [
         MetricBreakdownRow(
             key=key,
@@ -198,6 +212,7 @@ def metric_breakdown(
             significant=bool(lists["pvalue_adjusted"][i] < alpha),
             small=bool(lists["effective_n"][i] < threshold),
             impact=lists["impact"][i],
+            **{name: lists[name][i] for name in shrunk if name in lists},
         )
         for i, key in enumerate(grouped.keys)
     ]
@@ -236,10 +251,17 @@ def metric_breakdown(
         min_n=threshold,
         sort=order,
         ascending=ascending,
+        shrinkage=fit,
     )
 
 
-_SORT_FIELD = {"nps": "estimate", "n": "n", "impact": "impact", "lower": "low"}
+_SORT_FIELD = {
+    "nps": "estimate",
+    "n": "n",
+    "impact": "impact",
+    "lower": "low",
+    "shrunk": "shrunk_estimate",
+}
 
 
 def _sorted(
@@ -288,12 +310,6 @@ def breakdown_metric(
     for name, flag in (("ascending", ascending), ("shrinkage", shrinkage)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}")
-    if shrinkage or order == "shrunk":
-        raise ValueError(
-            f"shrinkage of the {metric.kind} metric {metric.name!r} is not available yet "
-            "(npskit.shrink works on NPS tallies); leave shrinkage=False and sort by "
-            "'lower' to rank small segments cautiously"
-        )
     resamples = check_n_resamples(n_resamples, method=chosen)
     generator = check_rng(rng)
     if isinstance(scores, (Tally, GroupedTally)):
@@ -337,4 +353,5 @@ def breakdown_metric(
         ascending=ascending,
         n_resamples=resamples,
         rng=generator,
+        shrinkage=shrinkage,
     )

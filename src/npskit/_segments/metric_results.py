@@ -11,6 +11,8 @@ from npskit._core.interval import Interval
 from npskit._core.metric import Metric
 from npskit._core.results import Table, format_cell, json_value
 
+from .metric_shrinkage import MetricShrinkage
+
 __all__ = ["MetricBreakdown", "MetricBreakdownRow", "MetricBreakdownTotal"]
 
 _SHOWN = 50  # rows printed by str()
@@ -45,6 +47,11 @@ class MetricBreakdownRow:
         ``effective_n < min_n``.
     impact : float
         Total estimate minus the estimate of the total without this segment.
+    shrunk_estimate, shrunk_low, shrunk_high : float or None
+        With ``shrinkage=True``: the posterior mean of the segment's value
+        under the normal hierarchical model of :func:`npskit.breakdown` (see
+        ``MetricBreakdown.shrinkage``) and its equal-tailed credible interval,
+        same units; else None.
 
     Values that do not exist are NaN, as in :class:`npskit.BreakdownRow`.
     """
@@ -67,6 +74,9 @@ class MetricBreakdownRow:
     significant: bool
     small: bool
     impact: float
+    shrunk_estimate: float | None = None
+    shrunk_low: float | None = None
+    shrunk_high: float | None = None
 
     @property
     def confidence_interval(self) -> Interval:
@@ -141,6 +151,13 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
     min_n : int
     sort : str or None
     ascending : bool
+    shrinkage : MetricShrinkage or None
+        The hierarchical fit behind the rows' ``shrunk_estimate``
+        (``shrinkage=True`` or ``sort="shrunk"``), else None: its ``prior``
+        (the common level the segments are pulled towards), ``tau`` (the
+        standard deviation of the true values between segments) with its
+        credible ``tau_interval``, and ``tau_prior_scale``, all in the
+        metric's units, and ``to_dict()``.
     """
 
     names: tuple[str, ...]
@@ -155,6 +172,7 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
     min_n: int
     sort: str | None
     ascending: bool
+    shrinkage: MetricShrinkage | None = None
 
     def options(self) -> dict[str, Any]:
         """The options the breakdown was made with."""
@@ -168,6 +186,7 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
             "min_n": self.min_n,
             "sort": self.sort,
             "ascending": self.ascending,
+            "shrinkage": self.shrinkage is not None,
             "weighted": self.weighted,
         }
 
@@ -180,6 +199,7 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
             "options": self.options(),
             "total": self.total.to_dict(),
             "rows": self.to_dicts(),
+            "shrinkage": None if self.shrinkage is None else self.shrinkage.to_dict(),
         }
 
     def to_markdown(self, *, digits: int = 1) -> str:
@@ -204,33 +224,38 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
 
     def _markdown_columns(self) -> list[str]:
         columns = [*self._key_columns(), "n", "estimate", "low", "high", "difference"]
-        return [*columns, "pvalue_adjusted", "significant", "small", "impact"]
+        columns += ["pvalue_adjusted", "significant", "small", "impact"]
+        return [*columns, "shrunk_estimate"] if self.shrinkage is not None else columns
 
     def __str__(self) -> str:
         metric = self.metric
         level = f"{100 * self.confidence_level:g}%"
         against = "rest" if self.compare_to == "rest" else "total"
         header = [" x ".join(self.names), "n", metric.label, f"{level} CI", f"vs {against}"]
-        header += ["p adj", "impact", ""]
+        header += ["p adj", "impact"]
+        fit = self.shrinkage
+        header += ["shrunk", f"{level} credible", ""] if fit is not None else [""]
         table = [header]
         for row in self.rows[:_SHOWN]:
             flags = ("*" if row.significant else "") + (" small" if row.small else "")
-            table.append(
-                [
-                    _label(row.key),
-                    f"{row.n:.6g}",
-                    _value(metric, row.estimate),
-                    _range(metric, row.low, row.high),
-                    _change(metric, row.difference),
-                    "" if math.isnan(row.pvalue_adjusted) else f"{row.pvalue_adjusted:.3g}",
-                    _change(metric, row.impact),
-                    flags.strip(),
-                ]
-            )
+            cells = [
+                _label(row.key),
+                f"{row.n:.6g}",
+                _value(metric, row.estimate),
+                _range(metric, row.low, row.high),
+                _change(metric, row.difference),
+                "" if math.isnan(row.pvalue_adjusted) else f"{row.pvalue_adjusted:.3g}",
+                _change(metric, row.impact),
+            ]
+            if fit is not None and row.shrunk_estimate is not None:
+                low = math.nan if row.shrunk_low is None else row.shrunk_low
+                high = math.nan if row.shrunk_high is None else row.shrunk_high
+                cells += [_value(metric, row.shrunk_estimate), _range(metric, low, high)]
+            table.append([*cells, flags.strip()])
         t = self.total
         table.append(
             ["total", f"{t.n:.6g}", _value(metric, t.estimate), _range(metric, t.low, t.high)]
-            + [""] * 4
+            + [""] * (len(header) - 4)
         )
         widths = [max(len(r[i]) for r in table) for i in range(len(header))]
         order = f", sorted by {self.sort}" if self.sort else ""
@@ -248,6 +273,14 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
             lines.append("  ".join(cells).rstrip())
         if len(self.rows) > _SHOWN:
             lines.insert(len(lines) - 1, f"... {len(self.rows) - _SHOWN} more segments")
+        if fit is not None:
+            low, high = fit.tau_interval
+            lines.append(
+                f"shrunk towards {_value(metric, fit.prior)} by a normal hierarchical model; "
+                f"true values differ between segments by a standard deviation of "
+                f"{_unit(metric, fit.tau)}{' points' if metric.factor == 100.0 else ''} "
+                f"({level} credible {_unit(metric, low)} to {_unit(metric, high)})"
+            )
         alpha = f"{1 - self.confidence_level:.3g}"
         unit = (
             "percent, differences in percentage points" if metric.factor == 100.0 else "scale units"
@@ -259,6 +292,10 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
 
 def _value(metric: Metric, value: float) -> str:
     return "" if math.isnan(value) else metric.format(value)
+
+
+def _unit(metric: Metric, value: float) -> str:
+    return f"{value:.1f}" if metric.factor == 100.0 else f"{value:.2f}"
 
 
 def _change(metric: Metric, value: float) -> str:
