@@ -8,11 +8,13 @@ answers; the properties (range, containing the estimate) for every method.
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from typing import Any, get_args
 
 import numpy as np
 import pytest
+import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -229,3 +231,22 @@ def test_every_interval_is_on_the_range_and_contains_its_estimate(
         )
     lowest, highest = metric.bounds
     assert lowest <= ci.low <= ci.estimate <= ci.high <= highest
+
+
+@pytest.mark.parametrize(("answer", "n"), [(5, 3), (5, 30), (2, 10), (4, 100)])
+def test_scaled_wilson_of_equal_inner_answers_is_never_a_point(answer: int, n: int) -> None:
+    # Worked by hand: the variance of n answers with one a step away is 1/n steps^2,
+    # so on [0, 1] (span 6 steps on 1-7) n* = n * m(1 - m) / (1 / (n * 36)).
+    level = 0.95
+    m = (answer - 1) / 6
+    n_star = n * m * (1 - m) * n * 36
+    t = scipy.stats.t.ppf(0.975, n - 1)
+    centre = m * n_star + t * t / 2
+    half = t * math.sqrt(m * (1 - m) * n_star + t * t / 4)
+    low, high = (centre - half) / (n_star + t * t), (centre + half) / (n_star + t * t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no DegenerateSampleWarning: the width is not 0
+        result = confidence_interval([answer] * n, metric="ces", confidence_level=level)
+    assert result.low == pytest.approx(1 + 6 * low, abs=1e-9)
+    assert result.high == pytest.approx(1 + 6 * high, abs=1e-9)
+    assert result.low < answer < result.high

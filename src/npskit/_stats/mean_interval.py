@@ -23,7 +23,10 @@ of the scores, unclipped. With ``n`` answers, mean ``m`` and sample variance
   193-201). It stays within the scale and is asymmetric near an end, where
   the t interval spills over; away from the ends it is close to the t
   interval. A sample with every answer at one end is treated as a
-  proportion of 0 or 1 on ``n - 1`` answers.
+  proportion of 0 or 1 on ``n - 1`` answers; a sample with every answer at
+  one inner point (no spread seen) gets the variance it would have with one
+  answer a scale step away, ``1 / n`` steps squared, so its interval is never
+  a single point.
 - ``bootstrap_t_bounds``: the studentised (bootstrap-t) interval of Efron
   and Tibshirani (1993, *An Introduction to the Bootstrap*, ch. 12): the
   counts are resampled from the multinomial of the observed shares and the
@@ -159,6 +162,11 @@ def scaled_wilson_from_moments(
     m = np.where(usable, np.clip(mean, 0.0, 1.0), 0.5)
     bernoulli = m * (1 - m)
     s2 = np.where(usable, variance, 0.0)
+    # Every answer at one inner point: no spread is seen, yet one answer a step away
+    # would show some. Use that sample's variance, 1 / n steps^2 (integer answers with
+    # any spread have at least that much), so that the interval is never a single point.
+    floor = 1.0 / (np.maximum(n, 1.0) * span**2)
+    s2 = np.where(usable & (bernoulli > 0), np.maximum(s2, floor), s2)
     with np.errstate(invalid="ignore", divide="ignore"):
         # answers all at one end: the Bernoulli case, ratio n / (n - 1)
         ratio = np.where(bernoulli > 0, s2 / np.where(bernoulli > 0, bernoulli, 1.0), 1.0)
