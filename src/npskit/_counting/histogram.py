@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from npskit._core.errors import InvalidWeightsError
+from npskit._core.errors import InvalidScoresError, InvalidWeightsError
 from npskit._core.histogram import Histogram
 from npskit._core.metric import Metric, as_metric
 from npskit._core.scale import STANDARD_SCALE, Scale
@@ -74,6 +74,30 @@ def histogram(
     ((0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 1.0), 5.25)
     """
     chosen = as_metric(metric, scale)
+    try:
+        return _histogram(scores, weights, chosen, nan_policy)
+    except InvalidScoresError as error:
+        if chosen.kind == "net" or _SCALE_HINT not in str(error):
+            raise
+        # The tally kernel's hint names Scale; for CSAT and CES the metric holds the scale.
+        hint = (
+            "pass metric=npskit.Metric.mean(low=..., high=...) if this survey used another scale"
+            if chosen.kind == "mean"
+            else "pass metric=npskit.Metric.top_box(low=..., high=..., cut=...) if this "
+            "survey used another scale"
+        )
+        raise type(error)(
+            str(error).replace(_SCALE_HINT, hint),
+            count=error.count,
+            positions=error.positions,
+            values=error.values,
+        ) from None
+
+
+_SCALE_HINT = "pass scale=npskit.Scale(...) if this survey used another scale"
+
+
+def _histogram(scores: Any, weights: Any, chosen: Metric, nan_policy: NanPolicy) -> Histogram:
     counting = chosen.counting_scale
     check_options(counting, nan_policy)
     if not is_chunk_stream(scores):
