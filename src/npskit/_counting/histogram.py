@@ -8,8 +8,6 @@ vectorised ``bincount`` counts each answer point.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -24,10 +22,9 @@ from npskit.typing import MetricName, NanPolicy
 from .alignment import check_same_index
 from .inputs import as_numeric, as_weights, is_chunk_stream
 from .kernel import check_options, tally_values
+from .streams import count_chunks
 
 __all__ = ["histogram"]
-
-_NO_WEIGHTS = object()
 
 
 def histogram(
@@ -102,45 +99,14 @@ def _histogram(scores: Any, weights: Any, chosen: Metric, nan_policy: NanPolicy)
     check_options(counting, nan_policy)
     if not is_chunk_stream(scores):
         return _histogram_array(scores, weights, counting, nan_policy, offset=0)
-    if weights is not None and not is_chunk_stream(weights):
-        raise TypeError(
-            "scores are a stream of chunks, so weights must be one too (an iterator "
-            "or a list of arrays, one per chunk of scores)"
-        )
-    total: Histogram | None = None
-    offset = 0
-    for index, (chunk, chunk_weights) in enumerate(_pair_chunks(scores, weights)):
-        if isinstance(chunk, (str, bytes)) or np.isscalar(chunk) or chunk is None:
-            raise TypeError(
-                f"scores is an iterator or generator, which npskit reads as a stream of "
-                f"chunks (arrays of answers), but chunk {index} is a single "
-                f"{type(chunk).__name__} {chunk!r}; for a generator of single answers pass "
-                "list(generator), or yield arrays"
-            )
-        part = _histogram_array(
+    return count_chunks(
+        scores,
+        weights,
+        lambda chunk, chunk_weights, offset, index: _histogram_array(
             chunk, chunk_weights, counting, nan_policy, offset=offset, chunk=index
-        )
-        total = part if total is None else total + part
-        offset += part.n + part.n_missing
-    if total is None:
-        return Histogram(counts=(0,) * counting.n_points, low=counting.low)
-    return total
-
-
-def _pair_chunks(scores: Iterable[Any], weights: Iterable[Any] | None) -> Iterator[tuple[Any, Any]]:
-    if weights is None:
-        for chunk in scores:
-            yield chunk, None
-        return
-    for index, (chunk, chunk_weights) in enumerate(
-        zip_longest(scores, weights, fillvalue=_NO_WEIGHTS)
-    ):
-        if chunk is _NO_WEIGHTS or chunk_weights is _NO_WEIGHTS:
-            raise InvalidWeightsError(
-                f"scores and weights must have the same number of chunks; they differ "
-                f"from chunk {index} on"
-            )
-        yield chunk, chunk_weights
+        ),
+        lambda: Histogram(counts=(0,) * counting.n_points, low=counting.low),
+    )
 
 
 def _histogram_array(

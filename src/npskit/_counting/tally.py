@@ -7,8 +7,6 @@ is tallied one chunk at a time, the tallies adding up with ``+``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -22,10 +20,9 @@ from npskit.typing import NanPolicy
 from .alignment import check_same_index
 from .inputs import as_numeric, as_weights, is_chunk_stream
 from .kernel import check_options, tally_values
+from .streams import count_chunks
 
 __all__ = ["classify", "nps", "tally"]
-
-_NO_WEIGHTS = object()
 
 
 def tally(
@@ -88,41 +85,14 @@ def tally(
     check_options(scale, nan_policy)
     if not is_chunk_stream(scores):
         return _tally_array(scores, weights, scale, nan_policy, offset=0)
-    if weights is not None and not is_chunk_stream(weights):
-        raise TypeError(
-            "scores are a stream of chunks, so weights must be one too (an iterator "
-            "or a list of arrays, one per chunk of scores)"
-        )
-    total: Tally | None = None
-    offset = 0
-    for index, (chunk, chunk_weights) in enumerate(_pair_chunks(scores, weights)):
-        if isinstance(chunk, (str, bytes)) or np.isscalar(chunk) or chunk is None:
-            raise TypeError(
-                f"scores is an iterator or generator, which npskit reads as a stream of "
-                f"chunks (arrays of answers), but chunk {index} is a single "
-                f"{type(chunk).__name__} {chunk!r}; for a generator of single answers pass "
-                "list(generator), or yield arrays"
-            )
-        part = _tally_array(chunk, chunk_weights, scale, nan_policy, offset=offset, chunk=index)
-        total = part if total is None else total + part
-        offset += part.n + part.n_missing
-    return total if total is not None else Tally(detractors=0, passives=0, promoters=0)
-
-
-def _pair_chunks(scores: Iterable[Any], weights: Iterable[Any] | None) -> Iterator[tuple[Any, Any]]:
-    if weights is None:
-        for chunk in scores:
-            yield chunk, None
-        return
-    for index, (chunk, chunk_weights) in enumerate(
-        zip_longest(scores, weights, fillvalue=_NO_WEIGHTS)
-    ):
-        if chunk is _NO_WEIGHTS or chunk_weights is _NO_WEIGHTS:
-            raise InvalidWeightsError(
-                f"scores and weights have different numbers of chunks (one of them "
-                f"ends after {index} chunks)"
-            )
-        yield chunk, chunk_weights
+    return count_chunks(
+        scores,
+        weights,
+        lambda chunk, chunk_weights, offset, index: _tally_array(
+            chunk, chunk_weights, scale, nan_policy, offset=offset, chunk=index
+        ),
+        lambda: Tally(detractors=0, passives=0, promoters=0),
+    )
 
 
 def nps(
