@@ -35,6 +35,7 @@ __all__ = [
     "format_cell",
     "json_dict",
     "json_value",
+    "keyed_dict",
     "none_if_nan",
     "safe_text",
 ]
@@ -116,6 +117,15 @@ def json_dict(mapping: Mapping[str, Any]) -> dict[str, Any]:
 def fields_dict(result: Any) -> dict[str, Any]:
     """A frozen dataclass result's fields, in order, as a strict-JSON dictionary."""
     return json_dict({field.name: getattr(result, field.name) for field in fields(result)})
+
+
+def keyed_dict(row: Any, values: Iterable[str] = ()) -> dict[str, Any]:
+    """A keyed row as a flat strict-JSON dictionary: its key columns first
+    (``row.key_names`` and ``row.key``), then the attributes named in ``values``."""
+    record = {name: json_value(value) for name, value in zip(row.key_names, row.key, strict=True)}
+    for name in values:
+        record[name] = json_value(getattr(row, name))
+    return record
 
 
 def _json_key(key: Any) -> str:

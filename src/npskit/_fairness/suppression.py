@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from npskit._core.grouped import GroupedTally
-from npskit._core.results import Table, json_value, none_if_nan
+from npskit._core.results import Table, keyed_dict, none_if_nan
 from npskit._core.validation import check_positive_int
 from npskit._segments.shrinkage import unique_key_names
 
@@ -45,9 +45,7 @@ class PublishedCell:
 
     def to_dict(self) -> dict[str, Any]:
         """A flat, JSON-serialisable dictionary: key columns first."""
-        record: dict[str, Any] = {
-            name: json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
-        }
+        record = keyed_dict(self)
         record.update(
             n=self.n, nps=none_if_nan(self.nps), published=self.published, reason=self.reason
         )

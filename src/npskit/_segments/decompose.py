@@ -11,7 +11,7 @@ import numpy as np
 
 from npskit._core.errors import EmptyDataError
 from npskit._core.grouped import GroupedTally, _label
-from npskit._core.results import Table, json_value, none_if_nan
+from npskit._core.results import Table, keyed_dict, none_if_nan
 from npskit._core.tally import Tally
 
 from .shrinkage import unique_key_names
@@ -89,12 +89,7 @@ class DecompositionRow:
 
     def to_dict(self) -> dict[str, Any]:
         """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
-        record: dict[str, Any] = {
-            name: json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
-        }
-        for name in _VALUE_FIELDS:
-            record[name] = json_value(getattr(self, name))
-        return record
+        return keyed_dict(self, _VALUE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)

@@ -9,7 +9,7 @@ from typing import Any
 from npskit._core.grouped import _label
 from npskit._core.interval import Interval
 from npskit._core.metric import Metric
-from npskit._core.results import Table, format_cell, json_value
+from npskit._core.results import Table, format_cell, json_value, keyed_dict
 
 from .metric_shrinkage import MetricShrinkage
 
@@ -90,12 +90,7 @@ class MetricBreakdownRow:
 
     def to_dict(self) -> dict[str, Any]:
         """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
-        record: dict[str, Any] = {
-            name: json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
-        }
-        for name in _VALUE_FIELDS:
-            record[name] = json_value(getattr(self, name))
-        return record
+        return keyed_dict(self, _VALUE_FIELDS)
 
 
 _VALUE_FIELDS = tuple(MetricBreakdownRow.__dataclass_fields__)[2:]

@@ -11,7 +11,7 @@ import numpy as np
 
 from npskit._core.grouped import GroupedTally, _label
 from npskit._core.interval import Interval
-from npskit._core.results import Table, json_value, none_if_nan
+from npskit._core.results import Table, keyed_dict, none_if_nan
 from npskit._core.tally import Tally
 from npskit._core.validation import check_choice, check_confidence_level
 from npskit._intervals.arrays import effective_arrays
@@ -84,9 +84,7 @@ class ShrunkSegment:
 
     def to_dict(self) -> dict[str, Any]:
         """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
-        record: dict[str, Any] = {
-            name: json_value(value) for name, value in zip(self.key_names, self.key, strict=True)
-        }
+        record = keyed_dict(self)
         record.update(
             n=self.n,
             detractors=self.counts[0],
