@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .cube import CountsCube
-from .regroup import as_int64, check_count_rows, exact_column_sums
+from .regroup import as_int64, check_count_rows, equal_or_both_none, exact_column_sums
 from .results import TableDisplay, find_key, json_value
 from .tally import Tally
 
@@ -398,11 +398,7 @@ class GroupedTally(CountsCube, TableDisplay):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, GroupedTally):
             return NotImplemented
-        same_squares = (self.squared_weights is None and other.squared_weights is None) or (
-            self.squared_weights is not None
-            and other.squared_weights is not None
-            and np.array_equal(self.squared_weights, other.squared_weights)
-        )
+        same_squares = equal_or_both_none(self.squared_weights, other.squared_weights)
         return (
             self.names == other.names
             and self.keys == other.keys

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from .grouped import GroupedTally
 from .histogram import Histogram
 from .metric import Metric
-from .regroup import as_int64, exact_column_sums
+from .regroup import as_int64, equal_or_both_none, exact_column_sums
 from .results import TableDisplay, find_key, json_value
 from .scale import Scale
 
@@ -273,11 +273,7 @@ class GroupedHistogram(TableDisplay):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, GroupedHistogram):
             return NotImplemented
-        same_squares = (self.squared_weights is None and other.squared_weights is None) or (
-            self.squared_weights is not None
-            and other.squared_weights is not None
-            and np.array_equal(self.squared_weights, other.squared_weights)
-        )
+        same_squares = equal_or_both_none(self.squared_weights, other.squared_weights)
         return (
             self.names == other.names
             and self.keys == other.keys

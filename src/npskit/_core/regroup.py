@@ -21,6 +21,7 @@ __all__ = [
     "add_at",
     "as_int64",
     "check_count_rows",
+    "equal_or_both_none",
     "exact_column_sums",
     "key_order",
     "regroup",
@@ -169,3 +170,10 @@ def as_int64(values: Any, what: str) -> npt.NDArray[np.int64]:
             f"{what} of {largest} is larger than {COUNT_MAX} (2**63 - 1), the largest count "
             "a GroupedTally holds; a Tally holds any count, so add such tallies one by one"
         ) from None
+
+
+def equal_or_both_none(first: Any, second: Any) -> bool:
+    """Whether two optional arrays are both None or equal element by element."""
+    if first is None or second is None:
+        return first is None and second is None
+    return bool(np.array_equal(first, second))
