@@ -151,3 +151,17 @@ def test_nps_is_unchanged_through_a_histogram() -> None:
     via_h = compare(histogram(a), histogram(b))
     via_t = compare(tally(a), tally(b))
     assert (via_h.low, via_h.high, via_h.pvalue) == (via_t.low, via_t.high, via_t.pvalue)
+
+
+def test_equal_weights_change_no_comparison() -> None:
+    from npskit import histogram
+
+    a, b = [1, 2, 5, 5, 4, 7, 6], [7, 7, 6, 5, 3, 6, 7, 2]
+    plain = compare(a, b, metric="ces")
+    weighted = compare(
+        histogram(a, metric="ces", weights=[3.0] * len(a)),
+        histogram(b, metric="ces", weights=[3.0] * len(b)),
+        metric="ces",
+    )
+    assert (weighted.low, weighted.high) == pytest.approx((plain.low, plain.high), abs=1e-12)
+    assert weighted.pvalue == pytest.approx(plain.pvalue, abs=1e-12)
