@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from npskit import Histogram, Metric, PairedMetricComparison, compare
 
@@ -151,3 +153,49 @@ def test_nps_is_unchanged_through_a_histogram() -> None:
     via_h = compare(histogram(a), histogram(b))
     via_t = compare(tally(a), tally(b))
     assert (via_h.low, via_h.high, via_h.pvalue) == (via_t.low, via_t.high, via_t.pvalue)
+
+
+def test_equal_weights_change_no_comparison() -> None:
+    from npskit import histogram
+
+    a, b = [1, 2, 5, 5, 4, 7, 6], [7, 7, 6, 5, 3, 6, 7, 2]
+    plain = compare(a, b, metric="ces")
+    weighted = compare(
+        histogram(a, metric="ces", weights=[3.0] * len(a)),
+        histogram(b, metric="ces", weights=[3.0] * len(b)),
+        metric="ces",
+    )
+    assert (weighted.low, weighted.high) == pytest.approx((plain.low, plain.high), abs=1e-12)
+    assert weighted.pvalue == pytest.approx(plain.pvalue, abs=1e-12)
+
+
+@pytest.mark.property
+@settings(max_examples=60, deadline=None)
+@given(
+    c0=st.lists(st.integers(0, 9), min_size=7, max_size=7),
+    c1=st.lists(st.integers(0, 9), min_size=7, max_size=7),
+    choice=st.sampled_from(
+        [
+            ("csat", "newcombe"),
+            ("csat", "agresti-caffo"),
+            ("ces-easy", "newcombe"),
+            ("ces", "welch"),
+        ]
+    ),
+    level=st.sampled_from([0.5, 0.9, 0.95, 0.999]),
+    side=st.sampled_from(["two-sided", "less", "greater"]),
+)
+def test_every_difference_interval_is_possible_and_contains_the_difference(
+    c0: list[int], c1: list[int], choice: tuple[str, str], level: float, side: str
+) -> None:
+    name, method = choice
+    points = 5 if name == "csat" else 7
+    h0, h1 = Histogram(counts=c0[:points], low=1), Histogram(counts=c1[:points], low=1)
+    if h0.n == 0 or h1.n == 0:
+        return
+    got = compare(
+        h0, h1, metric=name, compare_method=method, confidence_level=level, alternative=side
+    )  # type: ignore[call-overload]
+    limit = 100.0 if name != "ces" else 6.0
+    assert -limit <= got.low <= got.difference <= got.high <= limit
+    assert 0.0 <= got.pvalue <= 1.0

@@ -44,6 +44,18 @@ def methods_and_results(t: npskit.Tally, u: npskit.Tally) -> tuple[float, float,
     return high - low + dual.width, power.power + float(adjusted[0]), plan.n, power.exact
 
 
+def metrics_side_by_side(scores: list[int]) -> tuple[float, float, float, str]:
+    stars = npskit.Metric.mean(low=1, high=5, name="stars")
+    counts: npskit.Histogram = npskit.histogram(scores, metric="csat")
+    share: npskit.ConfidenceInterval = npskit.confidence_interval(counts, metric=npskit.CSAT)
+    mean = npskit.confidence_interval(scores, metric=stars, interval_method="scaled-wilson")
+    change: npskit.Comparison = npskit.compare(scores, scores, metric="ces", compare_method="welch")
+    paired = npskit.compare(scores, scores, paired=True, metric="csat")
+    plan: npskit.SampleSize = npskit.sample_size(5.0, metric="csat", interval_method="wilson")
+    kind: npskit.typing.MetricKind = stars.kind
+    return share.low + mean.high, change.pvalue + paired.pvalue, float(plan.n), kind
+
+
 def top_driver(answers: list[int], ratings: npt.NDArray[np.float64]) -> tuple[str, float, int]:
     method: npskit.typing.ImportanceMethod = "shapley"
     result: npskit.DriverAnalysis = npskit.drivers(
