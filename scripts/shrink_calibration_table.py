@@ -12,7 +12,8 @@ Scenarios (true shares of detractors, passives, promoters; answers per segment):
 - 60 agents of 3-300 answers, ``Dirichlet(6, 6, 12)`` (the ranking test's setup).
 
 For each replicate and method: coverage of the 95% intervals averaged over the
-segments, mean interval width, the share of zero-width intervals, Spearman's
+segments, coverage of the two segments with the highest and the lowest true NPS
+(where the true NPS differ), mean interval width, the share of zero-width intervals, Spearman's
 correlation of the estimates with the true NPS, and top-5 precision (shares of
 the five truly best segments among the five ranked best; only with 30 or more
 segments), and the paired differences new - old of the two ranking measures.
@@ -23,7 +24,10 @@ The table shows means over replicates with Monte Carlo standard errors
 by maximum Dirichlet-multinomial likelihood and plugged in (Minka 2000), with
 a point interval when the fit pools fully. Its code is copied below from
 ``src/npskit/_stats/dirichlet.py`` as it was, only to compare; it takes about
-14 ms per segment, so it gets fewer replicates. "new" is ``npskit.shrink``.
+14 ms per segment, so it gets fewer replicates. "new" is ``npskit.shrink``:
+its confidence interval (FAB, constant coverage) and its credible interval
+(the hierarchical model's posterior) share the shrunk estimates, so the ranking
+columns are shown once.
 
 Writes docs/explanation/shrinkage-calibration-table.md (included by "Fair
 rankings and why the total moved"). Most of the time goes to the old model's
@@ -167,8 +171,8 @@ def old_shrink(counts: Floats, *, intervals: bool = True) -> tuple[Floats, Float
     return mean, 100.0 * ends[:, 0], 100.0 * ends[:, 1]
 
 
-def new_shrink(counts: Floats) -> tuple[Floats, Floats, Floats]:
-    """Shrunk NPS, low and high in points from ``npskit.shrink``."""
+def new_shrink(counts: Floats) -> dict[str, tuple[Floats, Floats, Floats]]:
+    """Shrunk NPS, low and high in points from ``npskit.shrink``, per interval kind."""
     tallies = [
         npskit.Tally(detractors=int(d), passives=int(s), promoters=int(p)) for d, s, p in counts
     ]
@@ -176,7 +180,9 @@ def new_shrink(counts: Floats) -> tuple[Floats, Floats, Floats]:
     mean = np.array([row.shrunk_nps for row in result.rows])
     low = np.array([row.confidence_interval.low for row in result.rows])
     high = np.array([row.confidence_interval.high for row in result.rows])
-    return mean, low, high
+    c_low = np.array([row.credible_interval.low for row in result.rows])
+    c_high = np.array([row.credible_interval.high for row in result.rows])
+    return {"fab": (mean, low, high), "credible": (mean, c_low, c_high)}
 
 
 def _top5(truth: Floats, estimate: Floats) -> float:
@@ -207,6 +213,7 @@ def measure(draw: Draw) -> dict[str, dict[str, tuple[float, float]]]:
     rows: dict[str, dict[str, list[float]]] = {
         model: {
             "cover": [],
+            "extremes": [],
             "width": [],
             "zero": [],
             "rho": [],
@@ -214,26 +221,30 @@ def measure(draw: Draw) -> dict[str, dict[str, tuple[float, float]]]:
             "gain": [],
             "gain5": [],
         }
-        for model in ("old", "new")
+        for model in ("old", "fab", "credible")
     }
     for replicate in range(NEW_REPLICATES):
         counts, truth = draw(rng)
         intervals = replicate < OLD_REPLICATES
-        results = {"old": old_shrink(counts, intervals=intervals), "new": new_shrink(counts)}
+        results = {"old": old_shrink(counts, intervals=intervals), **new_shrink(counts)}
         ranked = np.ptp(truth) > 0
+        ends = [int(np.argmax(truth)), int(np.argmin(truth))]
         for model, (mean, low, high) in results.items():
-            if model == "new" or intervals:
-                rows[model]["cover"].append(float(np.mean((low <= truth) & (truth <= high))))
+            if model != "old" or intervals:
+                inside = (low <= truth) & (truth <= high)
+                rows[model]["cover"].append(float(np.mean(inside)))
+                if ranked:
+                    rows[model]["extremes"].append(float(np.mean(inside[ends])))
                 rows[model]["width"].append(float(np.mean(high - low)))
                 rows[model]["zero"].append(float(np.mean(high - low <= 0)))
-            if ranked:
+            if ranked and model != "credible":
                 rows[model]["rho"].append(_spearman(truth, mean))
                 if len(truth) >= 30:
                     rows[model]["top5"].append(_top5(truth, mean))
         if ranked:
-            rows["new"]["gain"].append(rows["new"]["rho"][-1] - rows["old"]["rho"][-1])
+            rows["fab"]["gain"].append(rows["fab"]["rho"][-1] - rows["old"]["rho"][-1])
             if len(truth) >= 30:
-                rows["new"]["gain5"].append(rows["new"]["top5"][-1] - rows["old"]["top5"][-1])
+                rows["fab"]["gain5"].append(rows["fab"]["top5"][-1] - rows["old"]["top5"][-1])
     return {
         model: {name: _mean_se(values) for name, values in measures.items() if values}
         for model, measures in rows.items()
@@ -253,26 +264,31 @@ def _cell(summary: dict[str, tuple[float, float]], name: str, digits: int = 3) -
 
 def main() -> None:
     lines = [
-        f"| scenario | model | coverage of {100 * LEVEL:g}% intervals | mean width (points) | "
-        "zero-width share | Spearman with truth | top-5 precision | Spearman, new - old | "
-        "top-5, new - old |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| scenario | model | coverage of {100 * LEVEL:g}% intervals | coverage of the best "
+        "and worst | mean width (points) | zero-width share | Spearman with truth | "
+        "top-5 precision | Spearman, new - old | top-5, new - old |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, draw in SCENARIOS.items():
         summary = measure(draw)
-        for model, label in (("old", "old (Dirichlet, plugged in)"), ("new", "new (hierarchical)")):
+        for model, label in (
+            ("old", "old (Dirichlet, plugged in)"),
+            ("fab", "new: confidence interval (FAB)"),
+            ("credible", "new: credible interval"),
+        ):
             cells = summary[model]
             lines.append(
-                f"| {name} | {label} | {_cell(cells, 'cover')} | {cells['width'][0]:.1f} | "
-                f"{cells['zero'][0]:.2f} | {_cell(cells, 'rho')} | {_cell(cells, 'top5', 2)} | "
-                f"{_cell(cells, 'gain')} | {_cell(cells, 'gain5', 2)} |"
+                f"| {name} | {label} | {_cell(cells, 'cover')} | {_cell(cells, 'extremes')} | "
+                f"{cells['width'][0]:.1f} | {cells['zero'][0]:.2f} | {_cell(cells, 'rho')} | "
+                f"{_cell(cells, 'top5', 2)} | {_cell(cells, 'gain')} | {_cell(cells, 'gain5', 2)} |"
             )
             print(lines[-1], file=sys.stderr, flush=True)
     footer = (
         f"\nCoverage, width and zero-width share: old over {OLD_REPLICATES} replicates, new over "
         f"{NEW_REPLICATES}; rankings and their paired differences over the same {NEW_REPLICATES} "
         "data sets for both. ± is one Monte Carlo standard error. Spearman is 0 when every "
-        "estimate is equal (full pooling ranks nothing). Made by "
+        "estimate is equal (full pooling ranks nothing); the credible rows share the FAB rows' "
+        "estimates, so their ranking cells are left empty. Made by "
         "`python scripts/shrink_calibration_table.py`.\n"
     )
     OUT.write_text("\n".join(lines) + "\n" + footer, encoding="utf-8")

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from npskit import hierarchy, load_example, shrink, tally_by
+from npskit import Tally, confidence_interval, hierarchy, load_example, shrink, tally_by
 
 
 def _cube() -> object:
@@ -48,3 +48,18 @@ def test_bad_levels() -> None:
         hierarchy(_cube(), ["site"])
     with pytest.raises(TypeError):
         hierarchy({}, ["a"])  # type: ignore[arg-type]
+
+
+def test_a_level_with_one_node_keeps_its_own_interval() -> None:
+    # One site above two teams: the site has nothing to be shrunk towards, so it
+    # keeps its raw NPS (+20: 5 promoters, 3 detractors of 10) and the default
+    # adjusted-Wald interval of its own answers, never a point.
+    answers = [10, 9, 3, 10, 8, 0, 9, 10, 2, 7]
+    site = ["S"] * 10
+    team = ["T1"] * 6 + ["T2"] * 4
+    result = hierarchy(tally_by(answers, [site, team]), ["key0", "key1"])
+    top = result[("S",)]
+    assert top.shrunk_nps == top.raw_nps == pytest.approx(20.0)
+    own = confidence_interval(Tally(detractors=3, passives=2, promoters=5))
+    assert (top.low, top.high) == pytest.approx(tuple(own.confidence_interval))
+    assert top.low < top.raw_nps < top.high

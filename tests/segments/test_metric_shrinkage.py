@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from npskit import CES, CSAT, GroupedHistogram, Metric, breakdown
 from npskit._segments.metric_shrinkage import METRIC_TAU_PRIOR_SCALE, shrink_metric
+from npskit._stats.fab import constant_coverage_intervals
 from npskit._stats.hierarchical import fit_hierarchical
 
 RNG = np.random.default_rng(1717)
@@ -36,11 +37,15 @@ def test_csat_equals_the_kernel_on_independent_inputs() -> None:
     n = np.array([float(len(g)) for g in groups])
     pooled = (hits.sum() + 2) / (n.sum() + 4)
     fit = fit_hierarchical(hits / n, pooled * (1 - pooled) / n, tail=0.05, tau_scale=0.125)
+    low, high = constant_coverage_intervals(hits / n, pooled * (1 - pooled) / n, 0.9)
     result = breakdown(CSAT_ANSWERS, KEYS, metric="csat", shrinkage=True, confidence_level=0.9)
     rows = [result[key] for key in sorted(set(KEYS.tolist()))]
     np.testing.assert_allclose([r.shrunk_estimate for r in rows], 100 * fit.mean, rtol=1e-12)
-    np.testing.assert_allclose([r.shrunk_low for r in rows], 100 * fit.low, rtol=1e-12)
-    np.testing.assert_allclose([r.shrunk_high for r in rows], 100 * fit.high, rtol=1e-12)
+    # the FAB interval, extended to hold the shrunk estimate, clipped to 0-100%
+    want_low = np.clip(100 * np.minimum(low, fit.mean), 0, 100)
+    want_high = np.clip(100 * np.maximum(high, fit.mean), 0, 100)
+    np.testing.assert_allclose([r.shrunk_low for r in rows], want_low, rtol=1e-12)
+    np.testing.assert_allclose([r.shrunk_high for r in rows], want_high, rtol=1e-12)
     assert result.shrinkage is not None
     assert result.shrinkage.prior == pytest.approx(100 * fit.mu, rel=1e-12)
     assert result.shrinkage.tau == pytest.approx(100 * fit.tau_mean, rel=1e-12)
@@ -55,11 +60,14 @@ def test_ces_equals_the_kernel_on_independent_inputs() -> None:
     # in scale units: s^2 = (SS + 6^2/4) / (N - G + 1); the kernel runs on the range / 6
     s2 = (within + 36 / 4) / (n.sum() - len(groups) + 1)
     fit = fit_hierarchical((means - 1) / 6, s2 / n / 36, tail=0.025, tau_scale=0.125)
+    low, high = constant_coverage_intervals((means - 1) / 6, s2 / n / 36, 0.95)
     result = breakdown(CES_ANSWERS, KEYS, metric="ces", shrinkage=True)
     rows = [result[key] for key in sorted(set(KEYS.tolist()))]
     np.testing.assert_allclose([r.shrunk_estimate for r in rows], 1 + 6 * fit.mean, rtol=1e-12)
-    np.testing.assert_allclose([r.shrunk_low for r in rows], 1 + 6 * fit.low, rtol=1e-12)
-    np.testing.assert_allclose([r.shrunk_high for r in rows], 1 + 6 * fit.high, rtol=1e-12)
+    want_low = np.clip(1 + 6 * np.minimum(low, fit.mean), 1, 7)
+    want_high = np.clip(1 + 6 * np.maximum(high, fit.mean), 1, 7)
+    np.testing.assert_allclose([r.shrunk_low for r in rows], want_low, rtol=1e-12)
+    np.testing.assert_allclose([r.shrunk_high for r in rows], want_high, rtol=1e-12)
     assert result.shrinkage is not None
     assert result.shrinkage.tau_prior_scale == pytest.approx(0.75)
 
@@ -87,7 +95,8 @@ def test_outputs_carry_the_shrunk_columns() -> None:
     assert "shrunk_estimate" in result.to_markdown().splitlines()[0]
     text = str(result)
     assert "shrunk" in text.splitlines()[3]
-    assert "95% credible" in text
+    assert "95% CI (FAB)" in text
+    assert "95% credible" in text  # tau's interval
     assert "normal hierarchical model" in text
     pandas = pytest.importorskip("pandas")
     frame = result.to_pandas()
@@ -103,7 +112,7 @@ def test_needs_two_segments_with_answers() -> None:
 def test_calibration_of_csat_by_seeded_simulation() -> None:
     # 150 replicates of 25 segments of 20-500 answers (log-uniform); true CSAT
     # shares from Beta(60 m, 60 (1 - m)), m = 0.75: a spread of about 5.5
-    # points around 75%. Coverage of the 95% credible intervals is averaged
+    # points around 75%. Coverage of the 95% (FAB) confidence intervals is averaged
     # over the segments of a replicate; the Monte Carlo standard error is the
     # replicates' standard deviation over sqrt(150). Checked: the band
     # 0.93-0.97 widened by 3 standard errors.

@@ -11,6 +11,7 @@ from npskit._core.grouped import GroupedTally
 from npskit._core.interval import Interval
 from npskit._core.results import Table, json_value, none_if_nan
 from npskit._core.validation import check_confidence_level
+from npskit._intervals.confidence_interval import confidence_interval
 from npskit._segments.shrinkage import shrink
 
 __all__ = ["Hierarchy", "HierarchyRow", "hierarchy"]
@@ -35,7 +36,8 @@ class HierarchyRow:
         The node's own NPS in points.
     shrunk_nps, low, high : float
         Its NPS shrunk towards the other nodes of its level
-        (:func:`npskit.shrink`), and the credible interval.
+        (:func:`npskit.shrink`), and its confidence interval of constant
+        coverage (FAB, see :func:`npskit.shrink`).
     """
 
     level: str
@@ -51,7 +53,7 @@ class HierarchyRow:
 
     @property
     def interval(self) -> Interval:
-        """The credible interval of the shrunk NPS."""
+        """The confidence interval of the node's NPS (``low`` to ``high``)."""
         return Interval(self.low, self.high)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,7 +83,7 @@ class Hierarchy(Table[HierarchyRow]):
     levels : tuple of str
         The key columns, top first.
     confidence_level : float
-        Posterior probability of the credible intervals.
+        Coverage of the confidence intervals.
     """
 
     levels: tuple[str, ...]
@@ -112,7 +114,7 @@ class Hierarchy(Table[HierarchyRow]):
     def __str__(self) -> str:
         head = (
             f"NPS by {' / '.join(self.levels)}: raw and shrunk towards the other nodes of "
-            f"the same level, {100 * self.confidence_level:g}% credible intervals; counts add "
+            f"the same level, {100 * self.confidence_level:g}% confidence intervals; counts add "
             "up from each level to the one above. Rounded to 1 decimal."
         )
         return head + "\n" + self.to_markdown()
@@ -134,7 +136,7 @@ def hierarchy(
     levels : sequence of str
         The key columns from the top level down.
     confidence_level : float, default 0.95
-        Posterior probability of each credible interval.
+        Coverage of each confidence interval.
 
     Returns
     -------
@@ -157,8 +159,9 @@ def hierarchy(
     nodes of that level (all teams, all agents), so a
     small team or an agent with few answers moves towards what the level as
     a whole suggests. Shrunk values do not add up (they are estimates, not
-    counts); a level with a single node keeps its raw NPS and a degenerate
-    interval.
+    counts); a level with fewer than two nodes with answers has nothing to
+    borrow from: its nodes keep their raw NPS and the default interval of
+    :func:`npskit.confidence_interval` (``[-100, 100]`` without answers).
 
     Examples
     --------
@@ -193,11 +196,14 @@ def hierarchy(
             [(tuple(key[i] for i in position), part) for key, part in grouped],
             names=names[:depth],
         )
-        shrunk = shrink(keyed, confidence_level=level) if len(keyed) > 1 else None
+        with_answers = sum(1 for _, part in keyed if part.n)
+        shrunk = shrink(keyed, confidence_level=level) if with_answers > 1 else None
         for index, (key, part) in enumerate(keyed):
             raw = part.nps if part.n else math.nan
             if shrunk is None:
-                estimate, low, high = raw, raw, raw
+                own = confidence_interval(part, confidence_level=level) if part.n else None
+                estimate = raw
+                low, high = own.confidence_interval if own else (-100.0, 100.0)
             else:
                 row = shrunk.rows[index]
                 estimate, (low, high) = row.shrunk_nps, row.confidence_interval

@@ -90,8 +90,9 @@ def plot_forest(
         defaults.
     estimate : {"raw", "shrunk"}, default "raw"
         Draw each segment's own NPS and confidence interval, or its
-        Bayesian shrunk NPS and credible interval (needs a breakdown
-        made with ``shrinkage=True``).
+        shrunk NPS and its constant-coverage (FAB) confidence interval
+        (needs a breakdown made with ``shrinkage=True``; see
+        :func:`npskit.shrink`).
     ax : matplotlib.axes.Axes, optional
         Where to draw. By default a new figure is made with
         :mod:`matplotlib.pyplot`, its height growing with the number of
@@ -208,7 +209,7 @@ def plot_forest(
         *_limits(np.append(values[:, 1], total.low), np.append(values[:, 2], total.high), bounds)
     )
     what = "shrunk NPS" if estimate == "shrunk" else label
-    interval = "credible" if estimate == "shrunk" else ""
+    interval = "FAB" if estimate == "shrunk" else ""
     shown = f"{total_value:+.1f}" if metric is None else metric.format(total_value)
     ax.set_xlabel(f"{what} ({unit}), {level} {interval} intervals".replace("  ", " "))
     ax.set_title(

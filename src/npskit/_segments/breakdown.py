@@ -188,8 +188,9 @@ def breakdown(
         Segments whose effective number of answers is below it are flagged
         ``small``; 0 flags none.
     shrinkage : bool, default False
-        Add each segment's shrunk NPS and credible interval
-        (:func:`npskit.shrink`); needs two segments with answers.
+        Add each segment's shrunk NPS and its confidence interval of
+        constant coverage (:func:`npskit.shrink`); needs two segments with
+        answers.
         ``sort="shrunk"`` turns it on. For CSAT and CES the same normal
         hierarchical model gives ``shrunk_estimate``, ``shrunk_low`` and
         ``shrunk_high`` in the metric's units (see Notes).

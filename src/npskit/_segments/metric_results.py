@@ -50,8 +50,8 @@ class MetricBreakdownRow:
     shrunk_estimate, shrunk_low, shrunk_high : float or None
         With ``shrinkage=True``: the posterior mean of the segment's value
         under the normal hierarchical model of :func:`npskit.breakdown` (see
-        ``MetricBreakdown.shrinkage``) and its equal-tailed credible interval,
-        same units; else None.
+        ``MetricBreakdown.shrinkage``) and its constant-coverage (FAB)
+        confidence interval, as in :func:`npskit.shrink`, same units; else None.
 
     Values that do not exist are NaN, as in :class:`npskit.BreakdownRow`.
     """
@@ -229,7 +229,7 @@ class MetricBreakdown(Table[MetricBreakdownRow]):
         header = [" x ".join(self.names), "n", metric.label, f"{level} CI", f"vs {against}"]
         header += ["p adj", "impact"]
         fit = self.shrinkage
-        header += ["shrunk", f"{level} credible", ""] if fit is not None else [""]
+        header += ["shrunk", f"{level} CI (FAB)", ""] if fit is not None else [""]
         table = [header]
         for row in self.rows[:_SHOWN]:
             flags = ("*" if row.significant else "") + (" small" if row.small else "")

@@ -16,6 +16,13 @@ with each segment's estimate and a sampling variance that never is 0:
   (``s^2 = (SS_within + (high - low)^2 / 4) / (df + 1)``), so that it is
   positive even when every segment answered with one value.
 
+The intervals reported are the constant-coverage FAB confidence intervals of
+:func:`npskit.shrink` (Pratt 1963, doi:10.1214/aoms/1177704170; Yu and Hoff
+2018, doi:10.1093/biomet/asy009), each with a prior learnt from the other
+segments (DerSimonian and Laird 1986, doi:10.1016/0197-2456(86)90046-2),
+extended to contain the shrunk estimate; a segment without answers gets the
+metric's whole range.
+
 Pooled, not per-segment, variances keep ``v_i`` independent of ``y_i`` (a
 segment of three satisfied customers would otherwise look precise;
 Stijnen, Hamza and Ozdemir 2010, doi:10.1002/sim.4040). The fit runs on the
@@ -36,6 +43,7 @@ import numpy.typing as npt
 
 from npskit._core.interval import Interval
 from npskit._core.metric import Metric
+from npskit._stats.fab import constant_coverage_intervals
 from npskit._stats.hierarchical import HierarchicalFit, fit_hierarchical
 
 __all__ = [
@@ -134,7 +142,7 @@ def metric_observations(effective: Floats, metric: Metric) -> tuple[Floats, Floa
 def shrink_metric(
     effective: Floats, metric: Metric, *, confidence_level: float
 ) -> tuple[MetricShrinkage, Floats, Floats, Floats]:
-    """The fit summary and every row's shrunk estimate, low and high, in reported units.
+    """The fit summary, every row's shrunk estimate and its FAB interval, in reported units.
 
     Needs at least two rows with answers (ValueError otherwise).
     """
@@ -160,4 +168,6 @@ def shrink_metric(
         tau_interval=Interval(span * fit.tau_low, span * fit.tau_high),
         tau_prior_scale=span * METRIC_TAU_PRIOR_SCALE,
     )
-    return summary, reported(fit.mean), reported(fit.low), reported(fit.high)
+    low, high = constant_coverage_intervals(y, v, confidence_level)
+    low, high = np.minimum(low, fit.mean), np.maximum(high, fit.mean)
+    return summary, reported(fit.mean), reported(low), reported(high)

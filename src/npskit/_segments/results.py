@@ -61,8 +61,9 @@ class BreakdownRow:
     impact : float
         Total NPS minus the NPS of the total without this segment, in points.
     shrunk_nps, shrunk_low, shrunk_high : float or None
-        Shrunk NPS (:func:`npskit.shrink`) and its credible interval (with
-        ``shrinkage=True``), else None.
+        Shrunk NPS (:func:`npskit.shrink`) and its constant-coverage (FAB)
+        confidence interval (with ``shrinkage=True``), else None; the
+        credible interval is on :func:`npskit.shrink`'s rows.
 
     Values that do not exist are NaN: every statistic of a segment whose
     answers are all missing, and the comparison, p-values and impact of a

@@ -1,220 +1,30 @@
-"""Shrinkage of segment NPS: a normal hierarchical model, the spread between segments integrated."""
+"""Shrinkage of segment NPS: a normal hierarchical model, with intervals of constant coverage."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from npskit._core.grouped import GroupedTally, _label
+from npskit._core.grouped import GroupedTally
 from npskit._core.interval import Interval
-from npskit._core.results import Table, keyed_dict, none_if_nan
 from npskit._core.tally import Tally
-from npskit._core.validation import check_choice, check_confidence_level
+from npskit._core.validation import check_confidence_level
 from npskit._intervals.arrays import effective_arrays
+from npskit._stats.fab import constant_coverage_intervals
 from npskit._stats.hierarchical import TAU_PRIOR_SCALE, fit_hierarchical, nps_observations
 
-__all__ = ["RankBy", "ShrinkageResult", "ShrunkSegment", "shrink", "unique_key_names"]
-
-RankBy = Literal["shrunk", "lower", "raw", "rule-of-thumb"]
-"""How :meth:`ShrinkageResult.rank` orders segments."""
-
-_RULE_OF_THUMB = 160.0  # AskNicely's "NPS - 160 / sqrt(n)"
-_VALUE_FIELDS = (
-    "n",
-    "detractors",
-    "passives",
-    "promoters",
-    "raw_nps",
-    "shrunk_nps",
-    "low",
-    "high",
-    "rule_of_thumb",
+from .shrinkage_results import (
+    _RULE_OF_THUMB,
+    _VALUE_FIELDS,
+    RankBy,
+    ShrinkageResult,
+    ShrunkSegment,
+    unique_key_names,
 )
 
-
-def unique_key_names(names: Iterable[str], taken: Iterable[str]) -> tuple[str, ...]:
-    """Key column names for flat row dictionaries; ``key_<name>`` where one is ``taken``."""
-    used = set(taken)
-    result = []
-    for name in names:
-        label = name
-        while label in used:
-            label = f"key_{label}"
-        used.add(label)
-        result.append(label)
-    return tuple(result)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShrunkSegment:
-    """One segment's raw and shrunk NPS (see :func:`shrink`).
-
-    Attributes
-    ----------
-    key : tuple
-        The segment's key.
-    n : float
-        Answers behind the estimate (the linearization's effective n when weighted).
-    counts : tuple of three floats
-        Detractors, passives and promoters used in the fit (scaled to the
-        effective n when weighted).
-    raw_nps : float
-        The segment's own NPS in points; NaN without answers.
-    shrunk_nps : float
-        Posterior mean of NPS in points.
-    confidence_interval : Interval
-        Equal-tailed credible interval of NPS in points (it unpacks: ``low, high = ...``).
-    rule_of_thumb : float
-        ``raw_nps - 160 / sqrt(n)`` (AskNicely's ranking heuristic); NaN
-        without answers.
-    """
-
-    key: tuple[Any, ...]
-    key_names: tuple[str, ...] = field(repr=False, compare=False)
-    n: float
-    counts: tuple[float, float, float]
-    raw_nps: float
-    shrunk_nps: float
-    confidence_interval: Interval
-    rule_of_thumb: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """A flat JSON-serialisable dictionary: key columns first; NaN becomes ``None``."""
-        record = keyed_dict(self)
-        record.update(
-            n=self.n,
-            detractors=self.counts[0],
-            passives=self.counts[1],
-            promoters=self.counts[2],
-            raw_nps=none_if_nan(self.raw_nps),
-            shrunk_nps=none_if_nan(self.shrunk_nps),
-            low=none_if_nan(self.confidence_interval.low),
-            high=none_if_nan(self.confidence_interval.high),
-            rule_of_thumb=none_if_nan(self.rule_of_thumb),
-        )
-        return record
-
-
-@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
-class ShrinkageResult(Table[ShrunkSegment]):
-    """Segments' NPS shrunk towards each other by a normal hierarchical model.
-
-    A table: iterate over its :class:`ShrunkSegment` rows, look one up by its
-    key (``result["ana"]``; positions are ``result.rows[i]``), or convert
-    with ``to_dicts()``, ``to_pandas()``, ``to_polars()``, ``to_csv()`` and
-    :meth:`to_markdown`.
-
-    Attributes
-    ----------
-    rows : tuple of ShrunkSegment
-        One row per segment, in the input order.
-    names : tuple of str
-        Names of the key columns.
-    prior_nps : float
-        Posterior mean of the segments' common level :math:`\\mu`, in points:
-        what the segments are pulled towards.
-    tau : float
-        Posterior mean of :math:`\\tau`, the standard deviation of the true
-        NPS between segments, in points.
-    tau_interval : Interval
-        Equal-tailed credible interval of :math:`\\tau` in points (at
-        ``confidence_level``); a low end near 0 means the data cannot rule
-        out that segments differ no more than noise.
-    tau_prior_scale : float
-        Scale of the half-Cauchy prior on :math:`\\tau`, in points.
-    confidence_level : float
-        Posterior probability of each interval.
-    method : str
-        ``"hierarchical-normal"``.
-    """
-
-    names: tuple[str, ...]
-    prior_nps: float
-    tau: float
-    tau_interval: Interval
-    tau_prior_scale: float
-    confidence_level: float
-    method: Literal["hierarchical-normal"] = "hierarchical-normal"
-
-    def rank(self, by: RankBy = "shrunk") -> tuple[ShrunkSegment, ...]:
-        """Segments from best to worst.
-
-        Parameters
-        ----------
-        by : {"shrunk", "lower", "raw", "rule-of-thumb"}, default "shrunk"
-            Shrunk NPS (posterior mean), the lower end of its credible
-            interval, the raw NPS, or AskNicely's rule of thumb
-            ``NPS - 160 / sqrt(n)``. Ties keep the input order; segments
-            without answers come last under ``"raw"`` and ``"rule-of-thumb"``.
-
-        Raises
-        ------
-        ValueError
-            If ``by`` is not one of the options.
-        """
-        check_choice("by", by, ("shrunk", "lower", "raw", "rule-of-thumb"))
-
-        def score(segment: ShrunkSegment) -> float:
-            value = {
-                "shrunk": segment.shrunk_nps,
-                "lower": segment.confidence_interval.low,
-                "raw": segment.raw_nps,
-                "rule-of-thumb": segment.rule_of_thumb,
-            }[by]
-            return -math.inf if math.isnan(value) else value
-
-        return tuple(sorted(self.rows, key=score, reverse=True))
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dictionary."""
-        return {
-            "names": list(self.names),
-            "rows": self.to_dicts(),
-            "prior_nps": self.prior_nps,
-            "tau": self.tau,
-            "tau_low": self.tau_interval.low,
-            "tau_high": self.tau_interval.high,
-            "tau_prior_scale": self.tau_prior_scale,
-            "confidence_level": self.confidence_level,
-            "method": self.method,
-        }
-
-    def _row_key(self, row: ShrunkSegment) -> tuple[Any, ...]:
-        return row.key
-
-    def _empty_columns(self) -> tuple[str, ...]:
-        return (*self.names, *_VALUE_FIELDS)
-
-    def to_markdown(self, *, digits: int = 1, by: RankBy = "shrunk") -> str:
-        """A Markdown table ranked ``by``; NPS rounded to ``digits`` decimals."""
-        level = f"{100 * self.confidence_level:g}%"
-        lines = [
-            f"| rank | {' x '.join(self.names)} | n | raw NPS | shrunk NPS | {level} interval |",
-            "|---:|---|---:|---:|---:|---|",
-        ]
-        for place, segment in enumerate(self.rank(by), start=1):
-            raw = "-" if math.isnan(segment.raw_nps) else f"{segment.raw_nps:+.{digits}f}"
-            low, high = segment.confidence_interval
-            lines.append(
-                f"| {place} | {_label(segment.key)} | {segment.n:.6g} | {raw} | "
-                f"{segment.shrunk_nps:+.{digits}f} | [{low:.{digits}f}, {high:.{digits}f}] |"
-            )
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        level = f"{100 * self.confidence_level:g}%"
-        low, high = self.tau_interval
-        head = (
-            f"Bayesian shrinkage of {len(self.rows)} segments towards NPS "
-            f"{self.prior_nps:+.1f}; true NPS differ between segments by a standard "
-            f"deviation of {self.tau:.1f} points ({level} credible {low:.1f} to {high:.1f}); "
-            "ranked by shrunk NPS, rounded to 1 decimal"
-        )
-        return head + "\n" + self.to_markdown()
+__all__ = ["RankBy", "ShrinkageResult", "ShrunkSegment", "shrink", "unique_key_names"]
 
 
 def shrink(
@@ -227,24 +37,28 @@ def shrink(
     A normal hierarchical model on the NPS scale: each segment's true NPS is
     drawn around a common level with a between-segment standard deviation
     :math:`\\tau`, and both are integrated out (not plugged in), so the
-    intervals carry the uncertainty about how much segments differ. Each
-    segment gets the posterior mean of its NPS and an equal-tailed credible
-    interval. Small segments move most; ranking by the shrunk NPS (or by the
-    interval's lower end) is fairer than ranking by raw NPS, which favours
-    small segments whose few answers happened to be promoters.
+    estimates carry the uncertainty about how much segments differ. Each
+    segment gets the posterior mean of its NPS, a confidence interval that
+    covers its true NPS at the stated level *whatever* that NPS is (Pratt's
+    FAB interval with a prior learnt from the other segments), and the
+    model's credible interval. Small segments move most; ranking by the
+    shrunk NPS (or by the confidence interval's lower end) is fairer than
+    ranking by raw NPS, which favours small segments whose few answers
+    happened to be promoters.
 
     Parameters
     ----------
     groups : GroupedTally, mapping of key to Tally, or sequence of Tally
         The segments (for a sequence, keys are the positions 0, 1, ...).
     confidence_level : float, default 0.95
-        Posterior probability of each credible interval.
+        Coverage of each confidence interval, posterior probability of each
+        credible interval.
 
     Returns
     -------
     ShrinkageResult
-        Per-segment raw and shrunk NPS with intervals, the common level and
-        the posterior of :math:`\\tau`.
+        Per-segment raw and shrunk NPS with both intervals, the common
+        level and the posterior of :math:`\\tau`.
 
     Raises
     ------
@@ -284,7 +98,30 @@ def shrink(
     with mean :math:`\\hat\\mu + (1 - B_i)(y_i - \\hat\\mu)`,
     :math:`B_i = v_i/(v_i + \\tau^2)` [1]_; so its posterior is a mixture
     of normals, whose mean is the shrunk NPS and whose quantiles (found by
-    safeguarded Halley steps) give the interval, clipped to [-100, +100].
+    safeguarded Halley steps) give the credible interval, clipped to
+    [-100, +100].
+
+    **Confidence intervals of constant coverage.** A credible interval
+    covers 95% of segments *on average* over segments drawn from the model:
+    it over-covers when segments do not differ at all (the data cannot rule
+    out small differences) and under-covers the best and worst segments,
+    whose true NPS it pulls towards the middle. The confidence interval is
+    instead the FAB ("frequentist, assisted by Bayes") interval of Pratt
+    [6]_ and Yu and Hoff [7]_: among intervals whose coverage is exactly
+    the confidence level for every true value :math:`\\theta_i` (given
+    :math:`y_i \\sim N(\\theta_i, v_i)`), the one that is shortest on
+    average when :math:`\\theta_i \\sim N(\\mu_i, \\tau_i^2)`. It splits
+    the level's error between the two tails according to how far
+    :math:`\\theta` is from :math:`\\mu_i`, so it is shorter than
+    :math:`y_i \\pm 1.96 \\sqrt{v_i}` for segments like the others and
+    shifted towards them otherwise; it always contains :math:`y_i`. The
+    prior :math:`(\\mu_i, \\tau_i^2)` is estimated from the *other*
+    segments only (DerSimonian-Laird moment estimate of the spread [8]_ and
+    the random-effects weighted mean), as Yu and Hoff do, so it is
+    independent of :math:`y_i` and the coverage guarantee holds; with fewer
+    than two other segments it is the plain normal interval. It is
+    extended, where needed, to contain the shrunk NPS, and is
+    ``[-100, 100]`` for a segment without answers.
 
     **Why not plug in a fitted prior.** An empirical-Bayes fit that treats
     the fitted spread as known gives zero-width intervals whenever the fit
@@ -296,9 +133,12 @@ def shrink(
     **Assumptions.** Segments are exchangeable (no covariates), their true
     NPS roughly normal around a common level, and each :math:`y_i` roughly
     normal given :math:`\\theta_i`; at identical shares (:math:`\\tau = 0`)
-    the intervals are conservative, because the data cannot rule out small
-    differences. A seeded calibration (``scripts/shrink_calibration_table.py``)
-    gives coverage 0.94-0.96 with real spread between segments.
+    the credible intervals are conservative, because the data cannot rule
+    out small differences. The confidence intervals need only the normal
+    approximation of each :math:`y_i` and independent segments. A seeded
+    calibration (``scripts/shrink_calibration_table.py``, table in the
+    docs) gives the confidence intervals 0.94-0.96 in every scenario, the
+    identical-shares case and the best and worst segments included.
 
     **Weights.** A weighted segment enters with its effective counts: its
     weighted shares times the effective number of answers of the
@@ -326,6 +166,15 @@ def shrink(
        meta-analysis of event outcome in the framework of the generalized
        linear mixed model with applications in sparse data. *Statistics in
        Medicine*, 29(29), 3046-3067. doi:10.1002/sim.4040
+    .. [6] Pratt, J. W. (1963). Shorter confidence intervals for the mean of
+       a normal distribution with known variance. *Annals of Mathematical
+       Statistics*, 34(2), 574-586. doi:10.1214/aoms/1177704170
+    .. [7] Yu, C. and Hoff, P. D. (2018). Adaptive multigroup confidence
+       intervals with constant coverage. *Biometrika*, 105(2), 319-335.
+       doi:10.1093/biomet/asy009
+    .. [8] DerSimonian, R. and Laird, N. (1986). Meta-analysis in clinical
+       trials. *Controlled Clinical Trials*, 7(3), 177-188.
+       doi:10.1016/0197-2456(86)90046-2
 
     Examples
     --------
@@ -342,18 +191,20 @@ def shrink(
     ['ben', 'dev', 'ana', 'eve', 'cho']
     >>> [(s.key[0], round(s.shrunk_nps, 1)) for s in result.rank("shrunk")]
     [('ben', 42.3), ('dev', 37.7), ('ana', 29.0), ('eve', 15.9), ('cho', -5.8)]
-    >>> low, high = result["ben"].confidence_interval
-    >>> round(low, 1), round(high, 1)
-    (-3.8, 100.0)
+    >>> [round(end, 1) for end in result["ben"].confidence_interval]
+    [17.1, 100.0]
+    >>> [round(end, 1) for end in result["ben"].credible_interval]
+    [-3.8, 100.0]
     >>> [s.key[0] for s in result.rank("lower")]
-    ['dev', 'ana', 'eve', 'ben', 'cho']
+    ['dev', 'ben', 'ana', 'eve', 'cho']
     >>> round(result.tau, 1), [round(end, 1) for end in result.tau_interval]
     (26.7, [9.6, 63.8])
 
     Five segments say little about how much segments differ (``tau`` is
     anywhere from 10 to 64 points), so three promoters are pulled from +100
-    only to +42.3, with an interval from -3.8 to +100: ranking by the
-    interval's lower end puts ben below every agent with 100 answers but cho.
+    only to +42.3. Its confidence interval, 17.1 to 100, holds 95% of the
+    time whatever ben's true NPS; the credible interval, -3.8 to 100, is a
+    statement about agents like these on average.
     """
     level = check_confidence_level(confidence_level)
     grouped = _as_grouped(groups)
@@ -371,17 +222,25 @@ def shrink(
     raw = np.where(present, 100.0 * y, np.nan)
     penalty = np.full(len(n), np.nan)
     penalty[present] = _RULE_OF_THUMB / np.sqrt(n[present])
-    low = np.clip(100.0 * fit.low, -100.0, 100.0)
-    high = np.clip(100.0 * fit.high, -100.0, 100.0)
+    shrunk = np.clip(100.0 * fit.mean, -100.0, 100.0)
+    fab_low, fab_high = constant_coverage_intervals(y, v, level)
+    # the interval never contradicts the estimate it is reported with (FAB
+    # intervals contain y_i; the posterior mean is inside in all but rare cases)
+    low = np.clip(np.minimum(100.0 * fab_low, shrunk), -100.0, 100.0)
+    high = np.clip(np.maximum(100.0 * fab_high, shrunk), -100.0, 100.0)
+    credible_low = np.clip(100.0 * fit.low, -100.0, 100.0)
+    credible_high = np.clip(100.0 * fit.high, -100.0, 100.0)
     # plain Python floats first: indexing numpy arrays per row costs more than the rows
     columns = zip(
         grouped.keys,
         n.tolist(),
         counts.tolist(),
         raw.tolist(),
-        (100.0 * fit.mean).tolist(),
+        shrunk.tolist(),
         low.tolist(),
         high.tolist(),
+        credible_low.tolist(),
+        credible_high.tolist(),
         (raw - penalty).tolist(),
         strict=True,
     )
@@ -392,11 +251,12 @@ def shrink(
             n=size,
             counts=(row[0], row[1], row[2]),
             raw_nps=raw_nps,
-            shrunk_nps=shrunk,
+            shrunk_nps=estimate,
             confidence_interval=Interval(lower, upper),
+            credible_interval=Interval(c_lower, c_upper),
             rule_of_thumb=rule,
         )
-        for key, size, row, raw_nps, shrunk, lower, upper, rule in columns
+        for key, size, row, raw_nps, estimate, lower, upper, c_lower, c_upper, rule in columns
     )
     return ShrinkageResult(
         rows=segments,
