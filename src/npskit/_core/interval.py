@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Interval"]
+__all__ = ["Interval", "checked_floats_interval"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +52,19 @@ class Interval:
 
     def __str__(self) -> str:
         return f"[{self.low:.1f}, {self.high:.1f}]"
+
+
+_SET_LOW = Interval.__dict__["low"].__set__
+_SET_HIGH = Interval.__dict__["high"].__set__
+
+
+def checked_floats_interval(low: float, high: float) -> Interval:
+    """An :class:`Interval` of two Python floats the caller has checked (``low <= high``).
+
+    Skips the conversions and the check of ``Interval(low, high)``, which
+    dominate when a table builds 10^5 rows; the result is the same.
+    """
+    interval: Interval = object.__new__(Interval)
+    _SET_LOW(interval, low)
+    _SET_HIGH(interval, high)
+    return interval

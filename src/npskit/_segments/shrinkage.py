@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from npskit._core.grouped import GroupedTally
-from npskit._core.interval import Interval
+from npskit._core.interval import Interval, checked_floats_interval
+from npskit._core.rows import LazyRows
 from npskit._core.tally import Tally
 from npskit._core.validation import check_confidence_level
 from npskit._intervals.arrays import effective_arrays
@@ -230,42 +231,52 @@ def shrink(
     high = np.clip(np.maximum(100.0 * fab_high, shrunk), -100.0, 100.0)
     credible_low = np.clip(100.0 * fit.low, -100.0, 100.0)
     credible_high = np.clip(100.0 * fit.high, -100.0, 100.0)
-    # plain Python floats first: indexing numpy arrays per row costs more than the rows
-    columns = zip(
-        grouped.keys,
-        n.tolist(),
-        counts.tolist(),
-        raw.tolist(),
-        shrunk.tolist(),
-        low.tolist(),
-        high.tolist(),
-        credible_low.tolist(),
-        credible_high.tolist(),
-        (raw - penalty).tolist(),
-        strict=True,
-    )
-    segments = tuple(
-        ShrunkSegment(
+    arrays = {
+        "n": n,
+        "counts": counts,
+        "raw": raw,
+        "shrunk": shrunk,
+        "low": low,
+        "high": high,
+        "credible_low": credible_low,
+        "credible_high": credible_high,
+        "rule": raw - penalty,
+    }
+    keys = grouped.keys
+    for array in arrays.values():
+        array.setflags(write=False)
+
+    def build(key: tuple[Any, ...], values: Sequence[Any]) -> ShrunkSegment:
+        size, row, raw_nps, estimate, lower, upper, c_lower, c_upper, rule = values
+        return ShrunkSegment(
             key=key,
             key_names=key_names,
             n=size,
             counts=(row[0], row[1], row[2]),
             raw_nps=raw_nps,
             shrunk_nps=estimate,
-            confidence_interval=Interval(lower, upper),
-            credible_interval=Interval(c_lower, c_upper),
+            confidence_interval=checked_floats_interval(lower, upper),
+            credible_interval=checked_floats_interval(c_lower, c_upper),
             rule_of_thumb=rule,
         )
-        for key, size, row, raw_nps, estimate, lower, upper, c_lower, c_upper, rule in columns
-    )
+
+    def build_one(i: int) -> ShrunkSegment:
+        return build(keys[i], [array[i].tolist() for array in arrays.values()])
+
+    def build_all() -> list[ShrunkSegment]:
+        # plain Python floats first: indexing numpy arrays per row costs more than the rows
+        lists = [array.tolist() for array in arrays.values()]
+        return [build(key, values) for key, *values in zip(keys, *lists, strict=True)]
+
     return ShrinkageResult(
-        rows=segments,
+        rows=LazyRows(len(keys), build_one, build_all, keys=keys),
         names=grouped.names,
         prior_nps=100.0 * fit.mu,
         tau=100.0 * fit.tau_mean,
         tau_interval=Interval(100.0 * fit.tau_low, 100.0 * fit.tau_high),
         tau_prior_scale=100.0 * TAU_PRIOR_SCALE,
         confidence_level=level,
+        estimates=(shrunk, low, high),
     )
 
 

@@ -142,6 +142,10 @@ class ShrinkageResult(Table[ShrunkSegment]):
         each credible interval.
     method : str
         ``"hierarchical-normal"``.
+    estimates : tuple of three arrays or None
+        The shrunk NPS and the confidence intervals' low and high ends as
+        read-only numpy arrays in row order (the rows are built from them
+        when first read).
     """
 
     names: tuple[str, ...]
@@ -151,6 +155,7 @@ class ShrinkageResult(Table[ShrunkSegment]):
     tau_prior_scale: float
     confidence_level: float
     method: Literal["hierarchical-normal"] = "hierarchical-normal"
+    estimates: tuple[Any, Any, Any] | None = field(default=None, repr=False, compare=False)
 
     def rank(self, by: RankBy = "shrunk") -> tuple[ShrunkSegment, ...]:
         """Segments from best to worst.

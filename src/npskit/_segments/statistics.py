@@ -233,14 +233,8 @@ def segment_rows(
         "small": columns["effective_n"] < threshold,
         "impact": columns["impact"],
     }
-    if fit is not None:
-        values["shrunk_nps"] = np.array([r.shrunk_nps for r in fit.rows], dtype=np.float64)
-        values["shrunk_low"] = np.array(
-            [r.confidence_interval.low for r in fit.rows], dtype=np.float64
-        )
-        values["shrunk_high"] = np.array(
-            [r.confidence_interval.high for r in fit.rows], dtype=np.float64
-        )
+    if fit is not None and fit.estimates is not None:
+        values["shrunk_nps"], values["shrunk_low"], values["shrunk_high"] = fit.estimates
     keys: tuple[tuple[Any, ...], ...] = grouped.keys
     if order is not None:
         positions = _row_order(values, order, ascending)
