@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from npskit._stats.distinct import distinct_rows
 from npskit._stats.normal import normal_pvalue, z_quantile
 from npskit._stats.roots import decreasing_roots
 
@@ -37,8 +38,6 @@ EDGE = 1e-13
 """How far inside (-1, 1) the bound searches start: the statistic is 0/0 at the ends."""
 
 _EPS = 2.220446049250313e-16
-_DEDUPE_MIN = 1 << 13  # rows from which repeated counts are looked for
-_PACK = 1 << 21  # three whole counts below it fit in one int64
 _GAP_NOISE = 1e-14  # rounding noise of arctan(Z - z) near the bound
 _TOLERANCE = 2.0**-55  # as 56 halvings of [-1, 1]: below double precision (2 / 2^56 < 3e-17)
 
@@ -114,10 +113,10 @@ def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Any, Any]:
     d, s, p = (np.asarray(v, dtype=np.float64) for v in (d, s, p))
     shape = np.broadcast_shapes(d.shape, s.shape, p.shape)
     d, s, p = (np.broadcast_to(v, shape).ravel() for v in (d, s, p))
-    repeated = _repeated_counts(d, s, p)
+    repeated = distinct_rows(np.column_stack([d, s, p]))
     if repeated is not None:  # many segments share their counts: solve each once
-        distinct, inverse = repeated
-        low, high = tango_bounds_array(distinct[:, 0], distinct[:, 1], distinct[:, 2], z)
+        first, inverse = repeated
+        low, high = tango_bounds_array(d[first], s[first], p[first], z)
         return low[inverse].reshape(shape), high[inverse].reshape(shape)
     n = d + s + p
     # First guesses: the Wald bounds, which the score bounds are near.
@@ -151,27 +150,6 @@ def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Any, Any]:
         bound = np.where(below, -1.0, np.where(above, 1.0, root))
         bounds.append(bound.reshape(shape))
     return bounds[0], bounds[1]
-
-
-def _repeated_counts(d: Any, s: Any, p: Any) -> tuple[Any, Any] | None:
-    """The distinct count rows and each row's position among them, when they repeat a lot.
-
-    Small segments share their counts often (10^5 segments of about 100
-    answers have about 16,000 distinct counts). Whole counts below 2^21 are
-    packed into one 64-bit integer per row and sorted once; other counts
-    (weighted, or large like the rest of a segment) are solved as they are.
-    """
-    if len(d) < _DEDUPE_MIN:
-        return None
-    rows = np.column_stack([d, s, p])
-    if not (rows.max() < _PACK and rows.min() >= 0 and np.array_equal(rows, np.floor(rows))):
-        return None
-    whole = rows.astype(np.int64)
-    keys = (whole[:, 0] * _PACK + whole[:, 1]) * _PACK + whole[:, 2]
-    distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    if 2 * len(distinct) > len(keys):
-        return None
-    return rows[first], inverse.ravel()
 
 
 def _solve(gap: Callable[[float], float]) -> float:
