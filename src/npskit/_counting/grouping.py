@@ -29,7 +29,8 @@ __all__ = ["combine_codes", "count_groups", "grouped_from_counts", "missing_leve
 
 _IntArray = npt.NDArray[np.intp]
 _GRID_LIMIT = 1 << 22  # most combined codes counted without compressing them first
-_BLOCK = 1 << 16  # answers per counting step, unless there are many groups
+_BLOCK = 1 << 19  # answers per counting step, unless there are more groups
+_WEIGHTED_BLOCK = 1 << 16  # weighted answers per counting step (fixes the order of the sums)
 
 
 def grouped_from_counts(
@@ -53,6 +54,8 @@ def grouped_from_counts(
 
 def missing_level(factor: Factor, name: str, policy: MissingKeys) -> Factor:
     """Give missing keys the code ``factor.size`` (a last group), or raise."""
+    if factor.complete:
+        return factor
     absent = factor.codes < 0
     if not absent.any():
         return factor
@@ -148,11 +151,21 @@ def count_groups(
     counts = np.zeros(size, dtype=np.int64)
     sums = np.zeros(size) if weights is not None else None
     squares = np.zeros(size) if weights is not None else None
-    block = max(_BLOCK, 16 * size)
+    # Blocks small enough that the passes over one find it in cache, large
+    # enough that each block's bincount table (``size`` counts) is a small cost.
+    # Weight sums keep their blocks (and so their rounding) whatever the speed.
+    if weights is None:
+        block = max(1, min(len(values), max(_BLOCK, size)))
+    else:
+        block = max(_WEIGHTED_BLOCK, 16 * size)
+    buffer = min(block, len(values))
+    index_buffer = np.empty(buffer, dtype=np.intp)
+    category_buffer = np.empty(buffer if table is not None else 0, dtype=np.intp)
     is_float = values.dtype.kind == "f"
     for start in range(0, len(values), block):
         part = values[start : start + block]
-        index = codes[start : start + block] * 4
+        index = index_buffer[: len(part)]
+        np.multiply(codes[start : start + block], 4, out=index)
         if is_float:
             missing = np.isnan(part)
         if table is not None:
@@ -162,7 +175,7 @@ def count_groups(
                 position = part.astype(np.intp, copy=False)
             if low:
                 position = position - low
-            index += table.take(position)
+            index += table.take(position, out=category_buffer[: len(part)])
         else:
             index += part > dmax
             index += part >= pmin
