@@ -112,3 +112,31 @@ def test_repeated_counts_are_solved_once_with_the_same_bounds(
     plain_low, plain_high = tango_bounds_array(d, s, p, 1.959963984540054)
     assert np.array_equal(low, plain_low, equal_nan=True)
     assert np.array_equal(high, plain_high, equal_nan=True)
+
+
+def test_score_slope_is_the_derivative_of_the_score() -> None:
+    from npskit._stats.tango import score_and_slope, score_statistic
+
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 50, size=(500, 3)).astype(np.float64) + 0.5
+    d, p = counts[:, 0], counts[:, 2]
+    n = counts.sum(axis=1)
+    delta = rng.uniform(-0.95, 0.95, len(n))
+    score, slope = score_and_slope(p, d, n, delta)
+    h = 1e-6
+    numeric = (score_statistic(p, d, n, delta + h) - score_statistic(p, d, n, delta - h)) / (2 * h)
+    assert np.array_equal(score, score_statistic(p, d, n, delta))
+    np.testing.assert_allclose(slope, numeric, rtol=1e-6)
+
+
+def test_bounds_past_the_kink_of_the_restricted_mle_match_brent() -> None:
+    # With no promoters (or no detractors) the restricted MLE has a kink inside
+    # (-1, 1) where the slope of the score is infinite: a Newton step of 0 there
+    # must not settle the bound (it did once, 0.2 away from the root).
+    counts = [(18, 3, 0), (14, 1, 0), (28, 2, 0), (0, 3, 18), (5634, 11, 0), (1, 0, 0)]
+    array = np.array(counts, dtype=np.float64)
+    low, high = tango_bounds_array(array[:, 0], array[:, 1], array[:, 2], 1.959963984540054)
+    for (d, s, p), lo, hi in zip(counts, low, high, strict=True):
+        ref_low, ref_high = tango_bounds(d, s, p, 0.025)
+        assert lo == pytest.approx(ref_low, abs=1e-11)
+        assert hi == pytest.approx(ref_high, abs=1e-11)
