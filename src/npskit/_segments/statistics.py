@@ -77,7 +77,7 @@ def segment_statistics(
     columns = _row_statistics(grouped, counts[first], None, grouped.responses[first], options)
     repeats = np.bincount(inverse, minlength=len(first))
     columns["pvalue_adjusted"] = adjust_repeated_pvalues(columns["pvalue"], repeats, adjust)
-    return {name: column[inverse] for name, column in columns.items()}
+    return {name: column.take(inverse, axis=0) for name, column in columns.items()}
 
 
 @dataclass(frozen=True, slots=True)
