@@ -8,10 +8,11 @@ import pytest
 from npskit._stats.distinct import distinct_rows
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.int64])
 @pytest.mark.parametrize("high", [6, 300, 100_000])  # a table of codes; sorted codes; both
-def test_every_row_is_its_distinct_row(high: int) -> None:
+def test_every_row_is_its_distinct_row(high: int, dtype: type) -> None:
     rng = np.random.default_rng(high)
-    rows = rng.integers(0, high, size=(30_000, 3)).astype(np.float64)
+    rows = rng.integers(0, high, size=(30_000, 3)).astype(dtype)
     rows[::2] = rows[1::2]  # at least half repeat
     found = distinct_rows(rows)
     assert found is not None

@@ -68,7 +68,7 @@ def segment_statistics(
     squares = grouped.squared_weights
     options = _Options(level, interval_method, compare_method, against, streams, n_resamples)
     resamples = interval_method in RESAMPLING_INTERVAL or compare_method in RESAMPLING_COMPARE
-    repeated = None if squares is not None or resamples else distinct_rows(counts)
+    repeated = None if squares is not None or resamples else distinct_rows(grouped.counts)
     if repeated is None:
         columns = _row_statistics(grouped, counts, squares, grouped.responses, options)
         columns["pvalue_adjusted"] = adjust_pvalues(columns["pvalue"], p_adjust=adjust)
