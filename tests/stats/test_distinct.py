@@ -38,3 +38,15 @@ def test_rows_that_cannot_be_packed_or_do_not_repeat_are_left_alone() -> None:
     assert distinct_rows(wide) is None  # (almost) all distinct
     huge = np.full((20_000, 3), 2.0**40)
     assert distinct_rows(huge) is None  # codes past 64 bits
+
+
+def test_codes_past_two_to_the_53_stay_exact() -> None:
+    # Rows like the rest of a segment in a large population: codes near 2^61,
+    # where a float64 sum would round two rows onto one code.
+    rng = np.random.default_rng(8)
+    small = rng.integers(0, 9, size=(20_000, 3))
+    rows = (np.array([1_200_000, 1_100_000, 1_000_000]) - small).astype(np.float64)
+    found = distinct_rows(rows)
+    assert found is not None
+    first, inverse = found
+    assert np.array_equal(rows[first][inverse], rows)

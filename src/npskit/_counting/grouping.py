@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally
-from npskit._core.regroup import check_count_rows
+from npskit._core.regroup import check_count_rows, integer_row_sums
 from npskit._core.scale import Scale
 from npskit.typing import MissingKeys
 
@@ -44,7 +44,7 @@ def grouped_from_counts(
     present = counts[:, :3]
     missing = counts[:, 3]
     check_count_rows(present, "a group's number of answers")
-    responses = present.sum(axis=1)
+    responses = integer_row_sums(present)
     if not weighted:
         return GroupedTally.from_arrays(names, keys, present, missing, responses)
     return GroupedTally.from_arrays(

@@ -18,6 +18,7 @@ import numpy as np
 
 from npskit._core.errors import InvalidWeightsError
 from npskit._core.grouped import GroupedTally
+from npskit._core.regroup import integer_row_sums
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice
 from npskit.typing import Frequency, MissingKeys, NanPolicy
@@ -212,7 +213,7 @@ def tally_by(
         factors.append(missing_level(factor, name, missing_keys))
     group_codes, levels = combine_codes(factors, n)
     counts, squares = count_groups(group_codes, len(levels), score_values, weight_values, scale)
-    observed = np.flatnonzero(counts.sum(axis=1) > 0)
+    observed = np.flatnonzero(integer_row_sums(counts) > 0)
     counts, squares, levels = counts[observed], squares[observed], levels[observed]
     key_values = [factor.values(levels[:, j]) for j, factor in enumerate(factors)]
     keys = tuple(zip(*key_values, strict=True)) if key_values else ()

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from npskit._compare.arrays import compare_arrays
 from npskit._compare.methods import COMPARE_METHODS
 from npskit._core.grouped import GroupedTally
+from npskit._core.regroup import integer_row_sums
 from npskit._core.rows import LazyRows
 from npskit._intervals.arrays import effective_arrays, interval_arrays
 from npskit._intervals.methods import INTERVAL_METHODS
@@ -254,7 +255,7 @@ def segment_rows(
     shares = columns["shares"]
     adjusted = columns["pvalue_adjusted"]
     values: dict[str, npt.NDArray[Any]] = {
-        "weight_sum": columns["n"] if grouped.is_weighted else counts.sum(axis=1),
+        "weight_sum": columns["n"] if grouped.is_weighted else integer_row_sums(counts),
         "n": grouped.responses,
         "effective_n": columns["effective_n"],
         "n_missing": grouped.n_missing,

@@ -55,7 +55,7 @@ def distinct_rows(
     codes = columns[0].astype(np.int64)
     for column, radix in zip(columns[1:], radices[1:], strict=True):
         codes *= radix
-        np.add(codes, column, out=codes, casting="unsafe")  # whole numbers below 2^62
+        codes += column.astype(np.int64, copy=False)  # exact: whole numbers below 2^62
     if size <= 8 * len(rows):  # a table of every code: no sort
         seen = np.zeros(size, dtype=np.bool_)
         seen[codes] = True
