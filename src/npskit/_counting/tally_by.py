@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from npskit._core.errors import InvalidWeightsError
-from npskit._core.grouped import GroupedTally
+from npskit._core.grouped import DistinctKeys, GroupedTally
 from npskit._core.regroup import integer_row_sums
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice
@@ -216,7 +216,8 @@ def tally_by(
     observed = np.flatnonzero(integer_row_sums(counts) > 0)
     counts, squares, levels = counts[observed], squares[observed], levels[observed]
     key_values = [factor.values(levels[:, j]) for j, factor in enumerate(factors)]
-    keys = tuple(zip(*key_values, strict=True)) if key_values else ()
+    # One group per code, so the keys are distinct (GroupedTally need not check them).
+    keys = DistinctKeys(zip(*key_values, strict=True)) if key_values else ()
     if periods:
         names = list(period_names(names, periods))
     return grouped_from_counts(names, keys, counts, squares, weighted=weight_values is not None)
