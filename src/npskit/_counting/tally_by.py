@@ -28,7 +28,7 @@ from .engine_groups import polars_text_counts
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
-from .kernel import check_options, tally_values
+from .kernel import check_options, check_values
 from .keys import column_of, key_columns
 from .periods import period_columns, period_factor, period_names
 
@@ -187,7 +187,7 @@ def tally_by(
             )
     n = len(score_values)
     # Validation of answers and weights, by the same kernel as tally().
-    tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
+    check_values(score_values, weight_values, scale, nan_policy)
     periods = {} if freq is None else period_columns(freq, names, columns)
     if len(columns) == 1 and weight_values is None and not periods:  # polars text: polars groups it
         found = polars_text_counts(
