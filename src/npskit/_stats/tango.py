@@ -54,13 +54,15 @@ def restricted_mle(b: Any, c: Any, n: Any, delta: Any) -> Any:
     # B^2 - 4 A C with A = 2n and -4 A C = 8 n c delta (1 - delta).
     four_ac = 8.0 * n * c * delta * (1.0 - delta)
     root = np.sqrt(np.maximum(b_coef * b_coef + four_ac, 0.0))
+    plain = (root - b_coef) / (4.0 * n)
+    rising = b_coef > 0.0
+    if not np.any(rising):  # the usual case: no row needs the other form
+        return plain
     # (root - B) / 2A cancels catastrophically when B > 0 and 4AC is small (a few
     # detractors among very many answers); there the same root is 2|C| / (B + root).
     with np.errstate(invalid="ignore", divide="ignore"):
-        stable = np.where(
-            b_coef > 0.0, four_ac / (4.0 * n) / np.where(b_coef > 0.0, b_coef + root, 1.0), 0.0
-        )
-    return np.where(b_coef > 0.0, stable, (root - b_coef) / (4.0 * n))
+        stable = np.where(rising, four_ac / (4.0 * n) / np.where(rising, b_coef + root, 1.0), 0.0)
+    return np.where(rising, stable, plain)
 
 
 def score_statistic(b: Any, c: Any, n: Any, delta: Any) -> Any:
@@ -99,6 +101,8 @@ def _score_parts(b: Any, c: Any, n: Any, delta: Any, q: Any) -> tuple[Any, Any, 
     numerator = b - c - n * delta
     variance = n * (2.0 * q + delta * (1.0 - delta))
     positive = variance > 0.0
+    if np.all(positive):  # the usual case: no 0/0 to settle
+        return numerator / np.sqrt(variance), numerator, variance
     z = numerator / np.sqrt(np.where(positive, variance, 1.0))
     z = np.where(positive, z, np.where(numerator == 0.0, 0.0, np.copysign(np.inf, numerator)))
     return z, numerator, variance
