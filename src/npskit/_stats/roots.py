@@ -1,4 +1,4 @@
-"""Roots of many decreasing functions at once: a vectorised Anderson-Björck search.
+"""Roots of many decreasing functions at once: vectorised Anderson-Björck and Newton searches.
 
 The Tango score bounds and the MOVER test statistic solve one equation per
 segment. Bisection needs 56 evaluations of every equation to reach double
@@ -11,6 +11,11 @@ the function value kept at the other end by ``1 - g(x) / g(moving end)``
 stalls. Rows whose search is still open after ``_ILLINOIS_STEPS`` steps
 finish by bisection. Rows leave the computation as soon as they are settled,
 so later steps cost only the rows still open.
+
+Where the slope is cheap (Tango's score has it in closed form),
+:func:`newton_roots` takes safeguarded Newton steps instead, two to four
+evaluations from a Wald-type guess, and hands any row it leaves open to
+:func:`decreasing_roots` with the bracket it has narrowed.
 
 A row is settled when its bracket is as narrow as the precision asked for,
 or where ``|g|`` is within the function's rounding noise (``ftol``): there

@@ -9,8 +9,9 @@ for.
 
 The statistic is written once, vectorised (:func:`score_statistic`); the
 bounds come from it either by Brent's method for one sample
-(:func:`tango_bounds`) or by the vectorised Illinois method for many at once
-(:func:`tango_bounds_array`). Counts are floats, so weighted effective counts
+(:func:`tango_bounds`) or by a vectorised Newton method for many at once
+(:func:`tango_bounds_array`), with the slope of the statistic in closed form
+(:func:`score_and_slope`). Counts are floats, so weighted effective counts
 and finite-population corrected counts go through the same code.
 """
 
@@ -135,10 +136,13 @@ def tango_bounds(d: float, s: float, p: float, alpha: float) -> tuple[float, flo
 def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Any, Any]:
     """Tango's lower and upper score bounds at critical value ``z`` for arrays of counts.
 
-    Solves ``Z(delta) = +-z`` for every outcome at once by the vectorised
-    Illinois method (:func:`npskit._stats.roots.decreasing_roots`), to the
-    precision of 56 halvings of ``[-1, 1]`` (below double precision); the
-    same bounds as :func:`tango_bounds` with ``z = Phi^-1(1 - alpha)``.
+    Solves ``Z(delta) = +-z`` for every outcome at once by safeguarded
+    Newton steps from the Wald bounds (:func:`npskit._stats.roots.newton_roots`),
+    finishing any row left open by the vectorised Illinois method
+    (:func:`npskit._stats.roots.decreasing_roots`), to double precision; the
+    same bounds as :func:`tango_bounds` with ``z = Phi^-1(1 - alpha)`` (to
+    the rounding noise of the statistic, some 1e-12 for samples almost all in
+    one category).
     """
     d, s, p = (np.asarray(v, dtype=np.float64) for v in (d, s, p))
     shape = np.broadcast_shapes(d.shape, s.shape, p.shape)
