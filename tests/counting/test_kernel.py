@@ -14,6 +14,7 @@ many blocks fit in a small array; a few run at the real lengths.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from typing import Any
 
@@ -448,3 +449,22 @@ def test_numpy_arrays_reach_the_kernel_without_a_copy(dtype: str) -> None:
     assert as_numeric(values) is values
     strided = values[::3]
     assert as_numeric(strided) is strided
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32", "int64", "uint64", "float64"])
+@pytest.mark.parametrize("bad", [None, -1, 11, 7.5])
+def test_check_values_raises_what_tally_values_raises(dtype: str, bad: float | None) -> None:
+    values = np.arange(1000) % 11
+    if bad is not None:
+        if (bad < 0 and dtype.startswith("u")) or (bad != int(bad) and dtype != "float64"):
+            return  # not representable
+        values = values.astype(np.float64)
+        values[[3, 500]] = bad
+    array = values.astype(dtype)
+    try:
+        _count.tally_values(array, None, Scale(), "omit", offset=0, chunk=None)
+    except ValueError as error:
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            _count.check_values(array, None, Scale(), "omit")
+    else:
+        _count.check_values(array, None, Scale(), "omit")

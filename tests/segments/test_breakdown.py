@@ -227,6 +227,34 @@ def test_vectorised_kernels_match_scalar_ones_on_edge_cases() -> None:
     assert not math.isnan(low[1])
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"compare_to": "total", "p_adjust": "benjamini-hochberg", "confidence_level": 0.9},
+        {"interval_method": "tango", "compare_method": "wald", "p_adjust": "bonferroni"},
+    ],
+)
+def test_segments_with_equal_counts_are_computed_once_with_the_same_table(
+    options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 10^4 small segments share their counts; each distinct row is computed
+    # once and copied. The table must be the one computed segment by segment.
+    from npskit._segments import statistics
+
+    rng = np.random.default_rng(21)
+    counts = rng.multinomial(12, [0.3, 0.2, 0.5], size=10_000)
+    counts[:3] = [[0, 0, 0], [4, 0, 0], [0, 0, 9]]
+    grouped = GroupedTally.from_arrays(
+        ["key"], [(i,) for i in range(len(counts))], counts, np.zeros(len(counts)), counts.sum(1)
+    )
+    assert statistics.distinct_rows(np.asarray(counts, dtype=float)) is not None
+    fast = breakdown(grouped, **options).to_dicts()
+    monkeypatch.setattr(statistics, "distinct_rows", lambda rows: None)
+    plain = breakdown(grouped, **options).to_dicts()
+    assert json.dumps(fast) == json.dumps(plain)
+
+
 def test_compare_to_total_scales_the_rest_difference() -> None:
     # e_s - e_total = (1 - w)(e_s - e_rest): the same test, a scaled difference.
     scores, keys = _survey(seed=21, n=500)

@@ -126,3 +126,16 @@ def test_errors() -> None:
         adjust_pvalues(["a"])
     with pytest.raises(ValueError, match="inf"):
         adjust_pvalues([math.inf])
+
+
+@pytest.mark.parametrize("method", ["holm", "benjamini-hochberg", "bonferroni", "none"])
+def test_repeated_pvalues_are_the_written_out_family(method: str) -> None:
+    from npskit._stats.multiplicity import adjust_repeated_pvalues
+
+    rng = np.random.default_rng(4)
+    pvalues = np.round(rng.uniform(0, 0.2, 300), 3)  # ties between entries too
+    pvalues[[3, 50]] = math.nan
+    repeats = rng.integers(1, 6, len(pvalues))
+    written_out = adjust_pvalues(np.repeat(pvalues, repeats), p_adjust=method)  # type: ignore[arg-type]
+    adjusted = adjust_repeated_pvalues(pvalues, repeats, method)  # type: ignore[arg-type]
+    assert np.array_equal(np.repeat(adjusted, repeats), written_out, equal_nan=True)

@@ -89,12 +89,16 @@ def test_tango_bounds_array_matches_the_scalar_brent_solution(
     # Near -1 and +1 the score is only known to ~1e-7 (a difference of nearly
     # equal numbers), so the bounds are only determined to ~1e-11 there: bisection
     # and Brent differ by that much as well.
+    _assert_bounds_match_brent(counts, 1e-10)
+
+
+def _assert_bounds_match_brent(counts: list[tuple[int, int, int]], tolerance: float) -> None:
     array = np.array(counts, dtype=np.float64)
     low, high = tango_bounds_array(array[:, 0], array[:, 1], array[:, 2], 1.959963984540054)
     for (d, s, p), lo, hi in zip(counts, low, high, strict=True):
         ref_low, ref_high = tango_bounds(d, s, p, 0.025)
-        assert lo == pytest.approx(ref_low, abs=1e-10)
-        assert hi == pytest.approx(ref_high, abs=1e-10)
+        assert lo == pytest.approx(ref_low, abs=tolerance)
+        assert hi == pytest.approx(ref_high, abs=tolerance)
 
 
 def test_repeated_counts_are_solved_once_with_the_same_bounds(
@@ -106,9 +110,32 @@ def test_repeated_counts_are_solved_once_with_the_same_bounds(
     counts = rng.integers(0, 6, size=(20_000, 3)).astype(np.float64)
     counts = counts[counts.sum(axis=1) > 0]
     d, s, p = counts[:, 0], counts[:, 1], counts[:, 2]
-    assert tango._repeated_counts(d, s, p) is not None
+    assert tango.distinct_rows(counts) is not None
     low, high = tango_bounds_array(d, s, p, 1.959963984540054)
-    monkeypatch.setattr(tango, "_DEDUPE_MIN", 10**9)
+    monkeypatch.setattr(tango, "distinct_rows", lambda rows: None)
     plain_low, plain_high = tango_bounds_array(d, s, p, 1.959963984540054)
     assert np.array_equal(low, plain_low, equal_nan=True)
     assert np.array_equal(high, plain_high, equal_nan=True)
+
+
+def test_score_slope_is_the_derivative_of_the_score() -> None:
+    from npskit._stats.tango import score_and_slope, score_statistic
+
+    rng = np.random.default_rng(5)
+    counts = rng.integers(0, 50, size=(500, 3)).astype(np.float64) + 0.5
+    d, p = counts[:, 0], counts[:, 2]
+    n = counts.sum(axis=1)
+    delta = rng.uniform(-0.95, 0.95, len(n))
+    score, slope = score_and_slope(p, d, n, delta)
+    h = 1e-6
+    numeric = (score_statistic(p, d, n, delta + h) - score_statistic(p, d, n, delta - h)) / (2 * h)
+    assert np.array_equal(score, score_statistic(p, d, n, delta))
+    np.testing.assert_allclose(slope, numeric, rtol=1e-6)
+
+
+def test_bounds_past_the_kink_of_the_restricted_mle_match_brent() -> None:
+    # With no promoters (or no detractors) the restricted MLE has a kink inside
+    # (-1, 1) where the slope of the score is infinite: a Newton step of 0 there
+    # must not settle the bound (it did once, 0.2 away from the root).
+    counts = [(18, 3, 0), (14, 1, 0), (28, 2, 0), (0, 3, 18), (5634, 11, 0), (1, 0, 0)]
+    _assert_bounds_match_brent(counts, 1e-11)

@@ -17,6 +17,7 @@ __all__ = [
     "MissingAnswersError",
     "NpskitError",
     "ScoreTypeError",
+    "one_tally_needed",
 ]
 
 
@@ -66,3 +67,12 @@ class InvalidWeightsError(NpskitError, ValueError):
 
 class EmptyDataError(NpskitError, ValueError):
     """A statistic was asked of a sample with no answers left."""
+
+
+def one_tally_needed(name: str) -> str:
+    """The message for a grouped tally passed where one tally or one set of answers is needed."""
+    return (
+        f"{name} is a GroupedTally (counts per segment), but this function needs one set of "
+        f"answers or one Tally: pass {name}.total for all answers, {name}[key] for one "
+        "segment, or use breakdown() or trend() for results per segment or period"
+    )

@@ -15,7 +15,15 @@ from .regroup import as_int64, check_count_rows, equal_or_both_none, exact_colum
 from .results import TableDisplay, find_key, json_value
 from .tally import Tally
 
-__all__ = ["GroupedTally", "one_tally_needed"]
+__all__ = ["DistinctKeys", "GroupedTally"]
+
+
+class DistinctKeys(tuple):  # type: ignore[type-arg]
+    """Keys known distinct, each a tuple of one value per key column (as counting makes them).
+
+    A GroupedTally takes them without checking each one, and indexes them on
+    the first look-up by key rather than when it is made.
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -70,13 +78,15 @@ class GroupedTally(CountsCube, TableDisplay):
     responses: npt.NDArray[np.int64]
     squared_weights: npt.NDArray[np.float64] | None = None
     total: Tally
-    _index: dict[tuple[Any, ...], int] = field(init=False, repr=False)
+    _index: dict[tuple[Any, ...], int] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "names", tuple(str(name) for name in self.names))
-        keys = self.keys
-        if not (isinstance(keys, tuple) and set(map(type, keys)) <= {tuple}):
+        keys, checked = self.keys, type(self.keys) is DistinctKeys
+        if checked:
+            keys = tuple(keys)
+        elif not (isinstance(keys, tuple) and set(map(type, keys)) <= {tuple}):
             keys = tuple(tuple(key) for key in keys)
         set_(self, "keys", keys)
         groups = len(self.keys)
@@ -99,6 +109,9 @@ class GroupedTally(CountsCube, TableDisplay):
                 )
             array.flags.writeable = False
             set_(self, name, array)
+        set_(self, "_index", None)
+        if checked:
+            return
         if set(map(len, keys)) - {len(self.names)}:
             raise ValueError(f"every key must have one value per name in {self.names!r}")
         index = dict(zip(keys, range(groups), strict=True))
@@ -207,6 +220,7 @@ class GroupedTally(CountsCube, TableDisplay):
         """
         missing = as_int64(n_missing, "a number of missing answers")
         answered = as_int64(responses, "a number of answers")
+        keys = keys if type(keys) is DistinctKeys else tuple(keys)
         if squared_weights is None:
             whole = as_int64(counts, "a count").reshape(-1, 3)
             sums = exact_column_sums(whole)
@@ -218,7 +232,7 @@ class GroupedTally(CountsCube, TableDisplay):
             )
             return cls(
                 names=tuple(names),
-                keys=tuple(keys),
+                keys=keys,
                 counts=whole,
                 n_missing=missing,
                 responses=answered,
@@ -240,7 +254,7 @@ class GroupedTally(CountsCube, TableDisplay):
         )
         return cls(
             names=tuple(names),
-            keys=tuple(keys),
+            keys=keys,
             counts=sums_,
             n_missing=missing,
             responses=answered,
@@ -269,7 +283,11 @@ class GroupedTally(CountsCube, TableDisplay):
         return self.tally_at(position)
 
     def _find(self, key: object) -> int | None:
-        return find_key(self._index, lambda: self.keys, key)
+        index = self._index
+        if index is None:  # keys taken unchecked: indexed on the first look-up
+            index = dict(zip(self.keys, range(len(self.keys)), strict=True))
+            object.__setattr__(self, "_index", index)
+        return find_key(index, lambda: self.keys, key)
 
     def tally_at(self, position: int) -> Tally:
         """The tally of the group at ``position`` (in the order of ``keys``)."""
@@ -428,12 +446,3 @@ class GroupedTally(CountsCube, TableDisplay):
 
 def _label(key: tuple[Any, ...]) -> str:
     return " x ".join("(missing)" if v is None else str(v) for v in key)
-
-
-def one_tally_needed(name: str) -> str:
-    """The message for a grouped tally passed where one tally or one set of answers is needed."""
-    return (
-        f"{name} is a GroupedTally (counts per segment), but this function needs one set of "
-        f"answers or one Tally: pass {name}.total for all answers, {name}[key] for one "
-        "segment, or use breakdown() or trend() for results per segment or period"
-    )

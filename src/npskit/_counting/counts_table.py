@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from npskit._core.grouped import GroupedTally
+from npskit._core.grouped import DistinctKeys, GroupedTally
 from npskit._core.regroup import add_at, exact_column_sums
 from npskit._core.scale import STANDARD_SCALE, Scale, scale_type_message
 from npskit._core.tally import Tally
@@ -221,7 +221,7 @@ def from_counts_table(
         np.add.at(weights, codes, np.column_stack([sums, squares]))
     observed = np.flatnonzero(np.bincount(codes, minlength=size) > 0)
     key_values = [factor.values(levels[observed, j]) for j, factor in enumerate(factors)]
-    found = tuple(zip(*key_values, strict=True))
+    found = DistinctKeys(zip(*key_values, strict=True))  # one group per code
     return grouped_from_counts(keys, found, counts[observed], weights[observed], weighted=weighted)
 
 

@@ -27,6 +27,7 @@ __all__ = ["Factor", "factorize"]
 
 IntArray = npt.NDArray[np.intp]
 _SMALL_RANGE = 1 << 22  # integer keys spanning at most this many values need no search
+_UNUSED_CODES = 1 << 16  # codes left unused rather than copying the keys to shift them
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +37,15 @@ class Factor:
     ``codes[i]`` is in ``0..size-1`` (-1 for a missing key); code order is the
     order of groups. Not every code need occur (an integer range, a category
     no row has). ``values(levels)`` gives the key values of the given codes.
+    ``complete`` promises that no key is missing (no code is -1), so that
+    nobody needs to look. ``codes`` may be the caller's own array: read it,
+    never write to it.
     """
 
     codes: IntArray
     size: int
     values: Callable[[IntArray], list[Any]]
+    complete: bool = False
 
 
 def factorize(column: Any, name: str) -> Factor:
@@ -290,10 +295,19 @@ def _factorize_ints(
         return Factor(np.empty(0, dtype=np.intp), 0, lambda levels: [])
     low, high = int(values.min()), int(values.max())
     if high - low < max(_SMALL_RANGE, 2 * n):
+        if missing is None and 0 <= low <= _UNUSED_CODES and values.dtype == np.intp:
+            # Keys from 0 (or a little above) are their own codes: a few unused
+            # codes below ``low`` (dropped once counted) cost less than a copy.
+            return Factor(values, high + 1, lambda levels: decode(levels.astype(np.int64)), True)
         codes = (values - values.dtype.type(low)).astype(np.intp, copy=False)
         if missing is not None:
             codes[missing] = -1
-        return Factor(codes, high - low + 1, lambda levels: decode(levels.astype(np.int64) + low))
+        return Factor(
+            codes,
+            high - low + 1,
+            lambda levels: decode(levels.astype(np.int64) + low),
+            missing is None,
+        )
     words = values.astype(np.int64, copy=False).view(np.uint64)
     raw, reps = hash_factorize(len(words), lambda sel: words[sel], None)
     factor = _sort_raw(raw, reps, lambda rows: values[rows].tolist())

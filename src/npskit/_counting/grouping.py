@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from npskit._core.grouped import GroupedTally
-from npskit._core.regroup import check_count_rows
+from npskit._core.regroup import check_count_rows, integer_row_sums
 from npskit._core.scale import Scale
 from npskit.typing import MissingKeys
 
@@ -29,7 +29,8 @@ __all__ = ["combine_codes", "count_groups", "grouped_from_counts", "missing_leve
 
 _IntArray = npt.NDArray[np.intp]
 _GRID_LIMIT = 1 << 22  # most combined codes counted without compressing them first
-_BLOCK = 1 << 16  # answers per counting step, unless there are many groups
+_BLOCK = 1 << 19  # answers per counting step, unless there are more groups
+_WEIGHTED_BLOCK = 1 << 16  # weighted answers per counting step (fixes the order of the sums)
 
 
 def grouped_from_counts(
@@ -43,7 +44,7 @@ def grouped_from_counts(
     present = counts[:, :3]
     missing = counts[:, 3]
     check_count_rows(present, "a group's number of answers")
-    responses = present.sum(axis=1)
+    responses = integer_row_sums(present)
     if not weighted:
         return GroupedTally.from_arrays(names, keys, present, missing, responses)
     return GroupedTally.from_arrays(
@@ -53,6 +54,8 @@ def grouped_from_counts(
 
 def missing_level(factor: Factor, name: str, policy: MissingKeys) -> Factor:
     """Give missing keys the code ``factor.size`` (a last group), or raise."""
+    if factor.complete:
+        return factor
     absent = factor.codes < 0
     if not absent.any():
         return factor
@@ -143,16 +146,29 @@ def count_groups(
     # small scale uses a table look-up (one pass); a wide one two comparisons,
     # so that memory does not grow with the scale's span.
     dmax, pmin, low = scale.detractor_max, scale.promoter_min, scale.low
-    table = np.append(scale.categories().astype(np.intp) + 1, 3) if scale.n_points <= 4096 else None
+    # Categories as bytes: the look-up writes an eighth of the memory of intp.
+    table = None
+    if scale.n_points <= 4096:
+        table = np.append(scale.categories() + 1, 3).astype(np.uint8)
     size = 4 * n_codes
     counts = np.zeros(size, dtype=np.int64)
     sums = np.zeros(size) if weights is not None else None
     squares = np.zeros(size) if weights is not None else None
-    block = max(_BLOCK, 16 * size)
+    # Blocks small enough that the passes over one find it in cache, large
+    # enough that each block's bincount table (``size`` counts) is a small cost.
+    # Weight sums keep their blocks (and so their rounding) whatever the speed.
+    if weights is None:
+        block = max(1, min(len(values), max(_BLOCK, size)))
+    else:
+        block = max(_WEIGHTED_BLOCK, 16 * size)
+    buffer = min(block, len(values))
+    index_buffer = np.empty(buffer, dtype=np.intp)
+    category_buffer = np.empty(buffer if table is not None else 0, dtype=np.uint8)
     is_float = values.dtype.kind == "f"
     for start in range(0, len(values), block):
         part = values[start : start + block]
-        index = codes[start : start + block] * 4
+        index = index_buffer[: len(part)]
+        np.multiply(codes[start : start + block], 4, out=index)
         if is_float:
             missing = np.isnan(part)
         if table is not None:
@@ -162,7 +178,7 @@ def count_groups(
                 position = part.astype(np.intp, copy=False)
             if low:
                 position = position - low
-            index += table.take(position)
+            index += table.take(position, out=category_buffer[: len(part)])
         else:
             index += part > dmax
             index += part >= pmin

@@ -18,8 +18,8 @@ from typing import Any, NoReturn
 import numpy as np
 import numpy.typing as npt
 
-from npskit._core.errors import InvalidScoresError, ScoreTypeError
-from npskit._core.grouped import GroupedTally, one_tally_needed
+from npskit._core.errors import InvalidScoresError, ScoreTypeError, one_tally_needed
+from npskit._core.grouped import GroupedTally
 
 __all__ = [
     "as_numeric",

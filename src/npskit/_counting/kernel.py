@@ -25,7 +25,7 @@ from npskit.typing import NanPolicy
 from .inputs import describe_positions, plural
 from .parallel import count_in_parts
 
-__all__ = ["check_options", "tally_values"]
+__all__ = ["check_options", "check_values", "tally_values"]
 
 _BLOCK = 1 << 16
 
@@ -69,6 +69,28 @@ def tally_values(
                 n_missing=missing,
             )
     return _tally_checked(values, weights, scale, nan_policy, offset=offset, chunk=chunk)
+
+
+def check_values(
+    values: npt.NDArray[Any], weights: npt.NDArray[Any] | None, scale: Scale, nan_policy: NanPolicy
+) -> None:
+    """Raise what :func:`tally_values` raises for these answers, without counting them.
+
+    Unweighted integers need one range pass (one maximum when the scale
+    starts at 0: negatives viewed as unsigned are past any scale); anything
+    else, and any answer out of range, goes through :func:`tally_values`,
+    which owns the error messages.
+    """
+    if weights is None and values.dtype.kind in "iu" and len(values):
+        check_low, check_high = _bounds_to_check(values.dtype, scale)
+        if check_low and check_high and scale.low == 0:
+            if values.view(_unsigned(values.dtype)).max() <= scale.high:
+                return
+        elif not (check_low and values.min() < scale.low) and not (
+            check_high and values.max() > scale.high
+        ):
+            return
+    tally_values(values, weights, scale, nan_policy, offset=0, chunk=None)
 
 
 # Block lengths of the fast path, tuned with benchmarks/bench_nps.py on a

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from npskit._core.errors import InvalidWeightsError
-from npskit._core.grouped import GroupedTally
+from npskit._core.grouped import DistinctKeys, GroupedTally
+from npskit._core.regroup import integer_row_sums
 from npskit._core.scale import STANDARD_SCALE, Scale
 from npskit._core.validation import check_choice
 from npskit.typing import Frequency, MissingKeys, NanPolicy
@@ -27,7 +28,7 @@ from .engine_groups import polars_text_counts
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
-from .kernel import check_options, tally_values
+from .kernel import check_options, check_values
 from .keys import column_of, key_columns
 from .periods import period_columns, period_factor, period_names
 
@@ -186,7 +187,7 @@ def tally_by(
             )
     n = len(score_values)
     # Validation of answers and weights, by the same kernel as tally().
-    tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
+    check_values(score_values, weight_values, scale, nan_policy)
     periods = {} if freq is None else period_columns(freq, names, columns)
     if len(columns) == 1 and weight_values is None and not periods:  # polars text: polars groups it
         found = polars_text_counts(
@@ -212,10 +213,11 @@ def tally_by(
         factors.append(missing_level(factor, name, missing_keys))
     group_codes, levels = combine_codes(factors, n)
     counts, squares = count_groups(group_codes, len(levels), score_values, weight_values, scale)
-    observed = np.flatnonzero(counts.sum(axis=1) > 0)
+    observed = np.flatnonzero(integer_row_sums(counts) > 0)
     counts, squares, levels = counts[observed], squares[observed], levels[observed]
     key_values = [factor.values(levels[:, j]) for j, factor in enumerate(factors)]
-    keys = tuple(zip(*key_values, strict=True)) if key_values else ()
+    # One group per code, so the keys are distinct (GroupedTally need not check them).
+    keys = DistinctKeys(zip(*key_values, strict=True)) if key_values else ()
     if periods:
         names = list(period_names(names, periods))
     return grouped_from_counts(names, keys, counts, squares, weighted=weight_values is not None)

@@ -14,7 +14,8 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from npskit._core.grouped import GroupedTally, one_tally_needed
+from npskit._core.errors import one_tally_needed
+from npskit._core.grouped import GroupedTally
 from npskit._core.tally import Shares, Tally
 from npskit._core.validation import check_choice, check_positive_int
 from npskit._core.warnings import DegenerateSampleWarning, InputWarning

@@ -312,8 +312,9 @@ def breakdown(
     ``"adjusted-wald"`` and ``"mover"`` comparisons, the multiplicity
     adjustment, impact, flags and the shrinkage fit are computed for all
     segments at once on their counts (Tango's bounds and the MOVER test
-    solve one equation per segment, all together, by a vectorised Illinois
-    root search, and segments sharing their counts are solved once). Rows
+    solve one equation per segment, all together, by vectorised Newton and
+    Illinois root searches, and unweighted segments sharing their counts, so
+    their rest, are computed once). Rows
     are built when first read, so 10^5 segments cost about what their
     counting costs. Methods that cannot be vectorised run once per segment:
     the resampling methods (``"bootstrap-percentile"`` and

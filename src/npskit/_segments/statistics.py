@@ -9,6 +9,7 @@ so two segments never share draws and an integer seed reproduces the table.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,11 +18,13 @@ import numpy.typing as npt
 from npskit._compare.arrays import compare_arrays
 from npskit._compare.methods import COMPARE_METHODS
 from npskit._core.grouped import GroupedTally
+from npskit._core.regroup import integer_row_sums
 from npskit._core.rows import LazyRows
 from npskit._intervals.arrays import effective_arrays, interval_arrays
 from npskit._intervals.methods import INTERVAL_METHODS
+from npskit._stats.distinct import distinct_rows
 from npskit._stats.effective import kish_effective_counts
-from npskit._stats.multiplicity import adjust_pvalues
+from npskit._stats.multiplicity import adjust_pvalues, adjust_repeated_pvalues
 from npskit.typing import CompareMethod, CompareTo, IntervalMethod, PAdjustMethod, SortBy
 
 from .results import _VALUE_FIELDS, BreakdownRow, BreakdownTotal
@@ -58,11 +61,46 @@ def segment_statistics(
     """Every per-segment statistic as arrays in key order.
 
     ``streams`` holds one generator per segment when a method resamples (it
-    is not used otherwise).
+    is not used otherwise). Segments with the same counts have the same rest
+    (the total less the segment), so the same statistics: without weights and
+    resampling, each distinct row of counts is computed once.
     """
     counts = np.asarray(grouped.counts, dtype=np.float64)
     squares = grouped.squared_weights
-    effective = effective_arrays(counts, squares, grouped.responses)
+    options = _Options(level, interval_method, compare_method, against, streams, n_resamples)
+    resamples = interval_method in RESAMPLING_INTERVAL or compare_method in RESAMPLING_COMPARE
+    repeated = None if squares is not None or resamples else distinct_rows(grouped.counts)
+    if repeated is None:
+        columns = _row_statistics(grouped, counts, squares, grouped.responses, options)
+        columns["pvalue_adjusted"] = adjust_pvalues(columns["pvalue"], p_adjust=adjust)
+        return columns
+    first, inverse = repeated
+    columns = _row_statistics(grouped, counts[first], None, grouped.responses[first], options)
+    repeats = np.bincount(inverse, minlength=len(first))
+    columns["pvalue_adjusted"] = adjust_repeated_pvalues(columns["pvalue"], repeats, adjust)
+    return {name: column.take(inverse, axis=0) for name, column in columns.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    level: float
+    interval_method: IntervalMethod
+    compare_method: CompareMethod
+    against: CompareTo
+    streams: list[np.random.Generator]
+    n_resamples: int
+
+
+def _row_statistics(
+    grouped: GroupedTally,
+    counts: Floats,
+    squares: Floats | None,
+    responses: npt.NDArray[np.int64],
+    options: _Options,
+) -> dict[str, Floats]:
+    """The statistics of segments with these counts (all but the adjusted p-values)."""
+    level, n_resamples, streams = options.level, options.n_resamples, options.streams
+    effective = effective_arrays(counts, squares, responses)
     n = counts.sum(axis=1)
     t = grouped.total
     total_counts = np.array([t.detractors, t.passives, t.promoters], dtype=np.float64)
@@ -79,18 +117,18 @@ def segment_statistics(
         nps = np.where(n > 0, 100.0 * (counts[:, 2] - counts[:, 0]) / n, np.nan)
         rest_nps = np.where(rest_n > 0, 100.0 * (rest[:, 2] - rest[:, 0]) / rest_n, np.nan)
         shares = np.where(n[:, None] > 0, counts / n[:, None], np.nan)
-    low, high = _intervals(effective, level, interval_method, streams, n_resamples)
+    low, high = _intervals(effective, level, options.interval_method, streams, n_resamples)
     d_low, d_high, pvalue = _comparisons(
-        effective_arrays(rest, rest_squares, t.n - grouped.responses),
+        effective_arrays(rest, rest_squares, t.n - responses),
         effective,
         level,
-        compare_method,
+        options.compare_method,
         streams,
         n_resamples,
     )
     difference = nps - rest_nps
     weight = n / total_n
-    if against == "total":
+    if options.against == "total":
         factor = 1.0 - weight
         difference, d_low, d_high = difference * factor, d_low * factor, d_high * factor
     difference = np.where(np.isnan(pvalue), np.nan, difference)
@@ -106,7 +144,6 @@ def segment_statistics(
         "difference_low": d_low,
         "difference_high": d_high,
         "pvalue": pvalue,
-        "pvalue_adjusted": adjust_pvalues(pvalue, p_adjust=adjust),
         "impact": total_nps - rest_nps,
     }
 
@@ -218,7 +255,7 @@ def segment_rows(
     shares = columns["shares"]
     adjusted = columns["pvalue_adjusted"]
     values: dict[str, npt.NDArray[Any]] = {
-        "weight_sum": columns["n"] if grouped.is_weighted else counts.sum(axis=1),
+        "weight_sum": columns["n"] if grouped.is_weighted else integer_row_sums(counts),
         "n": grouped.responses,
         "effective_n": columns["effective_n"],
         "n_missing": grouped.n_missing,

@@ -10,7 +10,7 @@ import numpy.typing as npt
 from npskit._core.validation import check_choice
 from npskit.typing import PAdjustMethod
 
-__all__ = ["adjust_pvalues"]
+__all__ = ["adjust_pvalues", "adjust_repeated_pvalues"]
 
 
 def adjust_pvalues(pvalues: Any, *, p_adjust: PAdjustMethod = "holm") -> npt.NDArray[np.float64]:
@@ -99,17 +99,49 @@ def adjust_pvalues(pvalues: Any, *, p_adjust: PAdjustMethod = "holm") -> npt.NDA
     m = len(values)
     if chosen == "none" or m == 0:
         return adjusted
+    adjusted[present] = _adjusted(values, None, chosen)
+    return adjusted
+
+
+def adjust_repeated_pvalues(
+    pvalues: npt.NDArray[np.float64], repeats: npt.NDArray[np.intp], p_adjust: PAdjustMethod
+) -> npt.NDArray[np.float64]:
+    """:func:`adjust_pvalues` of the family in which ``pvalues[k]`` occurs ``repeats[k]`` times.
+
+    The p-values are valid already (in ``[0, 1]`` or NaN, left out) and each
+    comes back adjusted once. Equal p-values get equal adjusted ones whatever
+    their order, so this is the adjustment of the family written out, value
+    for value, sorting only the distinct entries.
+    """
+    present = ~np.isnan(pvalues)
+    adjusted: npt.NDArray[np.float64] = pvalues.copy()
+    if p_adjust != "none" and present.any():
+        adjusted[present] = _adjusted(pvalues[present], repeats[present], p_adjust)
+    return adjusted
+
+
+def _adjusted(
+    values: npt.NDArray[np.float64], repeats: npt.NDArray[np.intp] | None, chosen: str
+) -> npt.NDArray[np.float64]:
+    """Adjusted p-values of present ones (each occurring ``repeats`` times, or once)."""
+    m = len(values) if repeats is None else int(repeats.sum())
     if chosen == "bonferroni":
-        adjusted[present] = np.minimum(1.0, m * values)
-        return adjusted
+        bonferroni: npt.NDArray[np.float64] = np.minimum(1.0, m * values)
+        return bonferroni
     order = np.argsort(values, kind="stable")
     ranked = values[order]
-    rank = np.arange(1, m + 1)
+    # The ranks an entry's copies take: first (Holm's) to last (Benjamini-Hochberg's).
+    # Holm's running maximum takes a tied run's value at its first rank,
+    # Benjamini-Hochberg's running minimum (from the top) at its last.
+    if repeats is None:
+        first = last = np.arange(1, m + 1)
+    else:
+        last = np.cumsum(repeats[order])
+        first = last - repeats[order] + 1
     if chosen == "holm":
-        steps = np.maximum.accumulate(np.minimum(1.0, (m - rank + 1) * ranked))
+        steps = np.maximum.accumulate(np.minimum(1.0, (m - first + 1) * ranked))
     else:  # benjamini-hochberg
-        steps = np.minimum.accumulate(np.minimum(1.0, m * ranked / rank)[::-1])[::-1]
-    result = np.empty(m)
+        steps = np.minimum.accumulate(np.minimum(1.0, m * ranked / last)[::-1])[::-1]
+    result = np.empty(len(values))
     result[order] = steps
-    adjusted[present] = result
-    return adjusted
+    return result

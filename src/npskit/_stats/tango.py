@@ -9,8 +9,9 @@ for.
 
 The statistic is written once, vectorised (:func:`score_statistic`); the
 bounds come from it either by Brent's method for one sample
-(:func:`tango_bounds`) or by the vectorised Illinois method for many at once
-(:func:`tango_bounds_array`). Counts are floats, so weighted effective counts
+(:func:`tango_bounds`) or by a vectorised Newton method for many at once
+(:func:`tango_bounds_array`), with the slope of the statistic in closed form
+(:func:`score_and_slope`). Counts are floats, so weighted effective counts
 and finite-population corrected counts go through the same code.
 """
 
@@ -21,12 +22,14 @@ from typing import Any
 
 import numpy as np
 
+from npskit._stats.distinct import distinct_rows
 from npskit._stats.normal import normal_pvalue, z_quantile
-from npskit._stats.roots import decreasing_roots
+from npskit._stats.roots import decreasing_roots, newton_roots
 
 __all__ = [
     "EDGE",
     "restricted_mle",
+    "score_and_slope",
     "score_statistic",
     "tango_bounds",
     "tango_bounds_array",
@@ -37,8 +40,6 @@ EDGE = 1e-13
 """How far inside (-1, 1) the bound searches start: the statistic is 0/0 at the ends."""
 
 _EPS = 2.220446049250313e-16
-_DEDUPE_MIN = 1 << 13  # rows from which repeated counts are looked for
-_PACK = 1 << 21  # three whole counts below it fit in one int64
 _GAP_NOISE = 1e-14  # rounding noise of arctan(Z - z) near the bound
 _TOLERANCE = 2.0**-55  # as 56 halvings of [-1, 1]: below double precision (2 / 2^56 < 3e-17)
 
@@ -54,13 +55,15 @@ def restricted_mle(b: Any, c: Any, n: Any, delta: Any) -> Any:
     # B^2 - 4 A C with A = 2n and -4 A C = 8 n c delta (1 - delta).
     four_ac = 8.0 * n * c * delta * (1.0 - delta)
     root = np.sqrt(np.maximum(b_coef * b_coef + four_ac, 0.0))
+    plain = (root - b_coef) / (4.0 * n)
+    rising = b_coef > 0.0
+    if not np.any(rising):  # the usual case: no row needs the other form
+        return plain
     # (root - B) / 2A cancels catastrophically when B > 0 and 4AC is small (a few
     # detractors among very many answers); there the same root is 2|C| / (B + root).
     with np.errstate(invalid="ignore", divide="ignore"):
-        stable = np.where(
-            b_coef > 0.0, four_ac / (4.0 * n) / np.where(b_coef > 0.0, b_coef + root, 1.0), 0.0
-        )
-    return np.where(b_coef > 0.0, stable, (root - b_coef) / (4.0 * n))
+        stable = np.where(rising, four_ac / (4.0 * n) / np.where(rising, b_coef + root, 1.0), 0.0)
+    return np.where(rising, stable, plain)
 
 
 def score_statistic(b: Any, c: Any, n: Any, delta: Any) -> Any:
@@ -72,11 +75,38 @@ def score_statistic(b: Any, c: Any, n: Any, delta: Any) -> Any:
     and for samples in one category) it is taken as 0 when the numerator is 0
     and as an infinity of the numerator's sign otherwise.
     """
+    return _score_parts(b, c, n, delta, restricted_mle(b, c, n, delta))[0]
+
+
+def score_and_slope(b: Any, c: Any, n: Any, delta: Any) -> tuple[Any, Any]:
+    """:func:`score_statistic` and its derivative in ``delta``, for Newton's method.
+
+    With ``N = b - c - n delta`` and ``V = n (2 q + delta (1 - delta))``,
+    ``Z' = (-n - N V' / 2V) / sqrt(V)``, ``V' = n (2 q' + 1 - 2 delta)``, and
+    ``q'`` from differentiating ``A q^2 + B q + C = 0``:
+    ``q' = (c (1 - 2 delta) - (2n - b + c) q) / (4 n q + B)``. The slope is
+    not finite where ``V`` vanishes (Newton's caller then bisects).
+    """
+    q = restricted_mle(b, c, n, delta)
+    z, numerator, variance = _score_parts(b, c, n, delta, q)
+    slope_coef = 2.0 * n - b + c
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        dq = (c * (1.0 - 2.0 * delta) - slope_coef * q) / (4.0 * n * q - b - c + slope_coef * delta)
+        dvariance = n * (2.0 * dq + 1.0 - 2.0 * delta)
+        slope = (-n - numerator * dvariance / (2.0 * variance)) / np.sqrt(variance)
+    return z, slope
+
+
+def _score_parts(b: Any, c: Any, n: Any, delta: Any, q: Any) -> tuple[Any, Any, Any]:
+    """Tango's ``Z`` (see :func:`score_statistic`), its numerator and its variance, given ``q``."""
     numerator = b - c - n * delta
-    variance = n * (2.0 * restricted_mle(b, c, n, delta) + delta * (1.0 - delta))
+    variance = n * (2.0 * q + delta * (1.0 - delta))
     positive = variance > 0.0
+    if np.all(positive):  # the usual case: no 0/0 to settle
+        return numerator / np.sqrt(variance), numerator, variance
     z = numerator / np.sqrt(np.where(positive, variance, 1.0))
-    return np.where(positive, z, np.where(numerator == 0.0, 0.0, np.copysign(np.inf, numerator)))
+    z = np.where(positive, z, np.where(numerator == 0.0, 0.0, np.copysign(np.inf, numerator)))
+    return z, numerator, variance
 
 
 def tango_test(d: float, s: float, p: float, delta: float, alternative: str) -> tuple[float, float]:
@@ -106,72 +136,79 @@ def tango_bounds(d: float, s: float, p: float, alpha: float) -> tuple[float, flo
 def tango_bounds_array(d: Any, s: Any, p: Any, z: float) -> tuple[Any, Any]:
     """Tango's lower and upper score bounds at critical value ``z`` for arrays of counts.
 
-    Solves ``Z(delta) = +-z`` for every outcome at once by the vectorised
-    Illinois method (:func:`npskit._stats.roots.decreasing_roots`), to the
-    precision of 56 halvings of ``[-1, 1]`` (below double precision); the
-    same bounds as :func:`tango_bounds` with ``z = Phi^-1(1 - alpha)``.
+    Solves ``Z(delta) = +-z`` for every outcome at once by safeguarded
+    Newton steps from the Wald bounds (:func:`npskit._stats.roots.newton_roots`),
+    finishing any row left open by the vectorised Illinois method
+    (:func:`npskit._stats.roots.decreasing_roots`), to double precision; the
+    same bounds as :func:`tango_bounds` with ``z = Phi^-1(1 - alpha)`` (to
+    the rounding noise of the statistic, some 1e-12 for samples almost all in
+    one category).
     """
     d, s, p = (np.asarray(v, dtype=np.float64) for v in (d, s, p))
     shape = np.broadcast_shapes(d.shape, s.shape, p.shape)
     d, s, p = (np.broadcast_to(v, shape).ravel() for v in (d, s, p))
-    repeated = _repeated_counts(d, s, p)
+    repeated = distinct_rows(np.column_stack([d, s, p]))
     if repeated is not None:  # many segments share their counts: solve each once
-        distinct, inverse = repeated
-        low, high = tango_bounds_array(distinct[:, 0], distinct[:, 1], distinct[:, 2], z)
+        first, inverse = repeated
+        low, high = tango_bounds_array(d[first], s[first], p[first], z)
         return low[inverse].reshape(shape), high[inverse].reshape(shape)
     n = d + s + p
     # First guesses: the Wald bounds, which the score bounds are near.
     with np.errstate(invalid="ignore", divide="ignore"):
         centre = (p - d) / n
         spread = np.sqrt(np.maximum((p + d) / n - centre * centre, 0.0) / n)
+    low = np.full(n.shape, -1.0 + EDGE)
+    high = np.full(n.shape, 1.0 - EDGE)
+    score_low, score_high = score_statistic(p, d, n, low), score_statistic(p, d, n, high)
     bounds = []
     for target in (z, -z):
-        low = np.full(n.shape, -1.0 + EDGE)
-        high = np.full(n.shape, 1.0 - EDGE)
-        gap_low = np.arctan(score_statistic(p, d, n, low) - target)
-        gap_high = np.arctan(score_statistic(p, d, n, high) - target)
+        gap_low, gap_high = score_low - target, score_high - target
         below = gap_low <= 0.0  # root at or below -1
         above = gap_high >= 0.0  # root at or above +1
-
-        # arctan keeps the huge scores near the ends from stalling regula falsi.
-        def gap(x: Any, p: Any, d: Any, n: Any, target: float = target) -> Any:
-            return np.arctan(score_statistic(p, d, n, x) - target)
-
-        root = decreasing_roots(
-            gap,
-            low,
-            high,
-            gap_low,
-            gap_high,
-            xtol=_TOLERANCE,
-            ftol=_GAP_NOISE,
-            args=(p, d, n),
-            guess=centre - target * spread,
+        rows = np.flatnonzero((gap_low > 0.0) & (gap_high < 0.0))
+        root = np.zeros(n.shape)
+        root[rows] = _bound_of_rows(
+            (p[rows], d[rows], n[rows]),
+            target,
+            (gap_low[rows], gap_high[rows]),
+            (centre - target * spread)[rows],
         )
         bound = np.where(below, -1.0, np.where(above, 1.0, root))
         bounds.append(bound.reshape(shape))
     return bounds[0], bounds[1]
 
 
-def _repeated_counts(d: Any, s: Any, p: Any) -> tuple[Any, Any] | None:
-    """The distinct count rows and each row's position among them, when they repeat a lot.
+def _bound_of_rows(
+    values: tuple[Any, Any, Any], target: float, gaps: tuple[Any, Any], guess: Any
+) -> Any:
+    """The root of ``Z(delta) = target`` in ``(-1, 1)`` of rows whose root is inside.
 
-    Small segments share their counts often (10^5 segments of about 100
-    answers have about 16,000 distinct counts). Whole counts below 2^21 are
-    packed into one 64-bit integer per row and sorted once; other counts
-    (weighted, or large like the rest of a segment) are solved as they are.
+    Newton's method from the Wald bound settles nearly every row in two to
+    four evaluations of Tango's statistic and its slope
+    (:func:`npskit._stats.roots.newton_roots`); any row left open finishes
+    by the vectorised Illinois search in the bracket Newton has narrowed, on
+    ``arctan(Z - target)``, which keeps the huge scores near the ends from
+    stalling regula falsi.
     """
-    if len(d) < _DEDUPE_MIN:
-        return None
-    rows = np.column_stack([d, s, p])
-    if not (rows.max() < _PACK and rows.min() >= 0 and np.array_equal(rows, np.floor(rows))):
-        return None
-    whole = rows.astype(np.int64)
-    keys = (whole[:, 0] * _PACK + whole[:, 1]) * _PACK + whole[:, 2]
-    distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    if 2 * len(distinct) > len(keys):
-        return None
-    return rows[first], inverse.ravel()
+
+    def value_and_slope(x: Any, p: Any, d: Any, n: Any) -> tuple[Any, Any]:
+        score, slope = score_and_slope(p, d, n, x)
+        return score - target, slope
+
+    def gap(x: Any, p: Any, d: Any, n: Any) -> Any:
+        return np.arctan(score_statistic(p, d, n, x) - target)
+
+    ends = np.full(len(guess), -1.0 + EDGE), np.full(len(guess), 1.0 - EDGE)
+    root, (left, a, b, fa, fb) = newton_roots(
+        value_and_slope, *ends, *gaps, guess, xtol=_TOLERANCE, ftol=_GAP_NOISE, args=values
+    )
+    if len(left):
+        rest = tuple(v[left] for v in values)
+        gap_a, gap_b = np.arctan(fa), np.arctan(fb)
+        root[left] = decreasing_roots(
+            gap, a, b, gap_a, gap_b, xtol=_TOLERANCE, ftol=_GAP_NOISE, args=rest
+        )
+    return root
 
 
 def _solve(gap: Callable[[float], float]) -> float:
