@@ -21,40 +21,60 @@ from npskit._core.scale import Scale
 
 from .keys import library
 
-__all__ = ["polars_text_counts"]
+__all__ = ["polars_text_counts", "polars_text_key"]
 
 _TABLE_LIMIT = 4096  # widest scale whose categories are read from a table
 
 
-def polars_text_counts(
-    column: Any, values: npt.NDArray[Any], scale: Scale, *, raise_missing: bool
-) -> tuple[list[tuple[Any, ...]], npt.NDArray[np.int64]] | None:
-    """Keys (lexical, missing last) and ``(groups, 4)`` counts, or None when not applicable.
+def polars_text_key(column: Any, n: int, scale: Scale, *, raise_missing: bool) -> bool:
+    """Whether :func:`polars_text_counts` counts answers per this key column.
 
-    ``values`` are answers already validated on ``scale``.
+    A polars String or Categorical Series of ``n`` keys, on a scale narrow
+    enough for a table of categories, and no missing key to name when
+    missing keys raise (the code path names their positions).
     """
     if library(column) != "polars" or not hasattr(column, "null_count"):
-        return None
+        return False
     import polars as pl  # the caller passed a polars object, so polars is installed
 
-    if column.dtype != pl.String or len(column) != len(values) or scale.n_points > _TABLE_LIMIT:
-        return None
-    if raise_missing and column.null_count():
-        return None  # the code path names the positions of the missing keys
-    categories = _answer_categories(values, scale)
-    c = pl.col("c")
+    if column.dtype != pl.String and not isinstance(column.dtype, pl.Categorical):
+        return False
+    if len(column) != n or scale.n_points > _TABLE_LIMIT:
+        return False
+    return not (raise_missing and column.null_count())
+
+
+def polars_text_counts(
+    column: Any, values: npt.NDArray[Any], scale: Scale
+) -> tuple[list[tuple[Any, ...]], npt.NDArray[np.int64]]:
+    """Keys (lexical, missing last) and ``(groups, 4)`` counts of a :func:`polars_text_key`.
+
+    ``values`` are answers already validated on ``scale``. Integer answers go
+    to polars as they are (narrow integers are cheapest for it) and polars
+    compares them with the scale's cut points; other answers go as their
+    category.
+    """
+    import polars as pl  # polars_text_key checked the column is a polars Series
+
+    answer = pl.col("a")
+    if values.dtype.kind in "iu" and values.dtype.isnative:
+        missing = pl.lit(0, dtype=pl.Int64)
+        sums = {"d": answer <= scale.detractor_max, "p": answer >= scale.promoter_min}
+    else:
+        values = _answer_categories(values, scale)
+        missing = pl.col("m")
+        sums = {"d": answer == 0, "p": answer == 2, "m": answer == 3}
     table = (
-        pl.DataFrame({"k": column.rename("k"), "c": categories})
+        pl.DataFrame({"k": column.rename("k"), "a": values})
         .lazy()
         .group_by("k")
         .agg(
             n=pl.len().cast(pl.Int64),
-            d=(c == 0).sum().cast(pl.Int64),
-            p=(c == 2).sum().cast(pl.Int64),
-            m=(c == 3).sum().cast(pl.Int64),
+            **{name: flag.sum().cast(pl.Int64) for name, flag in sums.items()},
         )
+        .with_columns(m=missing)
         .with_columns(s=pl.col("n") - pl.col("d") - pl.col("p") - pl.col("m"))
-        .sort("k", nulls_last=True)
+        .sort(pl.col("k").cast(pl.String), nulls_last=True)
         .collect()
     )
     keys = [(key,) for key in table["k"].to_list()]

@@ -12,6 +12,7 @@ benchmarks/README.md for what this costs next to bare numpy.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, NoReturn, get_args
 
 import numpy as np
@@ -22,10 +23,11 @@ from npskit._core.scale import Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
+from .flags import FlagCounter
 from .inputs import describe_positions, plural
 from .parallel import count_in_parts
 
-__all__ = ["check_options", "tally_values"]
+__all__ = ["check_options", "tally_values", "valid_integer_answers"]
 
 _BLOCK = 1 << 16
 
@@ -112,39 +114,79 @@ def _unsigned(dtype: np.dtype[Any]) -> np.dtype[Any]:
 
 
 def _fast_integer_counts(values: npt.NDArray[Any], scale: Scale) -> tuple[int, int] | None:
-    # Integers are whole numbers, so validation is a range check: one max (and
-    # one min) per block, skipped where the dtype cannot leave the scale. With
-    # low == 0 a signed block viewed as unsigned turns negatives into numbers
-    # above the signed maximum, so a single max checks both ends. A block that
-    # passes is cast to the smallest integer dtype holding the scale, where the
-    # two comparisons are cheapest.
+    size = min(_INT_BLOCK_BYTES // values.dtype.itemsize, len(values))
+    counter = FlagCounter(size)
+    dmax, pmin = scale.detractor_max, scale.promoter_min
+    detractors = promoters = 0
+    for block in _integer_blocks(values, scale):
+        if block is None:
+            return None
+        if len(block) < size:
+            counter.shorten(len(block))
+        np.less_equal(block, dmax, out=counter.flags)
+        detractors += counter.count()
+        np.greater_equal(block, pmin, out=counter.flags)
+        promoters += counter.count()
+    return detractors, promoters
+
+
+def valid_integer_answers(values: npt.NDArray[Any], scale: Scale) -> npt.NDArray[Any] | None:
+    """Integer answers proven on the scale, in the narrowest integer dtype that holds it.
+
+    ``None`` when the answers are not integers or not all on the scale (the
+    caller then validates with :func:`tally_values`, which raises the error).
+    Answers already as narrow come back as they are, not copied.
+    """
+    if values.dtype.kind not in "iu":
+        return None
+    small = _narrower_dtype(values.dtype, scale)
+    out = values if small is None else np.empty(len(values), dtype=small)
+    for block in _integer_blocks(values, scale, None if small is None else out):
+        if block is None:
+            return None
+    return out
+
+
+def _integer_blocks(
+    values: npt.NDArray[Any], scale: Scale, out: npt.NDArray[Any] | None = None
+) -> Iterator[npt.NDArray[Any] | None]:
+    """The answers block by block, each proven on the scale; ``None`` for the first that is not.
+
+    Integers are whole numbers, so validation is a range check: one max (and
+    one min) per block, skipped where the dtype cannot leave the scale. With
+    low == 0 a signed block viewed as unsigned turns negatives into numbers
+    above the signed maximum, so a single max checks both ends. A block that
+    passes is cast to the narrowest integer dtype holding the scale, where
+    comparisons are cheapest: into ``out`` (a narrow copy of all the answers)
+    when given, else into a buffer that the next block overwrites.
+    """
     low, high = scale.low, scale.high
     check_low, check_high = _bounds_to_check(values.dtype, scale)
     one_max = check_low and check_high and low == 0
     ranged = values.view(_unsigned(values.dtype)) if one_max else values
-    small = _exact_integer_dtype(scale)
-    if small is not None and small.itemsize >= values.dtype.itemsize:
-        small = None
-    size = min(_INT_BLOCK_BYTES // values.dtype.itemsize, len(values))
-    flags = np.empty(size, dtype=np.bool_)
-    narrow = np.empty(size if small is not None else 0, dtype=small)
-    dmax, pmin = scale.detractor_max, scale.promoter_min
-    detractors = promoters = 0
+    small = _narrower_dtype(values.dtype, scale)
+    size = max(1, min(_INT_BLOCK_BYTES // values.dtype.itemsize, len(values)))
+    buffer = np.empty(size if small is not None and out is None else 0, dtype=small)
     for start in range(0, len(values), size):
         block = values[start : start + size]
-        if len(block) < size:
-            flags, narrow = flags[: len(block)], narrow[: len(block)]
         if one_max:
             if ranged[start : start + size].max() > high:
-                return None
+                yield None
+                return
         elif (check_low and block.min() < low) or (check_high and block.max() > high):
-            return None
+            yield None
+            return
         if small is not None:
+            narrow = buffer[: len(block)] if out is None else out[start : start + size]
             np.copyto(narrow, block, casting="unsafe")
             block = narrow
-        detractors += int(np.count_nonzero(np.less_equal(block, dmax, out=flags)))
-        promoters += int(np.count_nonzero(np.greater_equal(block, pmin, out=flags)))
-    return detractors, promoters
+        yield block
+
+
+def _narrower_dtype(dtype: np.dtype[Any], scale: Scale) -> np.dtype[Any] | None:
+    """The smallest integer dtype holding the scale, if narrower than ``dtype``."""
+    small = _exact_integer_dtype(scale)
+    return small if small is not None and small.itemsize < dtype.itemsize else None
 
 
 def _exact_integer_dtype(scale: Scale) -> np.dtype[Any] | None:
@@ -177,8 +219,7 @@ def _fast_float_counts(
     shifted = ints.view(_unsigned(small))
     shift = np.array(low, dtype=small).view(shifted.dtype)
     back = np.empty(size, dtype=values.dtype.newbyteorder("="))
-    same = np.empty(size, dtype=np.bool_)
-    flags = np.empty(size, dtype=np.bool_)
+    same, flags = FlagCounter(size), FlagCounter(size)
     detractors = promoters = missing = 0
     with np.errstate(invalid="ignore"):
         for start in range(0, len(values), size):
@@ -186,23 +227,28 @@ def _fast_float_counts(
             n = len(block)
             if n < size:
                 ints, shifted, back = ints[:n], shifted[:n], back[:n]
-                same, flags = same[:n], flags[:n]
+                same.shorten(n)
+                flags.shorten(n)
             np.copyto(ints, block, casting="unsafe")
             np.copyto(back, ints)
-            exact = int(np.count_nonzero(np.equal(back, block, out=same)))
+            np.equal(back, block, out=same.flags)
+            exact = same.count()
             absent = 0
             if exact != n:
-                absent = int(np.count_nonzero(np.isnan(block, out=flags)))
+                np.isnan(block, out=flags.flags)
+                absent = flags.count()
                 if exact + absent != n or nan_policy == "raise":
                     return None
             if low:
                 np.subtract(shifted, shift, out=shifted)
             if absent:
-                np.multiply(shifted, same, out=shifted)
+                np.multiply(shifted, same.flags, out=shifted)
             if shifted.max() > span:
                 return None
-            detractors += int(np.count_nonzero(np.less_equal(shifted, dmax, out=flags))) - absent
-            promoters += int(np.count_nonzero(np.greater_equal(shifted, pmin, out=flags)))
+            np.less_equal(shifted, dmax, out=flags.flags)
+            detractors += flags.count() - absent
+            np.greater_equal(shifted, pmin, out=flags.flags)
+            promoters += flags.count()
             missing += absent
     return detractors, promoters, missing
 

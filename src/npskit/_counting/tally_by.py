@@ -23,11 +23,11 @@ from npskit._core.validation import check_choice
 from npskit.typing import Frequency, MissingKeys, NanPolicy
 
 from .alignment import check_same_index
-from .engine_groups import polars_text_counts
+from .engine_groups import polars_text_counts, polars_text_key
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
-from .kernel import check_options, tally_values
+from .kernel import check_options, tally_values, valid_integer_answers
 from .keys import column_of, key_columns
 from .periods import period_columns, period_factor, period_names
 
@@ -185,19 +185,25 @@ def tally_by(
                 f"answers and {len(weight_values)} weights"
             )
     n = len(score_values)
-    # Validation of answers and weights, by the same kernel as tally().
-    tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
+    # polars text keys: polars groups them (see engine_groups.py)
+    engine = (
+        len(columns) == 1
+        and weight_values is None
+        and freq is None
+        and polars_text_key(columns[0], n, scale, raise_missing=missing_keys == "raise")
+    )
+    # Integer answers for the engine are proven valid while being narrowed;
+    # anything else (and any invalid answer) is validated, with weights, by
+    # the same kernel as tally(), which raises the errors.
+    valid = valid_integer_answers(score_values, scale) if engine else None
+    if valid is None:
+        tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
+        valid = score_values
+    if engine:
+        found_keys, found_counts = polars_text_counts(columns[0], valid, scale)
+        squares = np.zeros((len(found_keys), 6))
+        return grouped_from_counts(names, tuple(found_keys), found_counts, squares, weighted=False)
     periods = {} if freq is None else period_columns(freq, names, columns)
-    if len(columns) == 1 and weight_values is None and not periods:  # polars text: polars groups it
-        found = polars_text_counts(
-            columns[0], score_values, scale, raise_missing=missing_keys == "raise"
-        )
-        if found is not None:
-            found_keys, found_counts = found
-            squares = np.zeros((len(found_keys), 6))
-            return grouped_from_counts(
-                names, tuple(found_keys), found_counts, squares, weighted=False
-            )
     factors = []
     for position, (name, column) in enumerate(zip(names, columns, strict=True)):
         if position in periods:
