@@ -2,11 +2,16 @@
 
 A polars String column is grouped fastest by polars itself: its group-by
 hashes the text on all cores, where turning the text into codes first (a
-cast to Categorical) costs about twice as much. So when the only key is a
-polars String column and the answers are unweighted, npskit computes each
-answer's category (0 detractor, 1 passive, 2 promoter, 3 missing) with one
-table look-up, hands polars the key and that category, and reads back four
-counts per key. Everything else (several keys, weights, other key types,
+cast to Categorical) costs about twice as much; a Categorical column is
+grouped by its codes, again on all cores. So when the only key is such a
+column (:func:`polars_text_key`) and the answers are unweighted, npskit
+hands polars the key and the answers and reads back the counts per key
+(:func:`polars_text_counts`). Integer answers go as they are, narrowed to
+the smallest integer dtype that holds the scale by the same pass that
+proves them valid (no other pass over them); polars compares them with the
+cut points. Float answers are validated first and go as their category (0
+detractor, 1 passive, 2 promoter, 3 missing) from one table look-up.
+Everything else (several keys, weights, other key types,
 ``missing_keys="raise"`` with missing keys) goes through integer codes.
 """
 

@@ -12,7 +12,6 @@ benchmarks/README.md for what this costs next to bare numpy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, NoReturn, get_args
 
 import numpy as np
@@ -25,6 +24,7 @@ from npskit.typing import NanPolicy
 
 from .flags import FlagCounter
 from .inputs import describe_positions, plural
+from .integers import bounds_to_check, exact_integer_dtype, integer_blocks, narrower_dtype, unsigned
 from .parallel import count_in_parts
 
 __all__ = ["check_options", "tally_values", "valid_integer_answers"]
@@ -107,18 +107,12 @@ def _fast_part(
     return None if counts is None else (counts[0], counts[1], 0)
 
 
-def _unsigned(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """The unsigned integer dtype of the same size and byte order."""
-    unsigned: np.dtype[Any] = np.dtype(dtype.str.replace("i", "u"))
-    return unsigned
-
-
 def _fast_integer_counts(values: npt.NDArray[Any], scale: Scale) -> tuple[int, int] | None:
     size = min(_INT_BLOCK_BYTES // values.dtype.itemsize, len(values))
     counter = FlagCounter(size)
     dmax, pmin = scale.detractor_max, scale.promoter_min
     detractors = promoters = 0
-    for block in _integer_blocks(values, scale):
+    for block in integer_blocks(values, scale, _INT_BLOCK_BYTES):
         if block is None:
             return None
         if len(block) < size:
@@ -139,63 +133,12 @@ def valid_integer_answers(values: npt.NDArray[Any], scale: Scale) -> npt.NDArray
     """
     if values.dtype.kind not in "iu":
         return None
-    small = _narrower_dtype(values.dtype, scale)
+    small = narrower_dtype(values.dtype, scale)
     out = values if small is None else np.empty(len(values), dtype=small)
-    for block in _integer_blocks(values, scale, None if small is None else out):
+    for block in integer_blocks(values, scale, _INT_BLOCK_BYTES, None if small is None else out):
         if block is None:
             return None
     return out
-
-
-def _integer_blocks(
-    values: npt.NDArray[Any], scale: Scale, out: npt.NDArray[Any] | None = None
-) -> Iterator[npt.NDArray[Any] | None]:
-    """The answers block by block, each proven on the scale; ``None`` for the first that is not.
-
-    Integers are whole numbers, so validation is a range check: one max (and
-    one min) per block, skipped where the dtype cannot leave the scale. With
-    low == 0 a signed block viewed as unsigned turns negatives into numbers
-    above the signed maximum, so a single max checks both ends. A block that
-    passes is cast to the narrowest integer dtype holding the scale, where
-    comparisons are cheapest: into ``out`` (a narrow copy of all the answers)
-    when given, else into a buffer that the next block overwrites.
-    """
-    low, high = scale.low, scale.high
-    check_low, check_high = _bounds_to_check(values.dtype, scale)
-    one_max = check_low and check_high and low == 0
-    ranged = values.view(_unsigned(values.dtype)) if one_max else values
-    small = _narrower_dtype(values.dtype, scale)
-    size = max(1, min(_INT_BLOCK_BYTES // values.dtype.itemsize, len(values)))
-    buffer = np.empty(size if small is not None and out is None else 0, dtype=small)
-    for start in range(0, len(values), size):
-        block = values[start : start + size]
-        if one_max:
-            if ranged[start : start + size].max() > high:
-                yield None
-                return
-        elif (check_low and block.min() < low) or (check_high and block.max() > high):
-            yield None
-            return
-        if small is not None:
-            narrow = buffer[: len(block)] if out is None else out[start : start + size]
-            np.copyto(narrow, block, casting="unsafe")
-            block = narrow
-        yield block
-
-
-def _narrower_dtype(dtype: np.dtype[Any], scale: Scale) -> np.dtype[Any] | None:
-    """The smallest integer dtype holding the scale, if narrower than ``dtype``."""
-    small = _exact_integer_dtype(scale)
-    return small if small is not None and small.itemsize < dtype.itemsize else None
-
-
-def _exact_integer_dtype(scale: Scale) -> np.dtype[Any] | None:
-    """The smallest signed integer dtype that holds every answer of the scale."""
-    for candidate in (np.int8, np.int16, np.int32):
-        info = np.iinfo(candidate)
-        if info.min <= scale.low and scale.high <= info.max:
-            return np.dtype(candidate)
-    return None
 
 
 def _fast_float_counts(
@@ -208,7 +151,7 @@ def _fast_float_counts(
     # read from the small integers, shifted so that the scale starts at 0 and
     # viewed as unsigned (a value below the scale wraps to a large number), and
     # with NaN positions zeroed (answer `low`, a detractor, taken off again).
-    small = _exact_integer_dtype(scale)
+    small = exact_integer_dtype(scale)
     if small is None:
         return None
     low = scale.low
@@ -216,7 +159,7 @@ def _fast_float_counts(
     dmax, pmin = scale.detractor_max - low, scale.promoter_min - low
     size = min(_FLOAT_BLOCK, len(values))
     ints = np.empty(size, dtype=small)
-    shifted = ints.view(_unsigned(small))
+    shifted = ints.view(unsigned(small))
     shift = np.array(low, dtype=small).view(shifted.dtype)
     back = np.empty(size, dtype=values.dtype.newbyteorder("="))
     same, flags = FlagCounter(size), FlagCounter(size)
@@ -271,7 +214,7 @@ def _tally_checked(
     against.
     """
     is_float = values.dtype.kind == "f"
-    check_low, check_high = _bounds_to_check(values.dtype, scale)
+    check_low, check_high = bounds_to_check(values.dtype, scale)
     low, high = scale.low, scale.high
     dmax, pmin = scale.detractor_max, scale.promoter_min
     detractors = promoters = missing = 0
@@ -320,13 +263,6 @@ def _tally_checked(
         squared_weights=(float(squares[0]), float(squares[1]), float(squares[2])),
         responses=len(values) - missing,
     )
-
-
-def _bounds_to_check(dtype: np.dtype[Any], scale: Scale) -> tuple[bool, bool]:
-    if dtype.kind not in "iu":
-        return True, True
-    info = np.iinfo(dtype)
-    return bool(info.min < scale.low), bool(info.max > scale.high)
 
 
 def _where(chunk: int | None) -> str:

@@ -1,0 +1,42 @@
+"""integer_blocks: every block narrowed and checked, ``None`` right after a bad one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from npskit import Scale
+from npskit._counting.integers import integer_blocks, narrower_dtype
+
+STANDARD = Scale()
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int64", "uint64", ">i4"])
+def test_valid_blocks_come_back_narrowed_and_whole(dtype: str) -> None:
+    values = (np.arange(1_000) % 11).astype(dtype)
+    out = np.empty(len(values), dtype=narrower_dtype(values.dtype, STANDARD) or values.dtype)
+    blocks = list(integer_blocks(values, STANDARD, 64, out if out.dtype != values.dtype else None))
+    assert all(block is not None for block in blocks)
+    assert np.concatenate(blocks).tolist() == values.tolist()
+    assert {block.dtype.itemsize for block in blocks} == {1}
+
+
+@pytest.mark.parametrize("dtype", ["int16", "int64", "uint64"])
+@pytest.mark.parametrize("bad", [11, -1, 256 + 5, 2**40])
+def test_none_follows_the_block_with_an_answer_off_the_scale(dtype: str, bad: int) -> None:
+    info = np.iinfo(dtype)
+    if not info.min <= bad <= info.max:
+        pytest.skip(f"{dtype} cannot hold {bad}")
+    values = np.zeros(100, dtype=dtype)
+    values[45] = bad  # in the third block of 20 answers (160 bytes of int64, 40 of int16)
+    size = 20
+    blocks = list(integer_blocks(values, STANDARD, size * values.dtype.itemsize))
+    assert [block is None for block in blocks] == [False, False, False, True]
+
+
+def test_a_scale_off_zero_checks_both_ends() -> None:
+    scale = Scale(low=1, high=7, detractor_max=3, promoter_min=6)
+    for bad in (0, 8):
+        values = np.array([1, 7, bad, 4], dtype=np.int64)
+        assert list(integer_blocks(values, scale, 16))[-1] is None
+    assert all(b is not None for b in integer_blocks(np.array([1, 7, 4]), scale, 16))
