@@ -2,9 +2,9 @@
 
 A polars String column is grouped fastest by polars itself: its group-by
 hashes the text on all cores, where turning the text into codes first (a
-cast to Categorical) costs about twice as much; a Categorical column is
-grouped by its codes, again on all cores. So when the only key is such a
-column (:func:`polars_text_key`) and the answers are unweighted, npskit
+cast to Categorical) costs about twice as much. (A Categorical column is
+not: its codes, read by npskit, count faster.) So when the only key is a
+String column (:func:`polars_text_key`) and the answers are unweighted, npskit
 hands polars the key and the answers and reads back the counts per key
 (:func:`polars_text_counts`). Integer answers go as they are, narrowed to
 the smallest integer dtype that holds the scale by the same pass that
@@ -34,7 +34,7 @@ _TABLE_LIMIT = 4096  # widest scale whose categories are read from a table
 def polars_text_key(column: Any, n: int, scale: Scale, *, raise_missing: bool) -> bool:
     """Whether :func:`polars_text_counts` counts answers per this key column.
 
-    A polars String or Categorical Series of ``n`` keys, on a scale narrow
+    A polars String Series of ``n`` keys, on a scale narrow
     enough for a table of categories, and no missing key to name when
     missing keys raise (the code path names their positions).
     """
@@ -42,7 +42,7 @@ def polars_text_key(column: Any, n: int, scale: Scale, *, raise_missing: bool) -
         return False
     import polars as pl  # the caller passed a polars object, so polars is installed
 
-    if column.dtype != pl.String and not isinstance(column.dtype, pl.Categorical):
+    if column.dtype != pl.String:
         return False
     if len(column) != n or scale.n_points > _TABLE_LIMIT:
         return False

@@ -17,7 +17,14 @@ import numpy.typing as npt
 
 from npskit._core.scale import Scale
 
-__all__ = ["bounds_to_check", "exact_integer_dtype", "integer_blocks", "narrower_dtype", "unsigned"]
+__all__ = [
+    "bounds_to_check",
+    "exact_integer_dtype",
+    "integer_blocks",
+    "integers_on_scale",
+    "narrower_dtype",
+    "unsigned",
+]
 
 
 def integer_blocks(
@@ -59,6 +66,20 @@ def integer_blocks(
         elif (check_low and block.min() < low) or (check_high and block.max() > high):
             yield None
             return
+
+
+def integers_on_scale(values: npt.NDArray[Any], scale: Scale) -> bool:
+    """Whether ``values`` are integers, all on the scale (one max, or a min and a max)."""
+    if values.dtype.kind not in "iu":
+        return False
+    if not len(values):
+        return True
+    check_low, check_high = bounds_to_check(values.dtype, scale)
+    if check_low and check_high and scale.low == 0:
+        return bool(values.view(unsigned(values.dtype)).max() <= scale.high)
+    return not (check_low and values.min() < scale.low) and not (
+        check_high and values.max() > scale.high
+    )
 
 
 def narrower_dtype(dtype: np.dtype[Any], scale: Scale) -> np.dtype[Any] | None:

@@ -27,6 +27,7 @@ from .engine_groups import polars_text_counts, polars_text_key
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
+from .integers import integers_on_scale
 from .kernel import check_options, tally_values, valid_integer_answers
 from .keys import column_of, key_columns
 from .periods import period_columns, period_factor, period_names
@@ -192,15 +193,16 @@ def tally_by(
         and freq is None
         and polars_text_key(columns[0], n, scale, raise_missing=missing_keys == "raise")
     )
-    # Integer answers for the engine are proven valid while being narrowed;
-    # anything else (and any invalid answer) is validated, with weights, by
-    # the same kernel as tally(), which raises the errors.
+    # Validation. Unweighted integer answers only need a range check (for
+    # the engine, done while narrowing them); anything else, and any answer
+    # off the scale, goes through the same kernel as tally(), which checks
+    # answers and weights and raises the errors.
     valid = valid_integer_answers(score_values, scale) if engine else None
-    if valid is None:
+    if valid is None and not (weight_values is None and integers_on_scale(score_values, scale)):
         tally_values(score_values, weight_values, scale, nan_policy, offset=0, chunk=None)
-        valid = score_values
     if engine:
-        found_keys, found_counts = polars_text_counts(columns[0], valid, scale)
+        answers = score_values if valid is None else valid
+        found_keys, found_counts = polars_text_counts(columns[0], answers, scale)
         squares = np.zeros((len(found_keys), 6))
         return grouped_from_counts(names, tuple(found_keys), found_counts, squares, weighted=False)
     periods = {} if freq is None else period_columns(freq, names, columns)
