@@ -202,3 +202,21 @@ def test_invalid_answers_are_named_before_missing_keys() -> None:
         npskit.tally_by(np.array([3, 4, 12]), keys, missing_keys="raise")
     with pytest.raises(ValueError, match="1 missing key"):
         npskit.tally_by(np.array([3, 4, 10]), keys, missing_keys="raise")
+
+
+@pytest.mark.parametrize(
+    ("scale", "scores"),
+    [
+        (npskit.Scale(low=-5, high=5, detractor_max=-1, promoter_min=3), [0, 1, 2, 3, 4, 5, 0, 3]),
+        (npskit.Scale(low=100, high=300, detractor_max=150, promoter_min=250), [100, 255] * 4),
+    ],
+    ids=["below-uint8", "above-uint8"],
+)
+def test_uint8_answers_on_a_scale_wider_than_uint8(scale: npskit.Scale, scores: list[int]) -> None:
+    # polars cannot compare a UInt8 column with -1 or 300: the answers go as categories
+    keys = ["a", "b"] * 4
+    grouped = npskit.tally_by(
+        np.array(scores, dtype=np.uint8), _polars_keys("str", keys), scale=scale
+    )
+    expected = _definition(scores, keys, scale)
+    assert {k[0]: c for k, c in zip(grouped.keys, grouped.counts.tolist(), strict=True)} == expected

@@ -62,7 +62,7 @@ def polars_text_counts(
     import polars as pl  # polars_text_key checked the column is a polars Series
 
     answer = pl.col("a")
-    if values.dtype.kind in "iu" and values.dtype.isnative:
+    if _holds_scale(values.dtype, scale):
         missing = pl.lit(0, dtype=pl.Int64)
         sums = {"d": answer <= scale.detractor_max, "p": answer >= scale.promoter_min}
     else:
@@ -85,6 +85,18 @@ def polars_text_counts(
     keys = [(key,) for key in table["k"].to_list()]
     counts = np.column_stack([table[name].to_numpy() for name in ("d", "s", "p", "m")])
     return keys, counts.astype(np.int64, copy=False).reshape(len(keys), 4)
+
+
+def _holds_scale(dtype: np.dtype[Any], scale: Scale) -> bool:
+    """Whether polars can compare answers of ``dtype`` with the cut points as they are.
+
+    A native integer dtype that holds the whole scale (polars refuses a
+    literal outside its column's type, such as -1 for a ``UInt8`` column).
+    """
+    if dtype.kind not in "iu" or not dtype.isnative:
+        return False
+    info = np.iinfo(dtype)
+    return bool(info.min <= scale.low and scale.high <= info.max)
 
 
 def _answer_categories(values: npt.NDArray[Any], scale: Scale) -> npt.NDArray[np.int8]:
