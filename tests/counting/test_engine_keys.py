@@ -120,3 +120,103 @@ def test_polars_text_grouped_by_polars_agrees_with_the_code_path() -> None:
     assert np.allclose(weighted.counts, by_codes.counts)
     with pytest.raises(ValueError, match="40 missing keys"):
         npskit.tally_by(scores, pl.Series(text), scale=scale, missing_keys="raise")
+
+
+# -- answers validated while narrowed for polars' group-by -----------------------
+
+INTEGER_DTYPES = ["int8", "uint8", "int16", "int32", "int64", "uint64", ">i4", ">u8"]
+
+
+def _polars_keys(kind: str, keys: list[Any]) -> Any:
+    column = pl.Series("channel", keys, dtype=pl.String)
+    return column.cast(pl.Categorical) if kind == "cat" else column
+
+
+def _definition(scores: list[int], keys: list[Any], scale: npskit.Scale) -> dict[Any, list[int]]:
+    """Detractors, passives, promoters per key, answer by answer."""
+    found: dict[Any, list[int]] = {}
+    for score, key in zip(scores, keys, strict=True):
+        row = found.setdefault(key, [0, 0, 0])
+        row[0 if score <= scale.detractor_max else 2 if score >= scale.promoter_min else 1] += 1
+    return found
+
+
+@pytest.mark.parametrize("kind", ["str", "cat"])
+@pytest.mark.parametrize("dtype", INTEGER_DTYPES)
+def test_integer_answers_of_every_dtype(kind: str, dtype: str) -> None:
+    rng = np.random.default_rng(21)
+    scores = rng.integers(0, 11, 3_000)
+    keys = [["b", "a", None, "c"][i] for i in rng.integers(0, 4, len(scores)).tolist()]
+    grouped = npskit.tally_by(scores.astype(dtype), _polars_keys(kind, keys))
+    expected = _definition(scores.tolist(), keys, npskit.Scale())
+    assert grouped.keys == (("a",), ("b",), ("c",), (None,))
+    assert {k[0]: c for k, c in zip(grouped.keys, grouped.counts.tolist(), strict=True)} == expected
+    assert grouped.n_missing.tolist() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("kind", ["str", "cat"])
+def test_integer_answers_on_a_scale_wider_than_int32(kind: str) -> None:
+    scale = npskit.Scale(
+        low=2**31 - 10, high=2**31 + 10, detractor_max=2**31 - 5, promoter_min=2**31 + 5
+    )
+    scores = [2**31 - 10, 2**31 + 10, 2**31, 2**31 - 5, 2**31 + 5]
+    keys = ["x", "y", "x", "y", "x"]
+    grouped = npskit.tally_by(
+        np.array(scores, dtype=np.int64), _polars_keys(kind, keys), scale=scale
+    )
+    assert grouped.counts.tolist() == [[1, 1, 1], [1, 0, 1]]
+    with pytest.raises(npskit.InvalidScoresError, match="position 1"):
+        npskit.tally_by(
+            np.array([2**31, 0], dtype=np.int64), _polars_keys(kind, ["x", "y"]), scale=scale
+        )
+
+
+@pytest.mark.parametrize("kind", ["str", "cat"])
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int64", "uint64", ">i4"])
+@pytest.mark.parametrize("position", [0, 700, 2_999])
+@pytest.mark.parametrize("bad", [11, -1, 200])
+def test_invalid_answers_raise_the_error_of_tally(
+    kind: str, dtype: str, position: int, bad: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from npskit._counting import kernel
+
+    monkeypatch.setattr(kernel, "_INT_BLOCK_BYTES", 512)  # many blocks
+    info = np.iinfo(dtype)
+    if not info.min <= bad <= info.max:
+        pytest.skip(f"{dtype} cannot hold {bad}")
+    scores = np.random.default_rng(position).integers(0, 11, 3_000)
+    scores[[position, (position + 1_500) % 3_000]] = bad
+    answers = scores.astype(dtype)
+    keys = _polars_keys(kind, ["a", "b", "c"] * 1_000)
+    with pytest.raises(npskit.InvalidScoresError) as from_tally:
+        npskit.tally(answers)
+    with pytest.raises(npskit.InvalidScoresError) as from_groups:
+        npskit.tally_by(answers, keys)
+    assert str(from_groups.value) == str(from_tally.value)
+    assert list(from_groups.value.positions) == np.flatnonzero(scores == bad).tolist()[:5]
+
+
+def test_invalid_answers_are_named_before_missing_keys() -> None:
+    keys = pl.Series(["a", None, "b"]).cast(pl.Categorical)
+    with pytest.raises(npskit.InvalidScoresError, match="1 invalid value"):
+        npskit.tally_by(np.array([3, 4, 12]), keys, missing_keys="raise")
+    with pytest.raises(ValueError, match="1 missing key"):
+        npskit.tally_by(np.array([3, 4, 10]), keys, missing_keys="raise")
+
+
+@pytest.mark.parametrize(
+    ("scale", "scores"),
+    [
+        (npskit.Scale(low=-5, high=5, detractor_max=-1, promoter_min=3), [0, 1, 2, 3, 4, 5, 0, 3]),
+        (npskit.Scale(low=100, high=300, detractor_max=150, promoter_min=250), [100, 255] * 4),
+    ],
+    ids=["below-uint8", "above-uint8"],
+)
+def test_uint8_answers_on_a_scale_wider_than_uint8(scale: npskit.Scale, scores: list[int]) -> None:
+    # polars cannot compare a UInt8 column with -1 or 300: the answers go as categories
+    keys = ["a", "b"] * 4
+    grouped = npskit.tally_by(
+        np.array(scores, dtype=np.uint8), _polars_keys("str", keys), scale=scale
+    )
+    expected = _definition(scores, keys, scale)
+    assert {k[0]: c for k, c in zip(grouped.keys, grouped.counts.tolist(), strict=True)} == expected

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 import npskit
 from npskit import InvalidScoresError, MissingAnswersError, Scale, Tally
+from npskit._counting import flags as _flags
 from npskit._counting import kernel as _count
 from npskit._counting.inputs import as_numeric
 
@@ -91,6 +92,8 @@ def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_count, "_FLOAT_BLOCK", SMALL)
     # integer blocks are set in bytes; 64 answers of 8 bytes, 512 of 1 byte
     monkeypatch.setattr(_count, "_INT_BLOCK_BYTES", 8 * SMALL)
+    # and count every flag by rows of words, as long blocks are
+    monkeypatch.setattr(_flags, "MIN_ROWS", 0)
 
 
 def answers(n: int, dtype: str, seed: int, scale: Scale = STANDARD) -> np.ndarray[Any, Any]:

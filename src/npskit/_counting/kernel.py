@@ -22,10 +22,19 @@ from npskit._core.scale import Scale, scale_type_message
 from npskit._core.tally import Tally
 from npskit.typing import NanPolicy
 
+from .flags import FlagCounter
 from .inputs import describe_positions, plural
+from .integers import (
+    bounds_to_check,
+    exact_integer_dtype,
+    integer_blocks,
+    integers_on_scale,
+    narrower_dtype,
+    unsigned,
+)
 from .parallel import count_in_parts
 
-__all__ = ["check_options", "check_values", "tally_values"]
+__all__ = ["check_options", "check_values", "tally_values", "valid_integer_answers"]
 
 _BLOCK = 1 << 16
 
@@ -81,15 +90,8 @@ def check_values(
     else, and any answer out of range, goes through :func:`tally_values`,
     which owns the error messages.
     """
-    if weights is None and values.dtype.kind in "iu" and len(values):
-        check_low, check_high = _bounds_to_check(values.dtype, scale)
-        if check_low and check_high and scale.low == 0:
-            if values.view(_unsigned(values.dtype)).max() <= scale.high:
-                return
-        elif not (check_low and values.min() < scale.low) and not (
-            check_high and values.max() > scale.high
-        ):
-            return
+    if weights is None and integers_on_scale(values, scale):
+        return
     tally_values(values, weights, scale, nan_policy, offset=0, chunk=None)
 
 
@@ -127,55 +129,38 @@ def _fast_part(
     return None if counts is None else (counts[0], counts[1], 0)
 
 
-def _unsigned(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """The unsigned integer dtype of the same size and byte order."""
-    unsigned: np.dtype[Any] = np.dtype(dtype.str.replace("i", "u"))
-    return unsigned
-
-
 def _fast_integer_counts(values: npt.NDArray[Any], scale: Scale) -> tuple[int, int] | None:
-    # Integers are whole numbers, so validation is a range check: one max (and
-    # one min) per block, skipped where the dtype cannot leave the scale. With
-    # low == 0 a signed block viewed as unsigned turns negatives into numbers
-    # above the signed maximum, so a single max checks both ends. A block that
-    # passes is cast to the smallest integer dtype holding the scale, where the
-    # two comparisons are cheapest.
-    low, high = scale.low, scale.high
-    check_low, check_high = _bounds_to_check(values.dtype, scale)
-    one_max = check_low and check_high and low == 0
-    ranged = values.view(_unsigned(values.dtype)) if one_max else values
-    small = _exact_integer_dtype(scale)
-    if small is not None and small.itemsize >= values.dtype.itemsize:
-        small = None
     size = min(_INT_BLOCK_BYTES // values.dtype.itemsize, len(values))
-    flags = np.empty(size, dtype=np.bool_)
-    narrow = np.empty(size if small is not None else 0, dtype=small)
+    counter = FlagCounter(size)
     dmax, pmin = scale.detractor_max, scale.promoter_min
     detractors = promoters = 0
-    for start in range(0, len(values), size):
-        block = values[start : start + size]
-        if len(block) < size:
-            flags, narrow = flags[: len(block)], narrow[: len(block)]
-        if one_max:
-            if ranged[start : start + size].max() > high:
-                return None
-        elif (check_low and block.min() < low) or (check_high and block.max() > high):
+    for block in integer_blocks(values, scale, _INT_BLOCK_BYTES):
+        if block is None:
             return None
-        if small is not None:
-            np.copyto(narrow, block, casting="unsafe")
-            block = narrow
-        detractors += int(np.count_nonzero(np.less_equal(block, dmax, out=flags)))
-        promoters += int(np.count_nonzero(np.greater_equal(block, pmin, out=flags)))
+        if len(block) < size:
+            counter.shorten(len(block))
+        np.less_equal(block, dmax, out=counter.flags)
+        detractors += counter.count()
+        np.greater_equal(block, pmin, out=counter.flags)
+        promoters += counter.count()
     return detractors, promoters
 
 
-def _exact_integer_dtype(scale: Scale) -> np.dtype[Any] | None:
-    """The smallest signed integer dtype that holds every answer of the scale."""
-    for candidate in (np.int8, np.int16, np.int32):
-        info = np.iinfo(candidate)
-        if info.min <= scale.low and scale.high <= info.max:
-            return np.dtype(candidate)
-    return None
+def valid_integer_answers(values: npt.NDArray[Any], scale: Scale) -> npt.NDArray[Any] | None:
+    """Integer answers proven on the scale, in the narrowest integer dtype that holds it.
+
+    ``None`` when the answers are not integers or not all on the scale (the
+    caller then validates with :func:`tally_values`, which raises the error).
+    Answers already as narrow come back as they are, not copied.
+    """
+    if values.dtype.kind not in "iu":
+        return None
+    small = narrower_dtype(values.dtype, scale)
+    out = values if small is None else np.empty(len(values), dtype=small)
+    for block in integer_blocks(values, scale, _INT_BLOCK_BYTES, None if small is None else out):
+        if block is None:
+            return None
+    return out
 
 
 def _fast_float_counts(
@@ -188,7 +173,7 @@ def _fast_float_counts(
     # read from the small integers, shifted so that the scale starts at 0 and
     # viewed as unsigned (a value below the scale wraps to a large number), and
     # with NaN positions zeroed (answer `low`, a detractor, taken off again).
-    small = _exact_integer_dtype(scale)
+    small = exact_integer_dtype(scale)
     if small is None:
         return None
     low = scale.low
@@ -196,11 +181,10 @@ def _fast_float_counts(
     dmax, pmin = scale.detractor_max - low, scale.promoter_min - low
     size = min(_FLOAT_BLOCK, len(values))
     ints = np.empty(size, dtype=small)
-    shifted = ints.view(_unsigned(small))
+    shifted = ints.view(unsigned(small))
     shift = np.array(low, dtype=small).view(shifted.dtype)
     back = np.empty(size, dtype=values.dtype.newbyteorder("="))
-    same = np.empty(size, dtype=np.bool_)
-    flags = np.empty(size, dtype=np.bool_)
+    same, flags = FlagCounter(size), FlagCounter(size)
     detractors = promoters = missing = 0
     with np.errstate(invalid="ignore"):
         for start in range(0, len(values), size):
@@ -208,23 +192,28 @@ def _fast_float_counts(
             n = len(block)
             if n < size:
                 ints, shifted, back = ints[:n], shifted[:n], back[:n]
-                same, flags = same[:n], flags[:n]
+                same.shorten(n)
+                flags.shorten(n)
             np.copyto(ints, block, casting="unsafe")
             np.copyto(back, ints)
-            exact = int(np.count_nonzero(np.equal(back, block, out=same)))
+            np.equal(back, block, out=same.flags)
+            exact = same.count()
             absent = 0
             if exact != n:
-                absent = int(np.count_nonzero(np.isnan(block, out=flags)))
+                np.isnan(block, out=flags.flags)
+                absent = flags.count()
                 if exact + absent != n or nan_policy == "raise":
                     return None
             if low:
                 np.subtract(shifted, shift, out=shifted)
             if absent:
-                np.multiply(shifted, same, out=shifted)
+                np.multiply(shifted, same.flags, out=shifted)
             if shifted.max() > span:
                 return None
-            detractors += int(np.count_nonzero(np.less_equal(shifted, dmax, out=flags))) - absent
-            promoters += int(np.count_nonzero(np.greater_equal(shifted, pmin, out=flags)))
+            np.less_equal(shifted, dmax, out=flags.flags)
+            detractors += flags.count() - absent
+            np.greater_equal(shifted, pmin, out=flags.flags)
+            promoters += flags.count()
             missing += absent
     return detractors, promoters, missing
 
@@ -247,7 +236,7 @@ def _tally_checked(
     against.
     """
     is_float = values.dtype.kind == "f"
-    check_low, check_high = _bounds_to_check(values.dtype, scale)
+    check_low, check_high = bounds_to_check(values.dtype, scale)
     low, high = scale.low, scale.high
     dmax, pmin = scale.detractor_max, scale.promoter_min
     detractors = promoters = missing = 0
@@ -296,13 +285,6 @@ def _tally_checked(
         squared_weights=(float(squares[0]), float(squares[1]), float(squares[2])),
         responses=len(values) - missing,
     )
-
-
-def _bounds_to_check(dtype: np.dtype[Any], scale: Scale) -> tuple[bool, bool]:
-    if dtype.kind not in "iu":
-        return True, True
-    info = np.iinfo(dtype)
-    return bool(info.min < scale.low), bool(info.max > scale.high)
 
 
 def _where(chunk: int | None) -> str:

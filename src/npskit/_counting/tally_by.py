@@ -24,11 +24,11 @@ from npskit._core.validation import check_choice
 from npskit.typing import Frequency, MissingKeys, NanPolicy
 
 from .alignment import check_same_index
-from .engine_groups import polars_text_counts
+from .engine_groups import polars_text_counts, polars_text_key
 from .factorize import factorize
 from .grouping import combine_codes, count_groups, grouped_from_counts, missing_level
 from .inputs import as_numeric, as_weights
-from .kernel import check_options, check_values
+from .kernel import check_options, check_values, valid_integer_answers
 from .keys import column_of, key_columns
 from .periods import period_columns, period_factor, period_names
 
@@ -186,19 +186,26 @@ def tally_by(
                 f"answers and {len(weight_values)} weights"
             )
     n = len(score_values)
-    # Validation of answers and weights, by the same kernel as tally().
-    check_values(score_values, weight_values, scale, nan_policy)
+    # polars text keys: polars groups them (see engine_groups.py)
+    engine = (
+        len(columns) == 1
+        and weight_values is None
+        and freq is None
+        and polars_text_key(columns[0], n, scale, raise_missing=missing_keys == "raise")
+    )
+    # Validation. Unweighted integer answers only need a range check (for
+    # the engine, done while narrowing them); anything else, and any answer
+    # off the scale, goes through the same kernel as tally(), which checks
+    # answers and weights and raises the errors.
+    valid = valid_integer_answers(score_values, scale) if engine else None
+    if valid is None:
+        check_values(score_values, weight_values, scale, nan_policy)
+    if engine:
+        answers = score_values if valid is None else valid
+        found_keys, found_counts = polars_text_counts(columns[0], answers, scale)
+        squares = np.zeros((len(found_keys), 6))
+        return grouped_from_counts(names, tuple(found_keys), found_counts, squares, weighted=False)
     periods = {} if freq is None else period_columns(freq, names, columns)
-    if len(columns) == 1 and weight_values is None and not periods:  # polars text: polars groups it
-        found = polars_text_counts(
-            columns[0], score_values, scale, raise_missing=missing_keys == "raise"
-        )
-        if found is not None:
-            found_keys, found_counts = found
-            squares = np.zeros((len(found_keys), 6))
-            return grouped_from_counts(
-                names, tuple(found_keys), found_counts, squares, weighted=False
-            )
     factors = []
     for position, (name, column) in enumerate(zip(names, columns, strict=True)):
         if position in periods:
