@@ -7,9 +7,13 @@ summed in a fixed order, so the result is the same, bit for bit, as counting
 in one thread. The threads live only as long as the call (a small
 function-scoped ``ThreadPoolExecutor``): there is no global pool. Arrays
 shorter than :data:`MIN_PARALLEL` answers, and processes allowed a single CPU,
-count in the calling thread, and so does a machine whose CPUs are all busy
-(:func:`idle_cpus`); otherwise the calling thread counts the first part and
-one thread per other idle CPU the others.
+count in the calling thread. Otherwise the array is cut into parts of about
+:data:`PART` answers, more parts than threads, and the calling thread and one
+thread per other usable CPU take the next part as they finish one. On a
+machine whose CPUs are busy a thread that gets no CPU simply takes fewer parts
+(the calling thread never waits for it to start), so the work goes to
+whichever threads are running: no guess from the load average is needed, and
+it is never slower than one thread by more than the last part a slow thread holds.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numpy.typing as npt
 
-__all__ = ["MIN_PARALLEL", "MIN_PART", "count_in_parts", "idle_cpus", "usable_cpus"]
+__all__ = ["MIN_PARALLEL", "MIN_PART", "PART", "count_in_parts", "usable_cpus"]
 
 MIN_PARALLEL = 1 << 24
 """Shortest array split over threads (16 Mi answers, some 5 ms of counting uint8 on one
@@ -32,6 +37,11 @@ than the thread saves."""
 
 MIN_PART = 1 << 23
 """Fewest answers per thread."""
+
+PART = 1 << 22
+"""Answers per part handed to a thread (a few ms of counting): small enough that
+a thread holding the last part delays the end little, large enough that taking
+a part costs nothing next to counting it."""
 
 _MAX_THREADS = 8
 
@@ -49,22 +59,6 @@ def usable_cpus() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def idle_cpus() -> int:
-    """Usable CPUs not busy with other work (the 1-minute load average, less this process).
-
-    On a machine whose CPUs are all busy, a second thread mostly waits (for a
-    CPU, and then for the GIL held by a thread that lost its CPU): counting
-    in one thread is faster there.
-    """
-    cpus = usable_cpus()
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # pragma: no cover - no load average on this OS
-        return cpus
-    # The load average counts this process too (about one runnable thread).
-    return max(1, min(cpus, math.floor(cpus + 1.5 - load)))
-
-
 def count_in_parts(
     values: npt.NDArray[Any], count: Callable[[npt.NDArray[Any]], T | None]
 ) -> T | None:
@@ -76,17 +70,37 @@ def count_in_parts(
     function, so the sum equals the single-threaded result exactly.
     """
     n = len(values)
-    threads = min(idle_cpus(), _MAX_THREADS, n // MIN_PART)
+    threads = min(usable_cpus(), _MAX_THREADS, n // MIN_PART)
     if n < MIN_PARALLEL or threads < 2:
         return count(values)
-    bounds = [n * i // threads for i in range(threads + 1)]
+    pieces = max(threads, math.ceil(n / PART))
+    bounds = [n * i // pieces for i in range(pieces + 1)]
     parts = [values[start:stop] for start, stop in itertools.pairwise(bounds)]
-    # The calling thread counts the first part itself while the pool counts
-    # the others: it never sits idle waiting for a thread to be scheduled.
+    results: list[T | None] = [None] * pieces
+    failed = threading.Event()
+    taken = itertools.count()
+    lock = threading.Lock()
+
+    def work() -> None:
+        while not failed.is_set():
+            with lock:
+                index = next(taken)
+            if index >= pieces:
+                return
+            result = count(parts[index])
+            if result is None:
+                failed.set()  # one part not vouched for: the whole is None
+                return
+            results[index] = result
+
+    # The calling thread counts too, from the first part on: it never sits
+    # idle waiting for a thread to be scheduled.
     with ThreadPoolExecutor(max_workers=threads - 1) as pool:
-        later = [pool.submit(count, part) for part in parts[1:]]
-        results = [count(parts[0]), *(future.result() for future in later)]
-    if any(result is None for result in results):
+        helpers = [pool.submit(work) for _ in range(threads - 1)]
+        work()
+        for helper in helpers:
+            helper.result()  # re-raises an error of a helper thread
+    if failed.is_set():
         return None
     totals = [sum(column) for column in zip(*results, strict=True)]
     summed: T = tuple(totals)  # type: ignore[assignment]
