@@ -34,7 +34,7 @@ _TABLE_LIMIT = 4096  # widest scale whose categories are read from a table
 def polars_text_key(column: Any, n: int, scale: Scale, *, raise_missing: bool) -> bool:
     """Whether :func:`polars_text_counts` counts answers per this key column.
 
-    A polars String Series of ``n`` keys, on a scale narrow
+    A polars String or Categorical Series of ``n`` keys, on a scale narrow
     enough for a table of categories, and no missing key to name when
     missing keys raise (the code path names their positions).
     """
@@ -42,8 +42,8 @@ def polars_text_key(column: Any, n: int, scale: Scale, *, raise_missing: bool) -
         return False
     import polars as pl  # the caller passed a polars object, so polars is installed
 
-    if column.dtype != pl.String:
-        return False
+    if column.dtype not in (pl.String, pl.Categorical):  # Categorical: 0.07 s vs 0.10 s
+        return False  # through its physical codes (10^7 answers, 10^3 keys, idle 2 cores)
     if len(column) != n or scale.n_points > _TABLE_LIMIT:
         return False
     return not (raise_missing and column.null_count())
