@@ -24,11 +24,11 @@ distribution with known variance. *Annals of Mathematical Statistics*,
 Yu, C. and Hoff, P. D. (2018). Adaptive multigroup confidence intervals with
 constant coverage. *Biometrika*, 105(2), 319-335. doi:10.1093/biomet/asy009
 
-Both ends are found by vectorised, bracketed Newton steps on
-``t = logit(w)``, along which each end's equation is increasing; the
-normal quantiles of tiny probabilities are taken from their logarithms
-(``scipy.special.ndtri_exp``), so ``t`` may range over ``[-10^4, 10^4]``.
-No loop runs over segments.
+Each end is found without a quantile function: ``theta`` is eliminated,
+leaving one increasing equation in the lower-tail quantile ``a``,
+``Phi(a) + Phi(a (1 + s/c) - d/c) = alpha`` with ``c = tau^2 / (2 s)``
+(:func:`_tail_quantile`), solved for all segments at once by bracketed
+Newton steps. No loop runs over segments.
 """
 
 from __future__ import annotations
