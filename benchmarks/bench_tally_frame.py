@@ -5,7 +5,9 @@ default; ``--engines polars,duckdb`` to choose). The data are the Parquet
 file of ``benchmarks/bench_cli_parquet.py`` (agent x month: 48,000 groups,
 answer 0..10 with 2% null), written once under ``--dir`` if missing. For each
 engine, in the same process and run, the two contenders alternate
-``--repeat`` times and the best wall time of each is kept:
+``--repeat`` times and the best wall time of each is kept (the median over
+the rounds of the per-round ratio is printed too: an engine's own time moves
+by a fifth or more between runs on a shared 2-core machine):
 
 - ``tally_frame(frame, score="answer", by=["agent", "month"])``: npskit's
   generated query (which also checks every answer) plus turning the counts
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -169,11 +172,14 @@ def main() -> None:
                 cpu[name].append(time.process_time() - start_cpu)
         ours, theirs = min(times["npskit"]), min(times["native"])
         ours_cpu, theirs_cpu = min(cpu["npskit"]), min(cpu["native"])
+        median = statistics.median(
+            a / b for a, b in zip(times["npskit"], times["native"], strict=True)
+        )
         # Spark works in its JVM, whose CPU time this process does not see.
         cpu_ratio = "   (JVM)" if engine == "spark" else f"{ours_cpu / theirs_cpu:7.2f}x"
         print(
             f"{engine:<7} tally_frame {ours:7.2f} s   native {theirs:7.2f} s   "
-            f"wall {ours / theirs:5.2f}x   CPU {cpu_ratio}",
+            f"wall {ours / theirs:5.2f}x (median of rounds {median:5.2f}x)   CPU {cpu_ratio}",
             flush=True,
         )
     load_after = os.getloadavg()

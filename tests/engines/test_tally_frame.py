@@ -21,6 +21,7 @@ from npskit import (
     InvalidScoresError,
     InvalidWeightsError,
     MissingAnswersError,
+    Scale,
     ScoreTypeError,
     Tally,
     tally_by,
@@ -158,6 +159,36 @@ def test_counts_equal_counts_of_raw_answers(engine: Any, data: st.DataObject) ->
 def test_counts_equal_counts_of_raw_answers_distributed(engine: Any, data: st.DataObject) -> None:
     # Each query costs 0.3-1 s on a local cluster: fewer examples.
     _check_against_raw_answers(engine, data)
+
+
+@pytest.mark.property
+@pytest.mark.parametrize("engine", ["polars", "duckdb"], indirect=True)
+@given(data=st.data())
+@settings(max_examples=40, deadline=None, suppress_health_check=_CHECKS)
+def test_integer_answers_on_every_scale(engine: Any, data: st.DataObject) -> None:
+    # Integer columns take their own query on DuckDB (categories as differences
+    # of one-sided counts): answers below, on and above each preset scale.
+    scale = Scale.preset(data.draw(st.sampled_from(["0-10", "1-10", "1-7", "1-5", "1-3"])))
+    n = data.draw(st.integers(1, 30))
+    answer = st.one_of(st.none(), st.integers(scale.low - 3, scale.high + 3))
+    answers = data.draw(st.lists(answer, min_size=n, max_size=n))
+    keys = data.draw(st.lists(st.sampled_from(["a", "b"]), min_size=n, max_size=n))
+    frame = engine.make({"channel": keys, "a": answers}, TYPES)
+    invalid = sum(a is not None and not scale.low <= a <= scale.high for a in answers)
+    if invalid:
+        with pytest.raises(InvalidScoresError) as caught:
+            tally_frame(frame, score="a", by="channel", scale=scale)
+        assert caught.value.count == invalid
+        return
+    counted = tally_frame(frame, score="a", by="channel", scale=scale)
+    assert isinstance(counted, GroupedTally)
+    for (key,), part in counted:
+        mine = [a for a, k in zip(answers, keys, strict=True) if k == key]
+        present = [a for a in mine if a is not None]
+        assert part.detractors == sum(a <= scale.detractor_max for a in present)
+        assert part.promoters == sum(a >= scale.promoter_min for a in present)
+        assert part.passives == len(present) - part.detractors - part.promoters
+        assert part.n_missing == len(mine) - len(present)
 
 
 def _check_against_raw_answers(engine: Any, data: st.DataObject) -> None:

@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from .hash_table import MIX, hash_factorize
 from .keys import is_missing, library
+from .text_lists import engine_text
 
 __all__ = ["Factor", "factorize"]
 
@@ -48,8 +49,13 @@ class Factor:
     complete: bool = False
 
 
-def factorize(column: Any, name: str) -> Factor:
-    """Codes of one key column, in the order documented in :func:`npskit.tally_by`."""
+def factorize(column: Any, name: str, *, engines: bool = True) -> Factor:
+    """Codes of one key column, in the order documented in :func:`npskit.tally_by`.
+
+    With ``engines``, a long Python sequence of text is handed to polars or
+    pyarrow when installed (:func:`npskit._counting.text_lists.engine_text`);
+    ``engines=False`` when the caller has already tried.
+    """
     kind = library(column)
     if kind == "pandas":
         return _factorize_pandas(column, name)
@@ -63,8 +69,14 @@ def factorize(column: Any, name: str) -> Factor:
             return factor
         return _factorize_numpy(np.asarray(column.to_numpy(zero_copy_only=False)), name)
     if isinstance(column, np.ndarray):
+        text = engine_text(column) if engines else None  # long object arrays of str
+        if text is not None:
+            return factorize(text, name)
         return _factorize_numpy(column, name)
     if isinstance(column, (list, tuple)):
+        text = engine_text(column) if engines else None  # long lists of str
+        if text is not None:
+            return factorize(text, name)
         array = _numeric_sequence(column)
         if array is None:
             return _python_factor(column)

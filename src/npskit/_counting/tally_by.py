@@ -31,6 +31,7 @@ from .inputs import as_numeric, as_weights
 from .kernel import check_options, check_values, valid_integer_answers
 from .keys import column_of, key_columns
 from .periods import period_columns, period_factor, period_names
+from .text_lists import engine_text
 
 __all__ = ["tally_by"]
 
@@ -120,6 +121,14 @@ def tally_by(
     a numpy ``str`` array has no missing value (the empty string is a key);
     Python objects are grouped by equality, as in a ``dict``.
 
+    **Long lists of text.** A list, tuple or object array of at least 2^20
+    keys whose keys are all ``str`` (or ``None``) is handed to polars, or
+    to pyarrow, when one is installed: they read and group the text in
+    compiled code, about 2.5 times as fast as a ``dict`` (see
+    :mod:`npskit._counting.text_lists`). Groups, order and counts are the
+    same; a key that is an instance of a ``str`` subclass comes back as
+    plain ``str``.
+
     **Periods.** With ``freq`` a date column becomes a column of period
     labels, text that sorts in time order: ``"2026-03-02"`` (day),
     ``"2026-W09"`` (ISO 8601 week, Monday to Sunday, by ISO year),
@@ -186,13 +195,13 @@ def tally_by(
                 f"answers and {len(weight_values)} weights"
             )
     n = len(score_values)
-    # polars text keys: polars groups them (see engine_groups.py)
-    engine = (
-        len(columns) == 1
-        and weight_values is None
-        and freq is None
-        and polars_text_key(columns[0], n, scale, raise_missing=missing_keys == "raise")
-    )
+    # polars text keys: polars groups them (see engine_groups.py); so does a
+    # long Python list of str when polars is installed (see text_lists.py)
+    simple = len(columns) == 1 and weight_values is None and freq is None
+    text = engine_text(columns[0]) if simple else None
+    if text is not None:
+        columns = [text]  # (a pyarrow array when polars is not installed)
+    engine = simple and polars_text_key(columns[0], n, scale, raise_missing=missing_keys == "raise")
     # Validation. Unweighted integer answers only need a range check (for
     # the engine, done while narrowing them); anything else, and any answer
     # off the scale, goes through the same kernel as tally(), which checks
@@ -211,7 +220,7 @@ def tally_by(
         if position in periods:
             factor = period_factor(column, name, periods[position])
         else:
-            factor = factorize(column, name)
+            factor = factorize(column, name, engines=not simple)  # simple: tried above
         if len(factor.codes) != n:
             raise ValueError(
                 f"by column {name!r} has {len(factor.codes)} keys but scores has {n} "
