@@ -8,7 +8,9 @@ pyarrow dictionary, Python dict) must give them.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -127,6 +129,20 @@ def test_first_key_a_str_subclass_or_not_text(engines: str) -> None:
     assert text_lists.engine_text(np.array(["web", "phone"])) is None  # numpy text: hashed
     assert text_lists.engine_text(np.array([["web"]], dtype=object)) is None
     assert text_lists.engine_text({"web": 1}) is None
+
+
+@pytest.mark.parametrize("engines", ["polars"], indirect=True)
+def test_an_engine_that_fails_to_import_is_skipped(engines: str) -> None:
+    # Installed (find_spec finds it) but broken: the next engine, else the dict.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "polars", None)  # `import polars` raises ImportError
+        patch.setattr(importlib.util, "find_spec", lambda name: object())
+        patch.setattr(text_lists, "ENGINES", ("polars", "pyarrow"))
+        assert isinstance(text_lists.engine_text(KEYS), pa.Array)
+        patch.setattr(text_lists, "ENGINES", ("polars",))
+        assert text_lists.engine_text(KEYS) is None
+        grouped = npskit.tally_by(SCORES, KEYS)
+    assert _observed(grouped) == _expected(SCORES, KEYS)
 
 
 def test_short_sequences_stay_in_python() -> None:

@@ -62,7 +62,10 @@ def engine_text(column: Any) -> Any | None:
     for engine in ENGINES:
         if importlib.util.find_spec(engine) is None:
             continue
-        return _polars_text(column) if engine == "polars" else _arrow_text(column)
+        try:
+            return _polars_text(column) if engine == "polars" else _arrow_text(column)
+        except ImportError:  # installed but broken (say, built for another CPU)
+            continue
     return None
 
 
