@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,6 +28,7 @@ def tiny_parts(cpus: int = 4) -> Iterator[None]:
         patch.setattr(parallel, "MIN_PART", 2)
         patch.setattr(parallel, "PART", 25)
         patch.setattr(parallel, "usable_cpus", lambda: cpus)
+        patch.setattr(parallel, "busy_cpus", lambda: 0)
         yield
 
 
@@ -117,6 +119,69 @@ def test_parts_cover_the_array_once() -> None:
 
 def test_usable_cpus_is_positive() -> None:
     assert parallel.usable_cpus() >= 1
+
+
+def _fake_proc(tmp_path: Path, loadavg: str, states: list[str]) -> tuple[str, str]:
+    """A /proc/loadavg and a /proc/self/task with one thread per state."""
+    path = tmp_path / "loadavg"
+    path.write_text(loadavg, encoding="ascii")
+    tasks = tmp_path / "task"
+    for tid, state in enumerate(states, start=100):
+        (tasks / str(tid)).mkdir(parents=True)
+        name = "(a (tricky) name)" if tid == 100 else "(python)"
+        (tasks / str(tid) / "stat").write_text(f"{tid} {name} {state} 1 2 3\n", encoding="ascii")
+    return str(path), str(tasks)
+
+
+@pytest.mark.parametrize(
+    ("loadavg", "states", "busy"),
+    [
+        ("0.52 0.41 0.30 1/108 32003\n", ["R"], 0),  # only the reading thread runs
+        ("3.10 2.00 1.50 3/112 32091\n", ["R", "S"], 2),  # two other processes
+        ("3.10 2.00 1.50 3/112 32091\n", ["R", "R", "R", "S"], 0),  # our own threads
+        ("3.10 2.00 1.50 4/112 32091\n", ["R", "R", "S"], 2),
+        ("0.00 0.00 0.00 0/90 1\n", ["R"], 0),
+        ("garbage\n", ["R"], 0),
+        ("1.0 1.0 1.0 x/12 3\n", ["R"], 0),
+    ],
+)
+def test_busy_cpus_counts_runnable_threads_of_other_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loadavg: str, states: list[str], busy: int
+) -> None:
+    path, tasks = _fake_proc(tmp_path, loadavg, states)
+    monkeypatch.setattr(parallel, "_LOADAVG", path)
+    monkeypatch.setattr(parallel, "_TASKS", tasks)
+    assert parallel.busy_cpus() == busy
+
+
+def test_busy_cpus_without_the_task_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path, _ = _fake_proc(tmp_path, "2.0 2.0 2.0 3/100 5\n", [])
+    monkeypatch.setattr(parallel, "_LOADAVG", path)
+    monkeypatch.setattr(parallel, "_TASKS", str(tmp_path / "absent"))
+    assert parallel.busy_cpus() == 2  # the caller alone is ours
+
+
+def test_busy_cpus_without_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_LOADAVG", str(tmp_path / "absent"))
+    assert parallel.busy_cpus() == 0
+
+
+@pytest.mark.parametrize(("cpus", "busy", "threads"), [(4, 0, 4), (4, 1, 3), (4, 3, 1), (2, 5, 1)])
+def test_only_idle_cpus_count(cpus: int, busy: int, threads: int) -> None:
+    used: set[int] = set()
+    gate = threading.Barrier(threads) if threads > 1 else None
+
+    def count(part: np.ndarray) -> tuple[int]:
+        if gate is not None and threading.get_ident() not in used:
+            used.add(threading.get_ident())
+            gate.wait(timeout=5)  # every thread of the call takes a first part
+        used.add(threading.get_ident())
+        return (len(part),)
+
+    with tiny_parts(cpus=cpus), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "busy_cpus", lambda: busy)
+        assert parallel.count_in_parts(np.arange(1000), count) == (1000,)
+    assert len(used) == threads
 
 
 def test_a_thread_without_a_cpu_leaves_its_parts_to_the_others() -> None:

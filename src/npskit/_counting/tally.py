@@ -73,6 +73,17 @@ def tally(
     nps : The NPS of answers or of a tally.
     Tally.from_histogram : A tally from counts per answer.
 
+    Notes
+    -----
+    **Threads.** An unweighted array of at least 2^24 answers is counted in
+    parts by the calling thread and one short-lived thread per other CPU
+    that is idle at the moment of the call (this process's affinity mask,
+    less the CPUs that threads of other processes are running on, read from
+    Linux's ``/proc/loadavg``; other systems count every usable CPU as
+    idle); on a busy machine it is counted in the calling thread alone. The
+    counts and any error are the same either way. No thread outlives the
+    call.
+
     Examples
     --------
     >>> from npskit import tally
