@@ -6,7 +6,9 @@ back the key value of a code. pandas and polars compute codes for their own
 objects (``cat.codes``, ``factorize``, ``replace_strict``); numpy integers,
 booleans and dates use an offset and need no search at all; text, wide
 integers and floats go through :func:`npskit._counting.hash_table.hash_factorize`,
-a vectorised open-addressing hash table; Python objects through a dict.
+a vectorised open-addressing hash table; long Python sequences of text through
+polars or pyarrow when installed (:mod:`npskit._counting.text_lists`); other
+Python objects through a dict.
 Nothing loops over rows in Python.
 """
 
